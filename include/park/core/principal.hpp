@@ -1,0 +1,30 @@
+// Who is calling: a logged-in user or an API token, with a role and an optional enterprise scope.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace park {
+
+// Persisted by name ("park_admin", …) in users and tokens: do not rename.
+enum class Role { kParkAdmin, kParkStaff, kEnterpriseUser, kTechnician, kDriver, kIntegrator };
+
+std::string_view RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+struct Principal {
+  int64_t user_id = 0;    // 0 for API tokens not tied to a user
+  int64_t token_id = 0;   // the session or API token used
+  std::string name;       // user name or token label, for the audit log
+  Role role = Role::kDriver;
+  std::optional<int64_t> enterprise_id;  // set: may only see this enterprise's data
+  bool api_token = false;
+
+  bool IsPark() const { return role == Role::kParkAdmin || role == Role::kParkStaff; }
+  // True when the principal may see data of `enterprise_id` (park roles see all; scoped roles only their own).
+  bool CanSeeEnterprise(int64_t id) const { return !enterprise_id || *enterprise_id == id; }
+};
+
+}  // namespace park
