@@ -1,0 +1,102 @@
+import { describe, expect, it, vi } from 'vitest'
+import { mount } from '@vue/test-utils'
+import EntityForm from './EntityForm.vue'
+import { ApiError } from '../api/client.js'
+import { i18nFor, flush } from '../test/setup.js'
+
+function mountForm(props, locale = 'zh-CN') {
+  return mount(EntityForm, { props: { entity: 'enterprises', ...props }, global: { plugins: [i18nFor(locale)] }, attachTo: document.body })
+}
+
+const ENTERPRISE = {
+  id: 7,
+  name: '海清制药有限公司',
+  credit_code: '91330000MA2ABCDE1X',
+  sector: '2710',
+  land_area_mu: 120.5,
+  address: '园区纬三路 8 号',
+  contacts: [{ name: '王敏', role: 'EHS 经理', phone: '0571-88880000', email: 'wm@example.com' }],
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+}
+
+describe('EntityForm', () => {
+  it('labels every input', () => {
+    const w = mountForm({ submit: vi.fn() })
+    for (const input of w.findAll('input, select, textarea')) {
+      const id = input.attributes('id')
+      expect(id, input.html()).toBeTruthy()
+      expect(w.find(`label[for="${id}"]`).exists(), id).toBe(true)
+    }
+    w.unmount()
+  })
+
+  it('shows the server error beside the field it names', async () => {
+    const submit = vi.fn().mockRejectedValue(new ApiError(400, 'invalid_argument', 'check digit does not match', 'credit_code'))
+    const w = mountForm({ submit })
+    await w.find('#f-name').setValue('新企业')
+    await w.find('#f-credit_code').setValue('91330000MA2ABCDE10')
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(submit).toHaveBeenCalledTimes(1)
+    const body = submit.mock.calls[0][0]
+    expect(body).toMatchObject({ name: '新企业', credit_code: '91330000MA2ABCDE10', land_area_mu: null, contacts: [] })
+    expect(submit.mock.calls[0][1]).toBe(true)
+
+    const field = w.find('[data-field="credit_code"]')
+    expect(field.find('[data-testid="field-error"]').text()).toBe('check digit does not match')
+    expect(w.find('#f-credit_code').attributes('aria-invalid')).toBe('true')
+    expect(w.find('#f-credit_code').attributes('aria-describedby')).toContain('f-credit_code-error')
+    // No other field claims the error.
+    expect(w.findAll('[data-testid="field-error"]')).toHaveLength(1)
+    expect(w.find('[data-testid="form-error"]').text()).toBe('输入有误')
+    w.unmount()
+  })
+
+  it("puts an error on a contact's phone beside that phone", async () => {
+    const submit = vi.fn().mockRejectedValue(new ApiError(400, 'invalid_argument', 'not a phone number', 'contacts[1].phone'))
+    const w = mountForm({ submit, record: ENTERPRISE })
+    await w.find('[data-testid="add-contact"]').trigger('click')
+    await w.find('#f-contacts-1-name').setValue('李雷')
+    await w.find('#f-contacts-1-phone').setValue('abc')
+    await w.find('form').trigger('submit')
+    await flush()
+    const phone = w.find('[data-field="contacts[1].phone"]')
+    expect(phone.find('[data-testid="field-error"]').text()).toBe('not a phone number')
+    expect(w.find('[data-field="contacts[0].phone"] [data-testid="field-error"]').exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('shows an error for a field the form has no input for at the top', async () => {
+    const submit = vi.fn().mockRejectedValue(new ApiError(409, 'already_exists', 'duplicate', 'id'))
+    const w = mountForm({ submit })
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(w.find('[data-testid="form-error"]').text()).toContain('duplicate')
+    expect(w.find('[data-testid="form-error"]').text()).toContain('(id)')
+    w.unmount()
+  })
+
+  it('sends a merge patch of only what changed when editing', async () => {
+    const submit = vi.fn().mockResolvedValue({ ...ENTERPRISE, land_area_mu: 130 })
+    const w = mountForm({ submit, record: ENTERPRISE })
+    expect(w.find('#f-name').element.value).toBe(ENTERPRISE.name)
+    await w.find('#f-land_area_mu').setValue('130')
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(submit).toHaveBeenCalledWith({ land_area_mu: 130 }, false)
+    expect(w.emitted('saved')[0][0].land_area_mu).toBe(130)
+    w.unmount()
+  })
+
+  it('checks rated parameters are a JSON object before sending', async () => {
+    const submit = vi.fn()
+    const w = mountForm({ submit, entity: 'equipment', preset: {} }, 'en')
+    await w.find('#f-rated').setValue('{"pressure_mpa": ')
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(submit).not.toHaveBeenCalled()
+    expect(w.find('[data-field="rated"] [data-testid="field-error"]').text()).toBe('Not a valid JSON object')
+    w.unmount()
+  })
+})

@@ -1,0 +1,38 @@
+import { createI18n } from 'vue-i18n'
+import zhCN from './zh-CN.json'
+import en from './en.json'
+
+export const LOCALES = ['zh-CN', 'en']
+export const LOCALE_KEY = 'parkbrain.locale'
+
+export function savedLocale() {
+  try {
+    const v = localStorage.getItem(LOCALE_KEY)
+    return LOCALES.includes(v) ? v : 'zh-CN'
+  } catch {
+    return 'zh-CN'
+  }
+}
+
+export function makeI18n(locale = savedLocale()) {
+  return createI18n({
+    legacy: false,
+    globalInjection: true,
+    locale,
+    fallbackLocale: 'zh-CN',
+    messages: { 'zh-CN': zhCN, en },
+  })
+}
+
+export const i18n = makeI18n()
+
+export function setLocale(locale, instance = i18n) {
+  if (!LOCALES.includes(locale)) return
+  instance.global.locale.value = locale
+  try {
+    localStorage.setItem(LOCALE_KEY, locale)
+  } catch {
+    /* not remembered in private mode */
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = locale
+}

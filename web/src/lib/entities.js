@@ -1,0 +1,190 @@
+// What the registry pages need to know about each kind of record: API path, list columns, filters and
+// form fields. The generic list, detail and form views read this, so a new kind is a few lines here.
+
+export const FACILITY_KINDS = [
+  'workshop',
+  'tank_farm',
+  'loading_dock',
+  'parking_lot',
+  'warehouse',
+  'utility',
+  'laboratory',
+  'office',
+]
+
+export const EQUIPMENT_TYPES = [
+  'reactor',
+  'pressure_vessel',
+  'storage_tank',
+  'valve',
+  'safety_valve',
+  'pump',
+  'compressor',
+  'boiler',
+  'distillation_tower',
+  'heat_exchanger',
+  'electrolyser',
+  'transformer',
+  'pv_array',
+  'wind_turbine',
+  'flow_battery',
+  'dryer',
+  'centrifuge',
+  'other',
+]
+
+export const EQUIPMENT_STATUSES = ['in_service', 'standby', 'retired']
+export const SENSOR_KINDS = ['sensor', 'meter']
+export const ROLES = ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'driver', 'integrator']
+
+// Field types: text, number, date, enum (options + i18n prefix), ref (another entity), contacts, json.
+export const ENTITIES = {
+  enterprises: {
+    path: '/enterprises',
+    i18n: 'enterprise',
+    audit: 'enterprise',
+    title: (r) => r.name,
+    columns: ['name', 'credit_code', 'sector', 'land_area_mu'],
+    filters: [{ key: 'sector', type: 'text' }],
+    fields: [
+      { key: 'name', type: 'text', required: true, autocomplete: 'organization' },
+      { key: 'credit_code', type: 'text', required: true, maxlength: 18, hint: true, mono: true },
+      { key: 'sector', type: 'text', required: true, hint: true, inputmode: 'numeric' },
+      { key: 'land_area_mu', type: 'number', step: 'any', min: 0, unit: 'mu' },
+      { key: 'address', type: 'text', wide: true, autocomplete: 'street-address' },
+      { key: 'contacts', type: 'contacts', wide: true },
+    ],
+    empty: () => ({ name: '', credit_code: '', sector: '', land_area_mu: null, address: '', contacts: [] }),
+  },
+  facilities: {
+    path: '/facilities',
+    i18n: 'facility',
+    audit: 'facility',
+    title: (r) => r.name,
+    columns: ['name', 'kind', 'enterprise_id', 'location'],
+    filters: [
+      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', parkOnly: true },
+      { key: 'kind', type: 'enum', options: FACILITY_KINDS, label: 'facility.kinds' },
+    ],
+    fields: [
+      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', required: true },
+      { key: 'name', type: 'text', required: true },
+      { key: 'kind', type: 'enum', options: FACILITY_KINDS, label: 'facility.kinds', required: true },
+      { key: 'location', type: 'text', wide: true },
+    ],
+    empty: () => ({ enterprise_id: null, name: '', kind: 'workshop', location: '' }),
+    children: [{ entity: 'equipment', by: 'facility_id' }],
+  },
+  equipment: {
+    path: '/equipment',
+    i18n: 'equipment',
+    audit: 'equipment',
+    title: (r) => (r.tag ? `${r.tag} ${r.name}` : r.name),
+    columns: ['tag', 'name', 'type', 'enterprise_id', 'status', 'inspection_due_date'],
+    filters: [
+      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', parkOnly: true },
+      { key: 'type', type: 'enum', options: EQUIPMENT_TYPES, label: 'equipment.types' },
+    ],
+    fields: [
+      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', required: true },
+      { key: 'facility_id', type: 'ref', ref: 'facilities', dependsOn: 'enterprise_id', required: true },
+      { key: 'tag', type: 'text', required: true, mono: true },
+      { key: 'name', type: 'text', required: true },
+      { key: 'type', type: 'enum', options: EQUIPMENT_TYPES, label: 'equipment.types', required: true },
+      { key: 'status', type: 'enum', options: EQUIPMENT_STATUSES, label: 'equipment.statuses', required: true },
+      { key: 'model', type: 'text' },
+      { key: 'manufacturer', type: 'text' },
+      { key: 'serial', type: 'text', mono: true },
+      { key: 'install_date', type: 'date' },
+      { key: 'design_life_years', type: 'number', step: 1, min: 0, unit: 'years' },
+      { key: 'inspection_due_date', type: 'date', hint: true, nullable: true },
+      { key: 'rated', type: 'json', wide: true, hint: true },
+    ],
+    empty: () => ({
+      enterprise_id: null,
+      facility_id: null,
+      tag: '',
+      name: '',
+      type: 'reactor',
+      status: 'in_service',
+      model: '',
+      manufacturer: '',
+      serial: '',
+      install_date: '',
+      design_life_years: null,
+      inspection_due_date: null,
+      rated: {},
+    }),
+    children: [{ entity: 'sensors', by: 'equipment_id' }],
+  },
+  sensors: {
+    path: '/sensors',
+    i18n: 'sensor',
+    audit: 'sensor',
+    title: (r) => r.name || r.key,
+    columns: ['key', 'name', 'kind', 'equipment_id', 'quantity', 'unit', 'limits'],
+    filters: [
+      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', parkOnly: true },
+      { key: 'kind', type: 'enum', options: SENSOR_KINDS, label: 'sensor.kinds' },
+    ],
+    fields: [
+      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', required: true, formOnly: true },
+      { key: 'equipment_id', type: 'ref', ref: 'equipment', dependsOn: 'enterprise_id', required: true },
+      { key: 'key', type: 'text', required: true, mono: true },
+      { key: 'name', type: 'text', required: true },
+      { key: 'kind', type: 'enum', options: SENSOR_KINDS, label: 'sensor.kinds', required: true },
+      { key: 'quantity', type: 'text' },
+      { key: 'unit', type: 'text' },
+      { key: 'low_limit', type: 'number', step: 'any', nullable: true },
+      { key: 'high_limit', type: 'number', step: 'any', nullable: true },
+    ],
+    empty: () => ({
+      enterprise_id: null,
+      equipment_id: null,
+      key: '',
+      name: '',
+      kind: 'sensor',
+      quantity: '',
+      unit: '',
+      low_limit: null,
+      high_limit: null,
+    }),
+  },
+}
+
+// Children shown on an enterprise's page.
+ENTITIES.enterprises.children = [
+  { entity: 'facilities', by: 'enterprise_id' },
+  { entity: 'equipment', by: 'enterprise_id' },
+]
+
+// mergePatch computes an RFC 7396 JSON merge patch that turns `before` into `after` for the fields the form
+// edits: changed members, arrays replaced whole, and inside nested objects (rated parameters) a removed
+// member sent as null. Top-level fields absent from `after` (id, timestamps) are left alone.
+export function mergePatch(before, after, nested = false) {
+  const patch = {}
+  const b = before || {}
+  for (const [k, v] of Object.entries(after)) {
+    const old = b[k]
+    if (isPlainObject(v) && isPlainObject(old)) {
+      const sub = mergePatch(old, v, true)
+      if (Object.keys(sub).length) patch[k] = sub
+    } else if (JSON.stringify(v) !== JSON.stringify(old === undefined ? null : old)) {
+      patch[k] = v
+    }
+  }
+  if (nested) for (const k of Object.keys(b)) if (!(k in after)) patch[k] = null
+  return patch
+}
+
+function isPlainObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+}
+
+// rootField tells whether a server error's field path belongs to a form field ('contacts[0].phone'
+// belongs to 'contacts'; 'rated.pressure_mpa' to 'rated').
+export function rootField(path) {
+  if (!path) return ''
+  const m = /^[^.[]+/.exec(path)
+  return m ? m[0] : path
+}

@@ -1,0 +1,8 @@
+import { createApp } from 'vue'
+import App from './App.vue'
+import { i18n, setLocale } from './i18n/index.js'
+import { router } from './router.js'
+import './styles.css'
+
+setLocale(i18n.global.locale.value)
+createApp(App).use(i18n).use(router).mount('#app')

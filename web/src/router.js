@@ -1,0 +1,97 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, onUnauthenticated, isParkUser } from './lib/session.js'
+
+import AppShell from './components/AppShell.vue'
+import LoginView from './views/LoginView.vue'
+import OverviewView from './views/OverviewView.vue'
+import RegistryList from './views/RegistryList.vue'
+import RegistryDetail from './views/RegistryDetail.vue'
+import RegistryForm from './views/RegistryForm.vue'
+import NotFoundView from './views/NotFoundView.vue'
+
+// Pages used daily load with the shell; admin pages and the big screen load on demand.
+const UsersView = () => import('./views/UsersView.vue')
+const AuditView = () => import('./views/AuditView.vue')
+const TokensView = () => import('./views/TokensView.vue')
+const ScreenView = () => import('./views/ScreenView.vue')
+
+const ADMIN = ['park_admin']
+
+function registryRoutes(entity, titleKey) {
+  return [
+    { path: entity, name: `${entity}-list`, component: RegistryList, props: { entity }, meta: { title: titleKey } },
+    {
+      path: `${entity}/new`,
+      name: `${entity}-new`,
+      component: RegistryForm,
+      props: { entity },
+      meta: { title: titleKey },
+    },
+    {
+      path: `${entity}/:id`,
+      name: `${entity}-detail`,
+      component: RegistryDetail,
+      props: (r) => ({ entity, id: r.params.id }),
+      meta: { title: titleKey },
+    },
+    {
+      path: `${entity}/:id/edit`,
+      name: `${entity}-edit`,
+      component: RegistryForm,
+      props: (r) => ({ entity, id: r.params.id }),
+      meta: { title: titleKey },
+    },
+  ]
+}
+
+export const routes = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'auth.title' } },
+  { path: '/screen', name: 'screen', component: ScreenView, meta: { public: true, title: 'nav.screen' } },
+  {
+    path: '/',
+    component: AppShell,
+    children: [
+      { path: '', name: 'overview', component: OverviewView, meta: { title: 'nav.overview' } },
+      ...registryRoutes('enterprises', 'nav.enterprises'),
+      ...registryRoutes('facilities', 'nav.facilities'),
+      ...registryRoutes('equipment', 'nav.equipment'),
+      ...registryRoutes('sensors', 'nav.sensors'),
+      { path: 'users', name: 'users', component: UsersView, meta: { roles: ADMIN, title: 'nav.users' } },
+      { path: 'audit', name: 'audit', component: AuditView, meta: { roles: ADMIN, title: 'nav.audit' } },
+      { path: 'tokens', name: 'tokens', component: TokensView, meta: { roles: ADMIN, title: 'nav.tokens' } },
+      // Carbon (issue 3) and telemetry (issue 4) pages slot in here as their APIs land.
+      { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: 'common.notFound' } },
+    ],
+  },
+]
+
+export function makeRouter(history = createWebHistory()) {
+  const router = createRouter({
+    history,
+    routes,
+    scrollBehavior: () => ({ top: 0 }),
+  })
+
+  router.beforeEach((to) => {
+    if (to.meta.public) return true
+    if (!session.token || !session.user) {
+      return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
+    const user = session.user
+    if (to.meta.roles && !to.meta.roles.includes(user.role)) return { name: 'overview' }
+    // An enterprise user has one enterprise: the list is their enterprise's page.
+    if (to.name === 'enterprises-list' && !isParkUser(user) && user.enterprise_id) {
+      return { name: 'enterprises-detail', params: { id: String(user.enterprise_id) } }
+    }
+    return true
+  })
+
+  onUnauthenticated(() => {
+    const current = router.currentRoute.value
+    if (current.meta.public) return
+    router.push({ name: 'login', query: { redirect: current.fullPath, expired: '1' } })
+  })
+  return router
+}
+
+export const router = makeRouter()
