@@ -37,7 +37,9 @@ Civil CivilFromDays(int64_t days) {
 
 ConsumptionResult ComputeConsumption(std::span<const MeterReading> input, const MeterOptions& options) {
   ConsumptionResult result;
-  auto note = [&](const MeterReading& r, MeterNoteKind kind) { result.notes.push_back({r.timestamp_ms, kind, r.value}); };
+  auto note = [&](const MeterReading& r, MeterNoteKind kind) {
+    result.notes.push_back({r.timestamp_ms, kind, r.value});
+  };
 
   // 1. Valid values, in time order.
   std::vector<MeterReading> readings;

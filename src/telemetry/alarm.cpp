@@ -1,0 +1,165 @@
+#include "park/telemetry/alarm.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace park::telemetry {
+
+std::string_view ConditionName(Condition c) {
+  switch (c) {
+    case Condition::kNormal: return "normal";
+    case Condition::kHigh: return "high";
+    case Condition::kLow: return "low";
+    case Condition::kRateOfChange: return "rate_of_change";
+    case Condition::kNoData: return "no_data";
+  }
+  return "unknown";
+}
+
+std::string_view AlarmStateName(AlarmState s) {
+  switch (s) {
+    case AlarmState::kActive: return "active";
+    case AlarmState::kAcknowledged: return "acknowledged";
+    case AlarmState::kCleared: return "cleared";
+  }
+  return "unknown";
+}
+
+Status ValidateThresholdRule(const ThresholdRule& rule) {
+  if (!rule.high && !rule.low) return Error::Invalid("high", "a threshold rule needs high, low or both");
+  if (!(rule.deadband >= 0) || !std::isfinite(rule.deadband)) {
+    return Error::Invalid("deadband", "deadband must be a finite number >= 0");
+  }
+  if ((rule.high && !std::isfinite(*rule.high)) || (rule.low && !std::isfinite(*rule.low))) {
+    return Error::Invalid(rule.high && !std::isfinite(*rule.high) ? "high" : "low", "limits must be finite");
+  }
+  // The clear bands must not overlap, or a value could clear one limit straight into the other's clear band.
+  if (rule.high && rule.low && *rule.low + rule.deadband >= *rule.high - rule.deadband) {
+    return Error::Invalid("low", "low + deadband must stay below high - deadband");
+  }
+  return Status::Ok();
+}
+
+Condition ThresholdMachine::Observe(double value) {
+  if (std::isnan(value)) return condition_;
+  if (condition_ == Condition::kHigh && value < *rule_.high - rule_.deadband) condition_ = Condition::kNormal;
+  if (condition_ == Condition::kLow && value > *rule_.low + rule_.deadband) condition_ = Condition::kNormal;
+  if (condition_ == Condition::kNormal) {
+    if (rule_.high && value > *rule_.high) {
+      condition_ = Condition::kHigh;
+    } else if (rule_.low && value < *rule_.low) {
+      condition_ = Condition::kLow;
+    }
+  }
+  return condition_;
+}
+
+Status ValidateRateRule(const RateRule& rule) {
+  if (!(rule.max_rate_per_s > 0) || !std::isfinite(rule.max_rate_per_s)) {
+    return Error::Invalid("max_rate_per_s", "max_rate_per_s must be a finite number > 0");
+  }
+  if (!(rule.deadband_per_s >= 0) || rule.deadband_per_s >= rule.max_rate_per_s) {
+    return Error::Invalid("deadband_per_s", "deadband_per_s must be >= 0 and below max_rate_per_s");
+  }
+  return Status::Ok();
+}
+
+Condition RateOfChangeMachine::Observe(int64_t timestamp_ms, double value) {
+  if (std::isnan(value)) return condition_;
+  if (previous_ && timestamp_ms <= previous_->first) return condition_;
+  if (previous_) {
+    const double dt_s = static_cast<double>(timestamp_ms - previous_->first) / 1000.0;
+    const double rate = std::fabs(value - previous_->second) / dt_s;
+    if (condition_ == Condition::kNormal && rate > rule_.max_rate_per_s) {
+      condition_ = Condition::kRateOfChange;
+    } else if (condition_ == Condition::kRateOfChange && rate < rule_.max_rate_per_s - rule_.deadband_per_s) {
+      condition_ = Condition::kNormal;
+    }
+  }
+  previous_ = {timestamp_ms, value};
+  return condition_;
+}
+
+std::string AlarmBook::Key(std::string_view rule_id, std::string_view series_key) {
+  std::string key;
+  key.reserve(rule_id.size() + series_key.size() + 1);
+  key.append(rule_id).push_back('\0');  // neither id contains NUL, so the pair maps to one key only
+  key.append(series_key);
+  return key;
+}
+
+std::optional<AlarmEvent> AlarmBook::Update(std::string_view rule_id, std::string_view series_key,
+                                            Condition condition, double value, int64_t now_ms) {
+  const std::string key = Key(rule_id, series_key);
+  const auto it = open_.find(key);
+  if (condition == Condition::kNormal) {
+    if (it == open_.end()) return std::nullopt;
+    Alarm alarm = std::move(it->second);
+    open_.erase(it);
+    alarm.state = AlarmState::kCleared;
+    alarm.cleared_ms = now_ms;
+    alarm.last_value = value;
+    return AlarmEvent{AlarmEventKind::kCleared, std::move(alarm)};
+  }
+  if (it != open_.end()) {
+    Alarm& alarm = it->second;
+    alarm.last_value = value;
+    if (alarm.condition != condition) {
+      alarm.condition = condition;
+      return AlarmEvent{AlarmEventKind::kConditionChanged, alarm};
+    }
+    ++alarm.repeats;
+    return std::nullopt;
+  }
+  Alarm alarm;
+  alarm.id = next_id_++;
+  alarm.rule_id = std::string(rule_id);
+  alarm.series_key = std::string(series_key);
+  alarm.condition = condition;
+  alarm.state = AlarmState::kActive;
+  alarm.raised_ms = now_ms;
+  alarm.trigger_value = value;
+  alarm.last_value = value;
+  const auto [inserted, ok] = open_.emplace(key, std::move(alarm));
+  (void)ok;
+  return AlarmEvent{AlarmEventKind::kRaised, inserted->second};
+}
+
+Result<AlarmEvent> AlarmBook::Acknowledge(uint64_t alarm_id, std::string_view user, int64_t now_ms) {
+  for (auto& [key, alarm] : open_) {
+    if (alarm.id != alarm_id) continue;
+    if (alarm.state == AlarmState::kAcknowledged) {
+      return Error::Conflict("alarm " + std::to_string(alarm_id) + " is already acknowledged by " +
+                             alarm.acknowledged_by);
+    }
+    alarm.state = AlarmState::kAcknowledged;
+    alarm.acknowledged_ms = now_ms;
+    alarm.acknowledged_by = std::string(user);
+    return AlarmEvent{AlarmEventKind::kAcknowledged, alarm};
+  }
+  return Error::NotFound("no open alarm " + std::to_string(alarm_id));
+}
+
+Status AlarmBook::Restore(Alarm alarm) {
+  if (alarm.state == AlarmState::kCleared) return Error::Invalid("state", "a cleared alarm is not open");
+  const std::string key = Key(alarm.rule_id, alarm.series_key);
+  if (open_.contains(key)) return Error::Conflict("an alarm is already open for this rule and series");
+  next_id_ = std::max(next_id_, alarm.id + 1);
+  open_.emplace(key, std::move(alarm));
+  return Status::Ok();
+}
+
+const Alarm* AlarmBook::FindOpen(std::string_view rule_id, std::string_view series_key) const {
+  const auto it = open_.find(Key(rule_id, series_key));
+  return it == open_.end() ? nullptr : &it->second;
+}
+
+std::vector<Alarm> AlarmBook::OpenAlarms() const {
+  std::vector<Alarm> out;
+  out.reserve(open_.size());
+  for (const auto& [key, alarm] : open_) out.push_back(alarm);
+  std::sort(out.begin(), out.end(), [](const Alarm& a, const Alarm& b) { return a.id < b.id; });
+  return out;
+}
+
+}  // namespace park::telemetry
