@@ -56,8 +56,8 @@ export function pieOption(rows, { dark = false } = {}) {
     series: [
       {
         type: 'pie',
-        radius: ['42%', '70%'],
-        center: ['32%', '50%'],
+        radius: dark ? ['38%', '66%'] : ['42%', '70%'],
+        center: [dark ? '22%' : '32%', '50%'],
         data: rows.map((r) => ({ name: r.name, value: r.value })),
         label: { show: false },
         itemStyle: { borderColor: dark ? '#0a1a2f' : '#fff', borderWidth: 2 },

@@ -1,0 +1,84 @@
+// Shared set-up for the end-to-end tests: Debian's Chromium driven by playwright-core (installed with the
+// web app's npm packages), the server's URL, the demo logins and where screenshots go.
+import { createRequire } from 'node:module'
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const repoRoot = path.resolve(here, '..', '..')
+
+// playwright-core lives in web/node_modules (web/package.json), not beside these scripts.
+const require = createRequire(path.join(repoRoot, 'web', 'package.json'))
+const { chromium } = require('playwright-core')
+
+export const BASE_URL = (process.env.PARKBRAIN_URL || 'http://127.0.0.1:8080').replace(/\/$/, '')
+export const ARTIFACTS = path.resolve(process.env.PARKBRAIN_ARTIFACTS || path.join(repoRoot, 'test-artifacts'))
+export const CHROMIUM = process.env.PARKBRAIN_CHROMIUM || '/usr/bin/chromium'
+
+export const ADMIN = { name: 'admin', password: 'admin-demo-2026' }
+export const ENT_USER = { name: 'ent-user', password: 'ent-demo-2026' }
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+// newPage opens a fresh context (no cookies, no localStorage) so each test starts signed out in zh-CN.
+export async function newPage(browser, { viewport = { width: 1366, height: 900 }, locale = 'zh-CN' } = {}) {
+  const context = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15000)
+  const problems = []
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`)
+  })
+  page.problems = problems
+  return { context, page }
+}
+
+export async function screenshot(page, name, opts = {}) {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  const file = path.join(ARTIFACTS, `${name}.png`)
+  await page.screenshot({ path: file, ...opts })
+  return file
+}
+
+export async function login(page, { name, password }) {
+  await page.goto(`${BASE_URL}/login`)
+  await page.locator('#login-name').fill(name)
+  await page.locator('#login-password').fill(password)
+  await page.locator('[data-testid="login-form"] button[type="submit"]').click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+  await page.locator('[data-testid="logout"]').waitFor()
+}
+
+// api calls the REST API from inside the page with the page's own session token.
+export async function api(page, method, apiPath, body) {
+  return page.evaluate(
+    async ({ method, apiPath, body }) => {
+      const token = localStorage.getItem('parkbrain.token')
+      const res = await fetch(`/api/v1${apiPath}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+      const text = await res.text()
+      return { status: res.status, body: text ? JSON.parse(text) : null }
+    },
+    { method, apiPath, body },
+  )
+}
