@@ -1,5 +1,5 @@
-import { createRouter, createWebHistory } from 'vue-router'
-import { session, onUnauthenticated, isParkUser } from './lib/session.js'
+import { createRouter, createWebHistory, START_LOCATION } from 'vue-router'
+import { session, onUnauthenticated, isParkUser, refreshMe, clearSession } from './lib/session.js'
 
 import AppShell from './components/AppShell.vue'
 import LoginView from './views/LoginView.vue'
@@ -72,8 +72,19 @@ export function makeRouter(history = createWebHistory()) {
     scrollBehavior: () => ({ top: 0 }),
   })
 
-  router.beforeEach((to) => {
+  // A remembered token is checked once per page load (it may have expired or been revoked, or the
+  // user's role changed); until then the cached user drives the navigation.
+  let checked = false
+  router.beforeEach(async (to) => {
     if (to.meta.public) return true
+    if (session.token && !checked) {
+      checked = true
+      try {
+        await refreshMe()
+      } catch (e) {
+        if (e.status === 401) clearSession()
+      }
+    }
     if (!session.token || !session.user) {
       return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
     }
@@ -88,7 +99,8 @@ export function makeRouter(history = createWebHistory()) {
 
   onUnauthenticated(() => {
     const current = router.currentRoute.value
-    if (current.meta.public) return
+    // During the first navigation the guard itself sends the user to the login page.
+    if (current === START_LOCATION || current.meta.public) return
     router.push({ name: 'login', query: { redirect: current.fullPath, expired: '1' } })
   })
   return router
