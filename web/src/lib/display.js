@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, formatQuantity, daysUntil } from './format.js'
+import { formatDate, formatNumber, formatQuantity, daysUntil, unitSymbol } from './format.js'
 import { nameOf } from './names.js'
 
 // cellText turns one field of a registry record into what a person reads, in the current language.
@@ -49,7 +49,7 @@ function limitsText(rec, locale) {
   const hi = rec.high_limit
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) return '—'
   const f = (x) => (x === null || x === undefined ? '…' : formatNumber(x, locale, { maxDigits: 3 }))
-  return `${f(lo)} – ${f(hi)}${rec.unit ? ` ${formatQuantity(1, rec.unit, locale).replace(/^1\s?/, '')}` : ''}`
+  return `${f(lo)} – ${f(hi)}${rec.unit ? ` ${unitSymbol(rec.unit, locale)}` : ''}`
 }
 
 // dueBadge describes an inspection due date: overdue, due soon (≤ 30 days) or fine.
