@@ -1,0 +1,273 @@
+// Explanations are built on demand from the line results an inventory keeps, so computing a park stays cheap and
+// every figure can still show its formula, the factor revisions and the input rows.
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "inventory_internal.hpp"
+#include "park/carbon/inventory.hpp"
+
+namespace park::carbon {
+namespace {
+
+std::string Num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+// Which line rules feed an additive metric; for ratios, the numerator and denominator metrics.
+bool Feeds(const LineResult& l, Metric m) {
+  const ItemClass cls = InfoOf(l.item).item_class;
+  switch (m) {
+    case Metric::kCombustionTCo2: return l.rule == LineRule::kCombustion || l.rule == LineRule::kFeedstock;
+    case Metric::kProcessTCo2: return l.rule == LineRule::kProcessCo2;
+    case Metric::kRecoveredTCo2: return l.rule == LineRule::kCo2Recovered;
+    case Metric::kScope1TCo2:
+      return l.rule == LineRule::kCombustion || l.rule == LineRule::kFeedstock || l.rule == LineRule::kProcessCo2 ||
+             l.rule == LineRule::kCo2Recovered;
+    case Metric::kScope2LocationTCo2: return l.rule == LineRule::kElectricity || l.rule == LineRule::kHeat;
+    case Metric::kScope2MarketTCo2:
+      return l.rule == LineRule::kElectricity || l.rule == LineRule::kGreenElectricity || l.rule == LineRule::kHeat;
+    case Metric::kTotalTCo2: return Feeds(l, Metric::kScope1TCo2) || Feeds(l, Metric::kScope2LocationTCo2);
+    case Metric::kTotalMarketTCo2: return Feeds(l, Metric::kScope1TCo2) || Feeds(l, Metric::kScope2MarketTCo2);
+    case Metric::kEnergyTceEquivalent:
+    case Metric::kEnergyTceEqualValue:
+      return l.rule == LineRule::kCombustion || l.rule == LineRule::kFeedstock || l.rule == LineRule::kElectricity ||
+             l.rule == LineRule::kHeat;
+    case Metric::kElectricityMwh: return l.rule == LineRule::kElectricity;
+    case Metric::kGreenElectricityMwh: return l.rule == LineRule::kGreenElectricity;
+    case Metric::kHeatGj: return l.rule == LineRule::kHeat;
+    case Metric::kOutputValue10kYuan: return cls == ItemClass::kOutputValue;
+    case Metric::kAddedValue10kYuan: return cls == ItemClass::kAddedValue;
+    case Metric::kWaterT: return cls == ItemClass::kWater;
+    default: break;
+  }
+  if (m >= Metric::kCodT && m <= Metric::kVocsT) return cls == ItemClass::kPollutant && PollutantMetric(l.item) == m;
+  return false;
+}
+
+double Contribution(const LineResult& l, Metric m) {
+  switch (m) {
+    case Metric::kCombustionTCo2:
+    case Metric::kProcessTCo2:
+    case Metric::kScope1TCo2: return l.scope1_t_co2;
+    case Metric::kRecoveredTCo2: return -l.scope1_t_co2;
+    case Metric::kScope2LocationTCo2: return l.scope2_location_t_co2;
+    case Metric::kScope2MarketTCo2: return l.scope2_market_t_co2;
+    case Metric::kTotalTCo2: return l.scope1_t_co2 + l.scope2_location_t_co2;
+    case Metric::kTotalMarketTCo2: return l.scope1_t_co2 + l.scope2_market_t_co2;
+    case Metric::kEnergyTceEquivalent: return l.energy_tce_equivalent;
+    case Metric::kEnergyTceEqualValue: return l.energy_tce_equal_value;
+    default: return l.amount_canonical;
+  }
+}
+
+// The two additive metrics a ratio divides.
+std::pair<Metric, Metric> RatioParts(Metric m) {
+  switch (m) {
+    case Metric::kIntensityTCo2Per10kYuanOutput: return {Metric::kTotalTCo2, Metric::kOutputValue10kYuan};
+    case Metric::kIntensityTCo2Per10kYuanAddedValue: return {Metric::kTotalTCo2, Metric::kAddedValue10kYuan};
+    case Metric::kEnergyIntensityTcePer10kYuanOutput:
+      return {Metric::kEnergyTceEquivalent, Metric::kOutputValue10kYuan};
+    case Metric::kEnergyIntensityTcePer10kYuanAddedValue:
+      return {Metric::kEnergyTceEquivalent, Metric::kAddedValue10kYuan};
+    default: {
+      const int index = static_cast<int>(m) - static_cast<int>(Metric::kCodTPer10kYuanOutput);
+      return {PollutantMetric(PollutantAt(index)), Metric::kOutputValue10kYuan};
+    }
+  }
+}
+
+std::string FormulaOf(Metric m) {
+  switch (m) {
+    case Metric::kCombustionTCo2:
+      return "combustion_t_co2 = Σ fuel amount × NCV × CC × OF × 44/12 (IPCC factors: amount × NCV × EF × OF); "
+             "feedstock is not combustion";
+    case Metric::kProcessTCo2: return "process_t_co2 = Σ process_co2 rows";
+    case Metric::kRecoveredTCo2: return "co2_recovered_t_co2 = Σ co2_recovered rows (captured and supplied to others)";
+    case Metric::kScope1TCo2:
+      return "scope1_t_co2 = combustion (Σ fuel amount × NCV × CC × OF × 44/12) + process_t_co2 − "
+             "co2_recovered_t_co2; feedstock is not combustion";
+    case Metric::kScope2LocationTCo2:
+      return "scope2_location_t_co2 = electricity MWh × grid factor (tCO2/MWh) + heat GJ × heat factor (tCO2/GJ)";
+    case Metric::kScope2MarketTCo2:
+      return "scope2_market_t_co2 = (electricity MWh − green_electricity MWh) × factor excluding market green power "
+             "+ heat GJ × heat factor";
+    case Metric::kTotalTCo2: return "total_t_co2 = scope1_t_co2 + scope2_location_t_co2";
+    case Metric::kTotalMarketTCo2: return "total_market_t_co2 = scope1_t_co2 + scope2_market_t_co2";
+    case Metric::kEnergyTceEquivalent:
+      return "energy_tce_equivalent = Σ fuel amount × standard-coal coefficient + electricity kWh × 0.1229 kgce/kWh "
+             "(equivalent basis) + heat MJ × standard-coal coefficient; feedstock excluded";
+    case Metric::kEnergyTceEqualValue:
+      return "energy_tce_equal_value = Σ fuel amount × standard-coal coefficient + electricity kWh × the year's "
+             "equal-value coefficient + heat MJ × standard-coal coefficient; feedstock excluded";
+    default: break;
+  }
+  if (IsRatioMetric(m)) {
+    const auto [num, den] = RatioParts(m);
+    return std::string(MetricName(m)) + " = " + std::string(MetricName(num)) + " / " + std::string(MetricName(den)) +
+           " (undefined when the denominator is 0)";
+  }
+  return std::string(MetricName(m)) + " = Σ rows of the item, converted to " + std::string(MetricUnit(m));
+}
+
+std::string LineFormula(const LineResult& l, Metric m) {
+  const ItemInfo& info = InfoOf(l.item);
+  const std::string amount = Num(l.amount_canonical) + " " + std::string(info.canonical_unit);
+  const bool energy = m == Metric::kEnergyTceEquivalent || m == Metric::kEnergyTceEqualValue;
+  auto f = [&](int i) { return l.factors[static_cast<size_t>(i)]; };
+  auto fv = [&](int i) { return Num(f(i)->value) + " " + f(i)->unit; };
+  switch (l.rule) {
+    case LineRule::kFeedstock: return amount + " used as feedstock: not combustion, not energy use";
+    case LineRule::kCombustion:
+      if (energy) {
+        if (l.tce_from_ncv) {
+          return amount + " × " + fv(0) + " / 29.3076 GJ/tce (no standard-coal coefficient; derived from NCV) = " +
+                 Num(l.energy_tce_equivalent) + " tce";
+        }
+        return amount + " × " + fv(3) + " (converted to the coefficient's unit) = " + Num(l.energy_tce_equivalent) +
+               " tce";
+      }
+      if (f(1)->kind == FactorKind::kFuelCarbonContent) {
+        return amount + " × " + fv(0) + " × " + fv(1) + " × OF " + Num(f(2)->value) + " × 44/12 = " +
+               Num(l.scope1_t_co2) + " tCO2";
+      }
+      return amount + " × " + fv(0) + " × " + fv(1) + " / 10^6 × OF " + Num(f(2)->value) + " = " +
+             Num(l.scope1_t_co2) + " tCO2";
+    case LineRule::kElectricity:
+      if (m == Metric::kEnergyTceEquivalent) return amount + " × " + fv(2) + " = " + Num(l.energy_tce_equivalent) + " tce";
+      if (m == Metric::kEnergyTceEqualValue) return amount + " × " + fv(3) + " = " + Num(l.energy_tce_equal_value) + " tce";
+      if (m == Metric::kScope2MarketTCo2 || m == Metric::kTotalMarketTCo2) {
+        return amount + " × " + fv(1) + " = " + Num(l.scope2_market_t_co2) + " tCO2";
+      }
+      if (m == Metric::kElectricityMwh) return amount;
+      return amount + " × " + fv(0) + " = " + Num(l.scope2_location_t_co2) + " tCO2";
+    case LineRule::kGreenElectricity:
+      if (m == Metric::kGreenElectricityMwh) return amount;
+      return "− " + amount + " × " + fv(1) + " = " + Num(l.scope2_market_t_co2) + " tCO2 (certificated green power)";
+    case LineRule::kHeat:
+      if (energy) return amount + " × " + fv(1) + " = " + Num(l.energy_tce_equivalent) + " tce";
+      if (m == Metric::kHeatGj) return amount;
+      return amount + " × " + fv(0) + " = " + Num(l.scope2_location_t_co2) + " tCO2";
+    case LineRule::kProcessCo2: return "+ " + amount + " process CO2";
+    case LineRule::kCo2Recovered: return "− " + amount + " CO2 recovered and supplied to others";
+    case LineRule::kQuantity: return amount;
+  }
+  return amount;
+}
+
+FactorUse ToUse(const Factor& f) {
+  return {f.id,    f.revision, std::string(FactorKindName(f.kind)), f.subject, f.region, f.basis,
+          f.year,  f.value,    f.unit, std::string(ScopeLevelName(f.level)), std::string(FactorStatusName(f.status)),
+          f.source, f.document};
+}
+
+// Factor slots a line uses for a metric (only those that shaped the figure).
+std::vector<int> SlotsFor(const LineResult& l, Metric m) {
+  const bool energy = m == Metric::kEnergyTceEquivalent || m == Metric::kEnergyTceEqualValue;
+  switch (l.rule) {
+    case LineRule::kCombustion:
+      if (energy) return l.tce_from_ncv ? std::vector<int>{0} : std::vector<int>{3};
+      return {0, 1, 2};
+    case LineRule::kElectricity:
+      if (m == Metric::kEnergyTceEquivalent) return {2};
+      if (m == Metric::kEnergyTceEqualValue) return {3};
+      if (m == Metric::kScope2MarketTCo2 || m == Metric::kTotalMarketTCo2) return {1};
+      if (m == Metric::kScope2LocationTCo2 || m == Metric::kTotalTCo2) return {0};
+      return {};
+    case LineRule::kGreenElectricity:
+      return m == Metric::kGreenElectricityMwh ? std::vector<int>{} : std::vector<int>{1};
+    case LineRule::kHeat:
+      if (energy) return {1};
+      return m == Metric::kHeatGj ? std::vector<int>{} : std::vector<int>{0};
+    default: return {};
+  }
+}
+
+std::string PeriodLabel(int year, int month) { return month == 0 ? std::to_string(year) : PeriodText(year, month); }
+
+}  // namespace
+
+Explanation Explain(const EnterpriseInventory& inv, Metric metric, int month) {
+  Explanation e;
+  const int m = month < 0 || month > 12 ? 0 : month;
+  e.figure = std::string(MetricName(metric));
+  e.period = PeriodLabel(inv.year, m);
+  e.value = inv.periods[static_cast<size_t>(m)].Get(metric);
+  e.unit = std::string(MetricUnit(metric));
+  e.formula = FormulaOf(metric);
+
+  std::vector<Metric> parts = {metric};
+  if (IsRatioMetric(metric)) {
+    const auto [num, den] = RatioParts(metric);
+    parts = {num, den};
+    e.notes.push_back(std::string(MetricName(num)) + " = " +
+                      Num(inv.periods[static_cast<size_t>(m)][num]) + " " + std::string(MetricUnit(num)) + "; " +
+                      std::string(MetricName(den)) + " = " + Num(inv.periods[static_cast<size_t>(m)][den]) + " " +
+                      std::string(MetricUnit(den)));
+    if (!e.value) e.notes.push_back(std::string(MetricName(den)) + " is 0 in this period, so the ratio is undefined");
+  }
+  std::set<const Factor*> seen;
+  bool any_check = false;
+  for (const LineResult& l : inv.lines) {
+    if (m != 0 && l.month != m) continue;
+    for (Metric part : parts) {
+      if (!Feeds(l, part)) continue;
+      InputUse in;
+      in.row_id = l.row_id;
+      in.line = l.line;
+      in.period = PeriodText(inv.year, l.month);
+      in.item = std::string(ItemName(l.item));
+      in.use = std::string(UseName(l.use));
+      in.amount = l.amount_canonical;
+      in.unit = std::string(InfoOf(l.item).canonical_unit);
+      in.contribution = l.rule == LineRule::kFeedstock ? 0.0 : Contribution(l, part);
+      in.formula = LineFormula(l, part);
+      if (IsRatioMetric(metric)) in.formula = std::string(MetricName(part)) + ": " + in.formula;
+      e.inputs.push_back(std::move(in));
+      for (int slot : SlotsFor(l, part)) {
+        const Factor* f = l.factors[static_cast<size_t>(slot)];
+        if (f != nullptr && seen.insert(f).second) {
+          e.factors.push_back(ToUse(*f));
+          any_check = any_check || f->status == FactorStatus::kCheck;
+        }
+      }
+    }
+  }
+  std::sort(e.factors.begin(), e.factors.end(),
+            [](const FactorUse& a, const FactorUse& b) { return std::tie(a.id, a.revision) < std::tie(b.id, b.revision); });
+  if (any_check) {
+    e.notes.push_back("a factor marked status=check is a well-known value not yet confirmed against the official "
+                      "text; see its source");
+  }
+  if (e.inputs.empty()) e.notes.push_back("no activity rows feed this figure in this period");
+  return e;
+}
+
+Explanation ExplainPark(const ParkInventory& park, Metric metric, int month) {
+  Explanation e;
+  const int m = month < 0 || month > 12 ? 0 : month;
+  e.figure = std::string(MetricName(metric));
+  e.period = PeriodLabel(park.year, m);
+  e.value = park.park[static_cast<size_t>(m)].Get(metric);
+  e.unit = std::string(MetricUnit(metric));
+  if (IsRatioMetric(metric)) {
+    const auto [num, den] = RatioParts(metric);
+    e.formula = "park " + std::string(MetricName(metric)) + " = Σ enterprises " + std::string(MetricName(num)) +
+                " / Σ enterprises " + std::string(MetricName(den)) + " (a ratio of sums, not a mean of ratios)";
+  } else {
+    e.formula = "park " + std::string(MetricName(metric)) + " = Σ enterprises " + std::string(MetricName(metric));
+  }
+  for (const EnterpriseInventory& inv : park.enterprises) {
+    if (auto v = inv.periods[static_cast<size_t>(m)].Get(metric)) e.parts.emplace_back(inv.info.code, *v);
+  }
+  if (!park.failures.empty()) {
+    e.notes.push_back(std::to_string(park.failures.size()) +
+                      " enterprises could not be computed and are not in the park figures; see failures");
+  }
+  e.notes.push_back("each enterprise's figure explains itself with its own rows and factors");
+  return e;
+}
+
+}  // namespace park::carbon
