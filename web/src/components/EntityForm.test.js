@@ -89,14 +89,49 @@ describe('EntityForm', () => {
     w.unmount()
   })
 
-  it('checks rated parameters are a JSON object before sending', async () => {
-    const submit = vi.fn()
-    const w = mountForm({ submit, entity: 'equipment', preset: {} }, 'en')
-    await w.find('#f-rated').setValue('{"pressure_mpa": ')
+  it("edits rated parameters as rows and puts a parameter's error on its row", async () => {
+    const submit = vi.fn().mockRejectedValue(new ApiError(400, 'invalid_argument', 'must be positive', 'rated.pressure_mpa'))
+    const record = {
+      id: 3,
+      enterprise_id: 1,
+      facility_id: 2,
+      tag: 'V-101',
+      name: '溶剂储罐',
+      type: 'storage_tank',
+      status: 'in_service',
+      model: '',
+      manufacturer: '',
+      serial: '',
+      install_date: '2020-05-01',
+      design_life_years: 20,
+      inspection_due_date: null,
+      rated: { volume_m3: 50, medium: 'methanol' },
+    }
+    const w = mountForm({ submit, entity: 'equipment', record }, 'en')
+    expect(w.find('#f-rated-0-key').element.value).toBe('volume_m3')
+    expect(w.find('label[for="f-rated-0-value"]').text()).toContain('(m³)')
+    await w.find('[data-testid="add-parameter"]').trigger('click')
+    await w.find('#f-rated-2-key').setValue('pressure_mpa')
+    await w.find('#f-rated-2-value').setValue('-1')
+    await w.find('#f-rated-1-value').setValue('ethanol')
     await w.find('form').trigger('submit')
     await flush()
-    expect(submit).not.toHaveBeenCalled()
-    expect(w.find('[data-field="rated"] [data-testid="field-error"]').text()).toBe('Not a valid JSON object')
+    expect(submit).toHaveBeenCalledWith({ rated: { medium: 'ethanol', pressure_mpa: -1 } }, false)
+    const row = w.find('[data-field="rated.pressure_mpa"]')
+    expect(row.find('[data-testid="field-error"]').text()).toBe('must be positive')
+    expect(w.find('#f-rated-2-value').attributes('aria-invalid')).toBe('true')
+    expect(w.findAll('[data-testid="field-error"]')).toHaveLength(1)
+    w.unmount()
+  })
+
+  it('sends a removed parameter as null', async () => {
+    const submit = vi.fn().mockResolvedValue({ id: 3 })
+    const record = { id: 3, enterprise_id: 1, facility_id: 2, tag: 'P-1', name: '泵', type: 'pump', status: 'in_service', rated: { flow_m3_h: 20, head_m: 32 } }
+    const w = mountForm({ submit, entity: 'equipment', record })
+    await w.find('[data-field="rated.head_m"] .remove').trigger('click')
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(submit).toHaveBeenCalledWith({ rated: { head_m: null } }, false)
     w.unmount()
   })
 })
