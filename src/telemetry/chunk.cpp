@@ -268,8 +268,9 @@ Result<std::vector<uint8_t>> EncodeChunk(std::span<const Point> points) {
     }
   }
   if (decimal && digits > 0) {
-    // Values seen before `digits` grew were scaled with fewer digits; rescale them all.
-    for (size_t i = 0; i < points.size(); ++i) (void)ScaleExactly(points[i].value, digits, scaled[i]);
+    // Values seen before `digits` grew were scaled with fewer digits; rescale them all. A large value can leave
+    // the exact-integer range at more digits (1e14 is fine with 0 digits, not with 2): then XOR it is.
+    for (size_t i = 0; decimal && i < points.size(); ++i) decimal = ScaleExactly(points[i].value, digits, scaled[i]);
   }
 
   if (decimal) {

@@ -139,6 +139,15 @@ TEST(ChunkTest, RandomSeriesRoundTrip) {
   }
 }
 
+TEST(ChunkTest, DecimalDigitsGrowingPastTheExactRangeFallsBackToXor) {
+  // 1e14 is an exact integer with 0 digits but not with 2 (1e16 > 2^53); 0.25 needs 2 digits.
+  const std::vector<Point> points = {{0, 1e14}, {1, 0.25}};
+  auto bytes = EncodeChunk(points);
+  ASSERT_TRUE(bytes.ok()) << bytes.error().message;
+  EXPECT_EQ(ReadChunkHeader(*bytes)->codec, ValueCodec::kGorillaXor);
+  ExpectSamePoints(points, *DecodeChunk(*bytes));
+}
+
 TEST(ChunkTest, HeaderCarriesAggregates) {
   const std::vector<Point> points = {{0, 3}, {1, std::nan("")}, {2, -1}, {3, 5}};
   auto bytes = EncodeChunk(points);

@@ -48,7 +48,10 @@ bool AllDigits(std::string_view s) {
 
 std::string Shown(std::string_view s) {
   constexpr size_t kMax = 40;
-  return "'" + std::string(s.substr(0, kMax)) + (s.size() > kMax ? "...'" : "'");
+  std::string out = "'";  // appended piecewise: GCC 12 flags literal + std::string chains with a false -Wrestrict
+  out.append(s.substr(0, kMax));
+  out.append(s.size() > kMax ? "...'" : "'");
+  return out;
 }
 
 bool ParseInt(std::string_view s, int& out) {

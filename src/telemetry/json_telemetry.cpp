@@ -115,7 +115,9 @@ Result<std::vector<JsonRecord>> ParseJsonTelemetry(std::string_view body, const 
     }
     records.resize(parsed.size());
     for (size_t i = 0; i < parsed.size(); ++i) {
-      PARK_TRY(ReadRecord(parsed[i], "[" + std::to_string(i) + "]", options, records[i]));
+      std::string path = "[";  // appended piecewise: GCC 12 flags literal + std::string chains with a false -Wrestrict
+      path.append(std::to_string(i)).push_back(']');
+      PARK_TRY(ReadRecord(parsed[i], path, options, records[i]));
     }
     return records;
   }

@@ -83,22 +83,26 @@ ConsumptionResult ComputeConsumption(std::span<const MeterReading> input, const 
     result.total += consumption;
   };
   MeterReading base = unique.front();
-  std::optional<MeterReading> suspect;
+  // A drop awaiting confirmation. A flag and a value rather than std::optional: GCC 12 misreads the optional as
+  // maybe-uninitialized in release builds.
+  bool has_suspect = false;
+  MeterReading suspect;
   for (size_t i = 1; i < unique.size(); ++i) {
     const MeterReading& r = unique[i];
-    if (suspect) {
+    if (has_suspect) {
       if (r.value >= base.value) {
-        note(*suspect, MeterNoteKind::kGlitchDropped);
-        suspect.reset();
-      } else if (r.value >= suspect->value) {
-        note(*suspect, MeterNoteKind::kRebaselined);
-        emit(base, *suspect, 0, MeterNoteKind::kRebaselined);
-        base = *suspect;
-        suspect.reset();
+        note(suspect, MeterNoteKind::kGlitchDropped);
+        has_suspect = false;
+      } else if (r.value >= suspect.value) {
+        note(suspect, MeterNoteKind::kRebaselined);
+        emit(base, suspect, 0, MeterNoteKind::kRebaselined);
+        base = suspect;
+        has_suspect = false;
       } else {
         // Lower again: the earlier suspect cannot be confirmed by a reading below it; judge the new one next.
-        note(*suspect, MeterNoteKind::kGlitchDropped);
+        note(suspect, MeterNoteKind::kGlitchDropped);
         suspect = r;
+        has_suspect = true;
         continue;
       }
     }
@@ -115,11 +119,12 @@ ConsumptionResult ComputeConsumption(std::span<const MeterReading> input, const 
       emit(base, r, r.value, MeterNoteKind::kReset);
     } else {
       suspect = r;
+      has_suspect = true;
       continue;
     }
     base = r;
   }
-  if (suspect) note(*suspect, MeterNoteKind::kUnconfirmedDrop);
+  if (has_suspect) note(suspect, MeterNoteKind::kUnconfirmedDrop);
   return result;
 }
 
