@@ -1,0 +1,163 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "auth/rate_limit.hpp"
+#include "park/auth/auth.hpp"
+
+namespace park::auth {
+namespace {
+
+TEST(Passwords, HashAndVerify) {
+  const std::string h = HashPassword("correct horse 42");
+  EXPECT_EQ(h.rfind("$argon2id$", 0), 0u) << h;
+  EXPECT_TRUE(VerifyPassword(h, "correct horse 42"));
+  EXPECT_FALSE(VerifyPassword(h, "correct horse 43"));
+  EXPECT_NE(HashPassword("correct horse 42"), h) << "each hash has its own salt";
+  EXPECT_FALSE(VerifyPassword("garbage", "x"));
+}
+
+TEST(Passwords, Strength) {
+  struct Case {
+    const char* password;
+    bool ok;
+  };
+  const Case cases[] = {{"short1", false}, {"onlyletterslong", false}, {"1234567890", false},
+                        {"admin-demo-2026", true}, {"长密码但是有数字12345", true}};
+  for (const auto& c : cases) EXPECT_EQ(CheckPasswordStrength(c.password).empty(), c.ok) << c.password;
+}
+
+TEST(Tokens, HashIsStableSha256) {
+  EXPECT_EQ(TokenHash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(LoginLimiter, LocksAfterFailuresAndUnlocksWithTime) {
+  LoginLimiter limiter(3, 60000);
+  const std::string key = "admin|127.0.0.1";
+  int64_t t = 1000000;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(limiter.RetryAfterMs(key, t), 0);
+    limiter.Fail(key, t);
+    t += 1000;
+  }
+  EXPECT_EQ(limiter.RetryAfterMs(key, t), 1000000 + 60000 - t);
+  EXPECT_EQ(limiter.RetryAfterMs("other|127.0.0.1", t), 0) << "keys are independent";
+  EXPECT_EQ(limiter.RetryAfterMs(key, 1000000 + 60001), 0) << "the oldest failure aged out";
+  limiter.Reset(key);
+  EXPECT_EQ(limiter.RetryAfterMs(key, t), 0);
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("parkbrain-auth-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto s = store::Store::Open((dir_ / "park.db").string());
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->Migrate().ok());
+    ASSERT_TRUE(store_->Write([](store::Tx& tx) -> Status {
+                         PARK_TRY(tx.Exec("INSERT INTO enterprises (id, name, credit_code, sector, created_at, "
+                                          "updated_at) VALUES (1, 'A', '91350100M000100Y43', '2710', 0, 0)"));
+                         return {};
+                       }).ok());
+    Config cfg;
+    cfg.login_max_failures = 3;
+    service_ = std::make_unique<Service>(*store_, clock_, cfg);
+  }
+  void TearDown() override {
+    service_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  FixedClock clock_{1700000000000};
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Service> service_;
+};
+
+TEST_F(ServiceTest, LoginAuthenticateExpireRevoke) {
+  ASSERT_TRUE(service_->CreateUser({"ent-user", "Zhang", Role::kEnterpriseUser, 1, "ent-demo-2026"}, nullptr).ok());
+  auto login = service_->Login("ent-user", "ent-demo-2026", "127.0.0.1");
+  ASSERT_TRUE(login.ok()) << login.error().message;
+  auto who = service_->Authenticate(login->token);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->role, Role::kEnterpriseUser);
+  EXPECT_EQ(who->enterprise_id, 1);
+  EXPECT_EQ(who->name, "ent-user");
+
+  clock_.Advance(12LL * 3600 * 1000);
+  auto expired = service_->Authenticate(login->token);
+  ASSERT_FALSE(expired.ok());
+  EXPECT_EQ(expired.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_NE(expired.error().message.find("expired"), std::string::npos);
+
+  auto again = service_->Login("ent-user", "ent-demo-2026", "127.0.0.1");
+  ASSERT_TRUE(again.ok());
+  auto p = service_->Authenticate(again->token);
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE(service_->Logout(*p).ok());
+  auto revoked = service_->Authenticate(again->token);
+  ASSERT_FALSE(revoked.ok());
+  EXPECT_NE(revoked.error().message.find("revoked"), std::string::npos);
+  EXPECT_FALSE(service_->Authenticate("pb_not-a-token-at-all").ok());
+}
+
+TEST_F(ServiceTest, RateLimitsRepeatedFailures) {
+  ASSERT_TRUE(service_->CreateUser({"admin", "", Role::kParkAdmin, std::nullopt, "admin-demo-2026"}, nullptr).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto r = service_->Login("admin", "wrong-password-1", "10.0.0.9");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kUnauthenticated);
+  }
+  auto locked = service_->Login("admin", "admin-demo-2026", "10.0.0.9");
+  ASSERT_FALSE(locked.ok());
+  EXPECT_EQ(locked.error().code, ErrorCode::kResourceExhausted) << "even the right password waits";
+  EXPECT_TRUE(service_->Login("admin", "admin-demo-2026", "10.0.0.10").ok()) << "another address is not locked";
+  clock_.Advance(15LL * 60 * 1000 + 1);
+  EXPECT_TRUE(service_->Login("admin", "admin-demo-2026", "10.0.0.9").ok());
+}
+
+TEST_F(ServiceTest, UserValidation) {
+  struct Case {
+    NewUser user;
+    const char* field;
+  };
+  const Case cases[] = {
+      {{"ab", "", Role::kDriver, std::nullopt, "long-enough-1"}, "name"},
+      {{"Upper", "", Role::kDriver, std::nullopt, "long-enough-1"}, "name"},
+      {{"driver1", "", Role::kDriver, std::nullopt, "short"}, "password"},
+      {{"ent2", "", Role::kEnterpriseUser, std::nullopt, "long-enough-1"}, "enterprise_id"},
+      {{"ent3", "", Role::kEnterpriseUser, 99, "long-enough-1"}, "enterprise_id"},
+      {{"staff", "", Role::kParkStaff, 1, "long-enough-1"}, "enterprise_id"},
+  };
+  for (const auto& c : cases) {
+    auto r = service_->CreateUser(c.user, nullptr);
+    ASSERT_FALSE(r.ok()) << c.user.name;
+    EXPECT_EQ(r.error().field, c.field) << c.user.name << ": " << r.error().message;
+  }
+  ASSERT_TRUE(service_->CreateUser({"tech", "", Role::kTechnician, std::nullopt, "long-enough-1"}, nullptr).ok());
+  auto dup = service_->CreateUser({"tech", "", Role::kTechnician, std::nullopt, "long-enough-1"}, nullptr);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(dup.error().field, "name");
+}
+
+TEST_F(ServiceTest, ApiTokensCarryTheirOwnScope) {
+  auto t = service_->CreateApiToken("gateway-7", Role::kIntegrator, 1, 30, nullptr);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  auto who = service_->Authenticate(t->token);
+  ASSERT_TRUE(who.ok());
+  EXPECT_TRUE(who->api_token);
+  EXPECT_EQ(who->role, Role::kIntegrator);
+  EXPECT_EQ(who->enterprise_id, 1);
+  EXPECT_EQ(who->name, "token:gateway-7");
+  EXPECT_FALSE(service_->CreateApiToken("x", Role::kParkAdmin, std::nullopt, 30, nullptr).ok());
+  clock_.Advance(31LL * 86400000);
+  EXPECT_FALSE(service_->Authenticate(t->token).ok());
+}
+
+}  // namespace
+}  // namespace park::auth

@@ -1,0 +1,589 @@
+#include "park/server/server.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace park::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace ws = beast::websocket;
+using tcp = asio::ip::tcp;
+using BeastRequest = bhttp::request<bhttp::string_body>;
+using BeastResponse = bhttp::response<bhttp::string_body>;
+
+struct Server::Impl {
+  Impl(Options o, const http::Router& r, http::Metrics& m, http::LiveHub& h, Authenticator a)
+      : opt(std::move(o)), router(r), metrics(m), hub(h), authenticate(std::move(a)), acceptor(ioc), signals(ioc) {
+    std::random_device rd;
+    id_prefix = fmt::format("{:06x}", rd() & 0xffffff);
+  }
+
+  Options opt;
+  const http::Router& router;
+  http::Metrics& metrics;
+  http::LiveHub& hub;
+  Authenticator authenticate;
+  asio::io_context ioc;
+  std::optional<asio::ssl::context> ssl;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> next_request{1};
+  std::string id_prefix;
+  std::string bound;
+
+  std::string NewRequestId() { return fmt::format("{}-{:x}", id_prefix, next_request++); }
+  void DoAccept();
+  void BeginShutdown();
+};
+
+namespace {
+
+std::string_view ContentTypeFor(const std::filesystem::path& p) {
+  const std::string ext = p.extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".json" || ext == ".map") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".txt") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+std::optional<std::string> ReadFile(const std::filesystem::path& p) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p, ec)) return std::nullopt;
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The built web app: files under web_root; any other path without a file extension gets index.html so the
+// app's own router can show it (history-mode URLs such as /screen or /enterprises/3).
+std::optional<http::Response> ServeStatic(const Options& opt, std::string_view path) {
+  if (opt.web_root.empty()) return std::nullopt;
+  if (path.find("..") != std::string_view::npos || path.find('\0') != std::string_view::npos) return std::nullopt;
+  const std::filesystem::path root(opt.web_root);
+  std::string rel(path.substr(1));
+  if (rel.empty() || rel.back() == '/') rel += "index.html";
+  if (auto body = ReadFile(root / rel)) {
+    http::Response r = http::Response::Text(std::move(*body), std::string(ContentTypeFor(root / rel)));
+    r.headers.emplace_back("Cache-Control", rel.rfind("assets/", 0) == 0 ? "public, max-age=31536000, immutable"
+                                                                          : "no-cache");
+    return r;
+  }
+  const auto last = path.substr(path.rfind('/') + 1);
+  if (last.find('.') != std::string_view::npos) return std::nullopt;
+  if (auto index = ReadFile(root / "index.html")) {
+    http::Response r = http::Response::Text(std::move(*index), "text/html; charset=utf-8");
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    return r;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> BearerToken(const http::Request& req) {
+  auto h = req.Header("authorization");
+  if (!h) return std::nullopt;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (h->size() <= kBearer.size() || h->substr(0, kBearer.size()) != kBearer) return std::nullopt;
+  return h->substr(kBearer.size());
+}
+
+// Converts the Beast request into our transport-free form; false (with an error response) when it is malformed.
+std::optional<http::Response> Translate(const BeastRequest& in, std::string remote_ip, http::Request& out) {
+  const auto method = http::ParseMethod(std::string_view(in.method_string().data(), in.method_string().size()));
+  const std::string_view target(in.target().data(), in.target().size());
+  const auto qpos = target.find('?');
+  if (!http::PercentDecode(target.substr(0, qpos), out.path, false) || out.path.empty() || out.path[0] != '/') {
+    return http::Response::FromError(Error::Invalid("path", "the request path is malformed"));
+  }
+  if (qpos != std::string_view::npos && !http::ParseQueryString(target.substr(qpos + 1), out.query)) {
+    return http::Response::FromError(Error::Invalid("query", "the query string has a malformed %-escape"));
+  }
+  for (const auto& f : in) {
+    std::string name(f.name_string().data(), f.name_string().size());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(f.value().data(), f.value().size()));
+  }
+  out.body = in.body();
+  out.remote_ip = std::move(remote_ip);
+  if (!method) {
+    const bool head = in.method() == bhttp::verb::head;
+    if (!head) return http::Response::FromError(Error{ErrorCode::kInvalidArgument, "method not supported", "method"});
+    out.method = http::Method::kGet;  // HEAD: answered like GET, body dropped by Beast's serializer
+  } else {
+    out.method = *method;
+  }
+  return std::nullopt;
+}
+
+// Runs routing, authentication, role checks and the handler. Never throws.
+http::Response Dispatch(Server::Impl& s, http::Request& req, std::string& route_label) {
+  const auto match = s.router.Find(req.method, req.path);
+  if (!match.route) {
+    if (req.method == http::Method::kGet && req.path.rfind("/api/", 0) != 0) {
+      if (auto file = ServeStatic(s.opt, req.path)) {
+        route_label = "static";
+        return std::move(*file);
+      }
+    }
+    route_label = "unmatched";
+    if (match.path_known) {
+      return http::Response::FromError(
+          Error{ErrorCode::kInvalidArgument, std::string(http::MethodName(req.method)) + " is not allowed here",
+                "method"});
+    }
+    return http::Response::FromError(Error::NotFound("no such endpoint: " + req.path));
+  }
+  const http::Route& route = *match.route;
+  route_label = route.pattern;
+  req.params = match.params;
+  if (route.authenticated) {
+    auto token = BearerToken(req);
+    if (!token && req.path == Server::kLivePath) token = req.Query("token");
+    if (!token) {
+      auto r = http::Response::FromError(
+          Error{ErrorCode::kUnauthenticated, "sign in first: send Authorization: Bearer <token>", {}});
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    auto who = s.authenticate(*token);
+    if (!who.ok()) return http::Response::FromError(who.error());
+    if (std::find(route.roles.begin(), route.roles.end(), who->role) == route.roles.end()) {
+      return http::Response::FromError(
+          Error::Denied("the role " + std::string(RoleName(who->role)) + " may not do this"));
+    }
+    req.principal = std::move(*who);
+  }
+  if (!route.doc.request_schema.is_null() && !req.body.empty()) {
+    const auto ct = req.Header("content-type").value_or("");
+    if (ct.substr(0, route.doc.request_content_type.size()) != route.doc.request_content_type) {
+      return http::Response::FromError(
+          Error::Invalid("Content-Type", "must be " + route.doc.request_content_type));
+    }
+  }
+  try {
+    return route.handler(req);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {} failed: {}", req.request_id, http::MethodName(req.method), req.path, e.what());
+  } catch (...) {
+    spdlog::error("request {} {} {} failed with an unknown exception", req.request_id,
+                  http::MethodName(req.method), req.path);
+  }
+  return http::Response::FromError(Error::Internal("internal error; quote request id " + req.request_id));
+}
+
+BeastResponse ToBeast(http::Response&& r, unsigned version, bool keep_alive, const std::string& request_id) {
+  BeastResponse res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::server, "ParkBrain");
+  if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+  res.set("X-Request-Id", request_id);
+  bool has_cache_control = false;
+  for (auto& [k, v] : r.headers) {
+    has_cache_control |= k == "Cache-Control";
+    res.set(k, v);
+  }
+  if (!has_cache_control) res.set(bhttp::field::cache_control, "no-store");
+  res.body() = std::move(r.body);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+// ---- WebSocket live feed ------------------------------------------------------------------------------------
+
+template <class NextLayer>
+class WsSession : public std::enable_shared_from_this<WsSession<NextLayer>> {
+ public:
+  WsSession(NextLayer&& stream, Server::Impl& s, Principal who) : ws_(std::move(stream)), s_(s), who_(std::move(who)) {}
+
+  ~WsSession() {
+    if (sub_id_) s_.hub.Unsubscribe(sub_id_);
+  }
+
+  void Run(BeastRequest req) {
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(ws::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.async_accept(req, beast::bind_front_handler(&WsSession::OnAccept, this->shared_from_this()));
+  }
+
+ private:
+  void OnAccept(beast::error_code ec) {
+    if (ec) return;
+    std::weak_ptr<WsSession> weak = this->shared_from_this();
+    const size_t max_queue = s_.opt.max_live_queue;
+    sub_id_ = s_.hub.Subscribe(who_, [weak, max_queue](std::shared_ptr<const std::string> msg) {
+      auto self = weak.lock();
+      if (!self) return false;
+      if (self->pending_.fetch_add(1) >= max_queue) {
+        // Too slow to keep up: close it rather than buffer without bound.
+        asio::post(self->ws_.get_executor(), [self] {
+          self->ws_.async_close(ws::close_code::policy_error, [self](beast::error_code) {});
+        });
+        return false;
+      }
+      asio::post(self->ws_.get_executor(), [self, msg = std::move(msg)] { self->Enqueue(msg); });
+      return true;
+    });
+    Json hello = {{"type", "hello"},
+                  {"user", {{"name", who_.name}, {"role", RoleName(who_.role)}}},
+                  {"enterprise_id", who_.enterprise_id ? Json(*who_.enterprise_id) : Json(nullptr)}};
+    pending_.fetch_add(1);
+    Enqueue(std::make_shared<const std::string>(hello.dump()));
+    DoRead();
+  }
+
+  void DoRead() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::OnRead, this->shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec) {
+      s_.hub.Unsubscribe(sub_id_);
+      sub_id_ = 0;
+      return;
+    }
+    buffer_.consume(buffer_.size());  // clients only listen; what they send is ignored
+    DoRead();
+  }
+
+  void Enqueue(std::shared_ptr<const std::string> msg) {
+    queue_.push_back(std::move(msg));
+    if (queue_.size() == 1) DoWrite();
+  }
+
+  void DoWrite() {
+    ws_.text(true);
+    ws_.async_write(asio::buffer(*queue_.front()),
+                    beast::bind_front_handler(&WsSession::OnWrite, this->shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, size_t) {
+    pending_.fetch_sub(1);
+    queue_.pop_front();
+    if (ec) return;
+    if (!queue_.empty()) DoWrite();
+  }
+
+  ws::stream<NextLayer> ws_;
+  Server::Impl& s_;
+  Principal who_;
+  uint64_t sub_id_ = 0;
+  beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::atomic<size_t> pending_{0};
+};
+
+// ---- HTTP sessions (plain and TLS share this; CRTP gives each its stream) ------------------------------------
+
+template <class Derived>
+class HttpSession {
+ public:
+  HttpSession(Server::Impl& s, std::string remote) : s_(s), remote_(std::move(remote)) {}
+
+ protected:
+  Derived& derived() { return static_cast<Derived&>(*this); }
+
+  void DoRead() {
+    parser_.emplace();
+    parser_->body_limit(s_.opt.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(s_.opt.max_header_bytes));
+    beast::get_lowest_layer(derived().stream()).expires_after(std::chrono::seconds(s_.opt.request_timeout_s));
+    bhttp::async_read(derived().stream(), buffer_, *parser_,
+                      beast::bind_front_handler(&HttpSession::OnRead, derived().shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::operation_aborted) {
+      return derived().DoClose();
+    }
+    if (ec) {
+      const bool too_large = ec == bhttp::error::body_limit || ec == bhttp::error::header_limit;
+      Error e = too_large ? Error{ErrorCode::kPayloadTooLarge,
+                                  ec == bhttp::error::body_limit
+                                      ? fmt::format("request body is larger than {} bytes", s_.opt.max_body_bytes)
+                                      : "request headers are too large",
+                                  {}}
+                          : Error::Invalid("", "malformed HTTP request");
+      ++s_.in_flight;
+      start_ = std::chrono::steady_clock::now();
+      return Send(ToBeast(http::Response::FromError(e), 11, false, s_.NewRequestId()), "-", "rejected", "-", "-");
+    }
+    BeastRequest req = parser_->release();
+    if (ws::is_upgrade(req)) return Upgrade(std::move(req));
+    ++s_.in_flight;
+    start_ = std::chrono::steady_clock::now();
+    http::Request r;
+    r.request_id = s_.NewRequestId();
+    if (auto incoming = req.find("X-Request-Id"); incoming != req.end() && incoming->value().size() <= 64) {
+      r.request_id = std::string(incoming->value());
+    }
+    std::string route = "unmatched";
+    http::Response out;
+    if (auto bad = Translate(req, remote_, r)) {
+      out = std::move(*bad);
+    } else {
+      out = Dispatch(s_, r, route);
+    }
+    const bool keep = req.keep_alive() && !s_.stopping;
+    const std::string user = r.principal ? r.principal->name : "-";
+    Send(ToBeast(std::move(out), req.version(), keep, r.request_id), std::string(req.method_string()), route,
+         std::string(req.target()), user);
+  }
+
+  void Upgrade(BeastRequest req) {
+    http::Request r;
+    r.request_id = s_.NewRequestId();
+    std::string route;
+    http::Response denied;
+    if (auto bad = Translate(req, remote_, r)) {
+      denied = std::move(*bad);
+    } else if (r.path != Server::kLivePath) {
+      denied = http::Response::FromError(Error::NotFound("no WebSocket endpoint at " + r.path));
+    } else {
+      denied = Dispatch(s_, r, route);  // authenticates; the documented handler answers non-upgrade calls
+      if (r.principal) {
+        s_.metrics.Observe("GET", Server::kLivePath, 101, 0);
+        return derived().UpgradeToWebSocket(std::move(req), *r.principal);
+      }
+    }
+    ++s_.in_flight;
+    start_ = std::chrono::steady_clock::now();
+    Send(ToBeast(std::move(denied), req.version(), false, r.request_id), "GET", Server::kLivePath,
+         std::string(req.target()), "-");
+  }
+
+  void Send(BeastResponse res, std::string method, std::string route, std::string target, std::string user) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    s_.metrics.Observe(method, route, res.result_int(), secs);
+    if (s_.opt.access_log) {
+      spdlog::info("access {} \"{} {}\" {} {} {:.2f}ms user={} id={}", remote_, method, target, res.result_int(),
+                   res.body().size(), secs * 1000, user, res["X-Request-Id"]);
+    }
+    res_ = std::make_shared<BeastResponse>(std::move(res));
+    bhttp::async_write(derived().stream(), *res_,
+                       beast::bind_front_handler(&HttpSession::OnWrite, derived().shared_from_this(),
+                                                 !res_->keep_alive()));
+  }
+
+  void OnWrite(bool close, beast::error_code ec, size_t) {
+    --s_.in_flight;
+    res_.reset();
+    if (ec) return;
+    if (close) return derived().DoClose();
+    DoRead();
+  }
+
+  Server::Impl& s_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<BeastResponse> res_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+class PlainSession : public HttpSession<PlainSession>, public std::enable_shared_from_this<PlainSession> {
+ public:
+  PlainSession(tcp::socket&& socket, Server::Impl& s, std::string remote)
+      : HttpSession(s, std::move(remote)), stream_(std::move(socket)) {}
+  void Run() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&PlainSession::DoRead, shared_from_this())); }
+  beast::tcp_stream& stream() { return stream_; }
+  void DoClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+  void UpgradeToWebSocket(BeastRequest req, Principal who) {
+    std::make_shared<WsSession<beast::tcp_stream>>(std::move(stream_), s_, std::move(who))->Run(std::move(req));
+  }
+
+ private:
+  beast::tcp_stream stream_;
+};
+
+class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_from_this<TlsSession> {
+ public:
+  TlsSession(tcp::socket&& socket, asio::ssl::context& ctx, Server::Impl& s, std::string remote)
+      : HttpSession(s, std::move(remote)), stream_(std::move(socket), ctx) {}
+  void Run() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      beast::get_lowest_layer(self->stream_).expires_after(std::chrono::seconds(self->s_.opt.request_timeout_s));
+      self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                    [self](beast::error_code ec) {
+                                      if (!ec) self->DoRead();
+                                    });
+    });
+  }
+  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  void DoClose() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+  }
+  void UpgradeToWebSocket(BeastRequest req, Principal who) {
+    std::make_shared<WsSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream_), s_, std::move(who))
+        ->Run(std::move(req));
+  }
+
+ private:
+  beast::ssl_stream<beast::tcp_stream> stream_;
+};
+
+}  // namespace
+
+void Server::Impl::DoAccept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec != asio::error::operation_aborted) spdlog::warn("accept failed: {}", ec.message());
+      if (!acceptor.is_open()) return;
+    } else {
+      beast::error_code ep_ec;
+      const auto ep = socket.remote_endpoint(ep_ec);
+      std::string remote = ep_ec ? "?" : ep.address().to_string();
+      socket.set_option(tcp::no_delay(true), ep_ec);
+      if (ssl) {
+        std::make_shared<TlsSession>(std::move(socket), *ssl, *this, std::move(remote))->Run();
+      } else {
+        std::make_shared<PlainSession>(std::move(socket), *this, std::move(remote))->Run();
+      }
+    }
+    if (acceptor.is_open()) DoAccept();
+  });
+}
+
+void Server::Impl::BeginShutdown() {
+  if (stopping.exchange(true)) return;
+  spdlog::info("server: shutting down; finishing {} in-flight request(s)", in_flight.load());
+  beast::error_code ec;
+  acceptor.close(ec);
+  signals.cancel(ec);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(opt.shutdown_grace_s);
+  auto timer = std::make_shared<asio::steady_timer>(ioc);
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [this, deadline, timer, poll] {
+    if (in_flight.load() <= 0 || std::chrono::steady_clock::now() >= deadline) {
+      ioc.stop();
+      *poll = nullptr;  // break the self-reference
+      return;
+    }
+    timer->expires_after(std::chrono::milliseconds(20));
+    timer->async_wait([poll](beast::error_code) {
+      if (*poll) (*poll)();
+    });
+  };
+  (*poll)();
+}
+
+Server::Server(Options options, const http::Router& router, http::Metrics& metrics, http::LiveHub& hub,
+               Authenticator authenticate)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics, hub, std::move(authenticate))) {}
+
+Server::~Server() = default;
+
+Status Server::Start() {
+  Impl& s = *impl_;
+  const auto colon = s.opt.listen.rfind(':');
+  if (colon == std::string::npos) return Error::Invalid("listen", "must be host:port, e.g. 127.0.0.1:8080");
+  std::string host = s.opt.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(s.opt.listen.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) return Error::Invalid("listen", "port must be 0-65535");
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return Error::Invalid("listen", "'" + host + "' is not an IP address");
+  if (!s.opt.tls_cert_file.empty() || !s.opt.tls_key_file.empty()) {
+    if (s.opt.tls_cert_file.empty() || s.opt.tls_key_file.empty()) {
+      return Error::Invalid("server.tls_cert", "set both tls_cert and tls_key, or neither");
+    }
+    s.ssl.emplace(asio::ssl::context::tls_server);
+    s.ssl->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    s.ssl->use_certificate_chain_file(s.opt.tls_cert_file, ec);
+    if (ec) return Error::Invalid("server.tls_cert", "cannot load certificate: " + ec.message());
+    s.ssl->use_private_key_file(s.opt.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) return Error::Invalid("server.tls_key", "cannot load private key: " + ec.message());
+  }
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Error{ErrorCode::kUnavailable, "cannot listen on " + s.opt.listen + ": " + ec.message(), "listen"};
+  const auto local = s.acceptor.local_endpoint();
+  s.bound = (local.address().is_v6() ? "[" + local.address().to_string() + "]" : local.address().to_string()) + ":" +
+            std::to_string(local.port());
+  return {};
+}
+
+std::string Server::BoundAddress() const { return impl_->bound; }
+
+void Server::Run() {
+  Impl& s = *impl_;
+  s.signals.add(SIGINT);
+  s.signals.add(SIGTERM);
+  s.signals.async_wait([&s](beast::error_code ec, int) {
+    if (!ec) s.BeginShutdown();
+  });
+  s.DoAccept();
+  spdlog::info("server: listening on {}://{} with {} threads", s.ssl ? "https" : "http", s.bound, s.opt.threads);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < std::max(1, s.opt.threads); ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : threads) t.join();
+  spdlog::info("server: stopped");
+}
+
+void Server::Stop() {
+  asio::post(impl_->ioc, [impl = impl_.get()] { impl->BeginShutdown(); });
+}
+
+void Server::RegisterLiveRoute(http::Router& router) {
+  http::Route r;
+  r.method = http::Method::kGet;
+  r.pattern = kLivePath;
+  r.roles = http::AllRoles();
+  r.doc.summary =
+      "Live feed (WebSocket): connect with an Upgrade request; authenticate with a Bearer header or ?token=. "
+      "Messages are JSON objects with a type: hello, audit, and later value and alarm; each principal receives "
+      "only what its role and enterprise may see.";
+  r.doc.tag = "live";
+  r.doc.query = {{"token", "string", "session or API token, for clients that cannot set headers", false}};
+  r.doc.success_status = 101;
+  r.handler = [](const http::Request&) {
+    return http::Response::FromError(
+        Error::Invalid("Upgrade", "this endpoint speaks WebSocket: send an Upgrade: websocket request"));
+  };
+  router.Add(std::move(r));
+}
+
+}  // namespace park::server
