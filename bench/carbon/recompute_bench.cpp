@@ -53,8 +53,11 @@ Park MakePark() {
   int64_t id = 0;
   for (int e = 0; e < 500; ++e) {
     EnterpriseInfo info;
-    info.code = "E" + std::to_string(1000 + e);
-    info.name = "Enterprise " + std::to_string(e);
+    // Appended rather than "E" + std::to_string(): GCC 12 -O3 raises a false -Wrestrict on the latter.
+    info.code = "E";
+    info.code += std::to_string(1000 + e);
+    info.name = "Enterprise ";
+    info.name += std::to_string(e);
     info.sector = sectors[e % 6];
     info.land_area_mu = 50 + e % 200;
     park.enterprises.push_back(info);

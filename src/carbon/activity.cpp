@@ -11,6 +11,16 @@
 namespace park::carbon {
 namespace {
 
+// "text" in quotes. Built by appending: GCC 12 at -O3 raises a false -Wrestrict on "\"" + std::string&&.
+std::string Quoted(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  out.append(text);
+  out += '"';
+  return out;
+}
+
 constexpr std::array<ItemInfo, kItemCount> kItems = {{
     {Item::kRawCoal, "raw_coal", "原煤", ItemClass::kFuel, Dimension::kMass, "t"},
     {Item::kWashedCoal, "washed_coal", "洗精煤", ItemClass::kFuel, Dimension::kMass, "t"},
@@ -202,7 +212,7 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
 
   const std::string_view period = Trim(input.period);
   if (!IsValidMonth(period)) {
-    errors.push_back({"period", "\"" + std::string(period.substr(0, 20)) + "\" is not a month in the form YYYY-MM"});
+    errors.push_back({"period", Quoted(period.substr(0, 20)) + " is not a month in the form YYYY-MM"});
   } else {
     row.year = (period[0] - '0') * 1000 + (period[1] - '0') * 100 + (period[2] - '0') * 10 + (period[3] - '0');
     row.month = (period[5] - '0') * 10 + (period[6] - '0');
@@ -222,8 +232,8 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
   if (amount_text.empty()) {
     errors.push_back({"amount", "is empty"});
   } else if (!ParseDecimal(amount_text, amount)) {
-    errors.push_back({"amount", "\"" + std::string(amount_text.substr(0, 40)) +
-                                    "\" is not a finite decimal number (no thousands separators)"});
+    errors.push_back(
+        {"amount", Quoted(amount_text.substr(0, 40)) + " is not a finite decimal number (no thousands separators)"});
   } else if (amount < 0) {
     errors.push_back({"amount", "is negative; correct a period by re-importing it"});
   } else {
@@ -250,7 +260,7 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
   const std::string_view use_name = Trim(input.use);
   const std::optional<Use> use = UseFromName(use_name);
   if (!use) {
-    errors.push_back({"use", "\"" + std::string(use_name.substr(0, 20)) + "\" is not fuel or feedstock"});
+    errors.push_back({"use", Quoted(use_name.substr(0, 20)) + " is not fuel or feedstock"});
   } else if (*use == Use::kFeedstock && item && !IsFuel(*item)) {
     errors.push_back({"use", "feedstock applies only to fuels, not to " + std::string(ItemName(*item))});
   } else {
