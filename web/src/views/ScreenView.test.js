@@ -86,6 +86,14 @@ describe('big screen', () => {
     w.unmount()
   })
 
+  it('takes its language from ?lang=', async () => {
+    const fetchImpl = vi.fn((url) => Promise.resolve(jsonResponse(url.startsWith('/api/v1/park') ? PARK : { items: [], total: 0 })))
+    const w = await mountScreen(fetchImpl, '/screen?token=t&lang=en')
+    expect(w.find('.s-sub').text()).toBe('Binhai Pharma-Chemical Park')
+    expect(w.find('[data-testid="screen-sensors"] .kpi-label').text()).toBe('Sensors and meters')
+    w.unmount()
+  })
+
   it('says the link is no longer valid on 401', async () => {
     const fetchImpl = vi.fn(() => Promise.resolve(jsonResponse({ error: { code: 'unauthenticated', message: 'revoked' } }, 401)))
     const w = await mountScreen(fetchImpl, '/screen?token=revoked')
