@@ -236,7 +236,10 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
       await row.waitFor()
       page.once('dialog', (d) => d.accept())
       await row.locator('button').click()
-      await row.waitFor({ state: 'detached' })
+      // A revoked token stays listed, marked revoked, with no revoke button.
+      await row.locator('[data-testid="token-revoked"]').waitFor()
+      assert.equal(await row.locator('button').count(), 0)
+      await screenshot(page, 'tokens-zh', { fullPage: true })
     } finally {
       await context.close()
     }

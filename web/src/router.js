@@ -14,6 +14,7 @@ const UsersView = () => import('./views/UsersView.vue')
 const AuditView = () => import('./views/AuditView.vue')
 const TokensView = () => import('./views/TokensView.vue')
 const ScreenView = () => import('./views/ScreenView.vue')
+const AccountView = () => import('./views/AccountView.vue')
 
 const ADMIN = ['park_admin']
 
@@ -59,6 +60,7 @@ export const routes = [
       { path: 'users', name: 'users', component: UsersView, meta: { roles: ADMIN, title: 'nav.users' } },
       { path: 'audit', name: 'audit', component: AuditView, meta: { roles: ADMIN, title: 'nav.audit' } },
       { path: 'tokens', name: 'tokens', component: TokensView, meta: { roles: ADMIN, title: 'nav.tokens' } },
+      { path: 'account', name: 'account', component: AccountView, meta: { title: 'nav.password' } },
       // Carbon (issue 3) and telemetry (issue 4) pages slot in here as their APIs land.
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: 'common.notFound' } },
     ],
