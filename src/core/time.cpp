@@ -89,6 +89,8 @@ std::string FormatInstantMs(int64_t epoch_ms) {
   return buf;
 }
 
+std::string FormatDateMs(int64_t epoch_ms) { return FormatInstantMs(epoch_ms).substr(0, 10); }
+
 Result<int64_t> ParseInstantMs(std::string_view s, std::string_view field) {
   auto bad = [&] {
     return Error::Invalid(std::string(field), "must be an ISO 8601 instant like 2024-03-01T08:00:00Z");

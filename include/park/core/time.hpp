@@ -11,6 +11,8 @@ namespace park {
 
 // "2024-03-01T08:00:00Z" (millisecond part printed only when non-zero).
 std::string FormatInstantMs(int64_t epoch_ms);
+// "2024-03-01": the UTC calendar day of an instant.
+std::string FormatDateMs(int64_t epoch_ms);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)". `field` names the input in the error.
 Result<int64_t> ParseInstantMs(std::string_view text, std::string_view field);
 

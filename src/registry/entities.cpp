@@ -1,0 +1,343 @@
+// The four registry entities. Enumerations here are persisted as text: add values freely, never rename one.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "park/core/time.hpp"
+#include "park/core/validate.hpp"
+#include "registry/spec.hpp"
+
+namespace park::registry {
+namespace {
+
+constexpr std::string_view kEnterpriseOf = "SELECT id FROM enterprises WHERE id = $1";
+constexpr std::string_view kFacilityOwner = "SELECT enterprise_id FROM facilities WHERE id = $1";
+constexpr std::string_view kEquipmentOwner = "SELECT enterprise_id FROM equipment WHERE id = $1";
+
+std::string CheckCredit(const Json& v) { return CheckCreditCode(v.get<std::string>()); }
+
+// National industry classification (GB/T 4754-2017): a division (2 digits), group (3) or class (4) code.
+std::string CheckSector(const Json& v) {
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.size() < 2 || s.size() > 4 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return "must be a GB/T 4754-2017 industry code of 2 to 4 digits, e.g. 2710";
+  }
+  return {};
+}
+
+std::string CheckNonNegativeArea(const Json& v) {
+  const double d = v.get<double>();
+  return d < 0 || d > 1e6 ? "must be between 0 and 1,000,000 mu" : "";
+}
+
+std::string CheckPhone(std::string_view s) {
+  if (s.empty()) return {};
+  if (s.size() < 5 || s.size() > 20) return "must be 5 to 20 characters";
+  for (char c : s) {
+    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == ' ' || c == '(' || c == ')')) {
+      return "may contain only digits, spaces and + - ( )";
+    }
+  }
+  return {};
+}
+
+std::string CheckEmail(std::string_view s) {
+  if (s.empty()) return {};
+  const auto at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || s.find('.', at) == std::string_view::npos || s.back() == '.' ||
+      s.find(' ') != std::string_view::npos || s.size() > 200) {
+    return "is not an e-mail address";
+  }
+  return {};
+}
+
+// contacts: [{name, role, phone, email}], at most 20. Errors name the element, e.g. contacts[1].phone.
+std::string CheckContacts(const Json& v) {
+  if (v.size() > 20) return "may hold at most 20 contacts";
+  for (size_t i = 0; i < v.size(); ++i) {
+    const Json& c = v[i];
+    const std::string at = "[" + std::to_string(i) + "]";
+    if (!c.is_object()) return at + " must be an object";
+    JsonReader r(c);
+    (void)r.String("name", JsonReader::kRequired, 100);
+    (void)r.String("role", JsonReader::kOptional, 100);
+    auto phone = r.String("phone", JsonReader::kOptional, 40);
+    auto email = r.String("email", JsonReader::kOptional, 200);
+    if (phone) {
+      if (auto why = CheckPhone(*phone); !why.empty()) r.Fail("phone", why);
+    }
+    if (email) {
+      if (auto why = CheckEmail(*email); !why.empty()) r.Fail("email", why);
+    }
+    if (auto st = r.Finish(); !st.ok()) return at + "." + st.error().field + " " + st.error().message;
+  }
+  return {};
+}
+
+std::string CheckPastDate(const Json& v) {
+  const auto& s = v.get_ref<const std::string&>();
+  return s < "1950-01-01" ? "must be on or after 1950-01-01" : "";
+}
+
+std::string CheckLife(const Json& v) {
+  const double d = v.get<double>();
+  return d <= 0 || d > 100 ? "must be more than 0 and at most 100 years" : "";
+}
+
+// Rated parameters: a flat object of numbers or short strings, units in the keys (e.g. "pressure_mpa").
+std::string CheckRated(const Json& v) {
+  if (v.size() > 50) return "may hold at most 50 parameters";
+  for (const auto& [k, val] : v.items()) {
+    if (k.empty() || k.size() > 64) return "has a parameter name that is empty or longer than 64 characters";
+    if (!(val.is_number() || (val.is_string() && val.get_ref<const std::string&>().size() <= 100) ||
+          val.is_boolean())) {
+      return "." + k + " must be a number, a boolean or a string of at most 100 characters";
+    }
+  }
+  return {};
+}
+
+std::string CheckTag(const Json& v) {
+  for (char c : v.get_ref<const std::string&>()) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/')) {
+      return "may contain only letters, digits and - _ . /";
+    }
+  }
+  return {};
+}
+
+// A sensor's key names its time series (as in line protocol and MQTT topics).
+std::string CheckSeriesKey(const Json& v) {
+  const auto& s = v.get_ref<const std::string&>();
+  for (char c : s) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' ||
+          c == '-' || c == '.')) {
+      return "may contain only lower-case letters, digits and _ - .";
+    }
+  }
+  return {};
+}
+
+// Units accepted per measured quantity. A cumulative quantity can be a meter.
+struct QuantityUnits {
+  std::vector<std::string> units;
+  bool cumulative = false;
+};
+const std::map<std::string, QuantityUnits>& Quantities() {
+  static const std::map<std::string, QuantityUnits> kQuantities = {
+      {"temperature", {{"degC", "K"}}},
+      {"pressure", {{"MPa", "kPa", "Pa", "bar"}}},
+      {"level", {{"m", "mm", "%"}}},
+      {"flow", {{"m3/h", "Nm3/h", "t/h", "L/s", "kg/h"}}},
+      {"vibration", {{"mm/s", "um", "g"}}},
+      {"current", {{"A", "kA"}}},
+      {"voltage", {{"V", "kV"}}},
+      {"power", {{"kW", "MW"}}},
+      {"reactive_power", {{"kvar", "Mvar"}}},
+      {"power_factor", {{"1"}}},
+      {"frequency", {{"Hz"}}},
+      {"speed", {{"rpm"}}},
+      {"concentration", {{"mg/m3", "mg/L", "ppm", "%"}}},
+      {"ph", {{"pH"}}},
+      {"humidity", {{"%RH"}}},
+      {"wind_speed", {{"m/s"}}},
+      {"direction", {{"deg"}}},
+      {"irradiance", {{"W/m2"}}},
+      {"state_of_charge", {{"%"}}},
+      {"state", {{"1"}}},
+      {"energy", {{"kWh", "MWh"}, true}},
+      {"gas_volume", {{"m3", "Nm3", "10^4 Nm3"}, true}},
+      {"water_volume", {{"m3", "t"}, true}},
+      {"steam_mass", {{"t", "kg"}, true}},
+      {"heat", {{"GJ", "MJ"}, true}},
+      {"run_hours", {{"h"}, true}},
+      {"count", {{"1"}, true}},
+  };
+  return kQuantities;
+}
+
+std::vector<std::string> QuantityNames() {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : Quantities()) out.push_back(k);
+  return out;
+}
+
+const std::vector<Role> kEveryone = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
+                                     Role::kTechnician, Role::kDriver, Role::kIntegrator};
+const std::vector<Role> kAssetReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
+                                         Role::kTechnician, Role::kIntegrator};
+
+// A referenced parent must exist and belong to an enterprise the actor may act for.
+Result<int64_t> Owner(store::Tx& tx, std::string_view sql, const Json& record, const char* field,
+                      const Principal* actor) {
+  const int64_t parent = record.at(field).get<int64_t>();
+  PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {parent}));
+  if (!row || (actor && !actor->CanSeeEnterprise(row->Int(0)))) {
+    return Error::Invalid(field, "no such record, or not one you may use");
+  }
+  return row->Int(0);
+}
+
+std::vector<EntitySpec> MakeSpecs() {
+  std::vector<EntitySpec> specs;
+  {
+    EntitySpec e;
+    e.entity = "enterprise";
+    e.collection = "enterprises";
+    e.table = "enterprises";
+    e.scope_column = "id";
+    e.fields = {
+        {"name", FieldType::kText, true, true, 200, {}, nullptr, "registered name"},
+        {"credit_code", FieldType::kText, true, true, 18, {}, CheckCredit,
+         "unified social credit code (GB 32100-2015), 18 characters with check character"},
+        {"sector", FieldType::kText, true, true, 4, {}, CheckSector, "GB/T 4754-2017 industry code, e.g. 2710"},
+        {"land_area_mu", FieldType::kNumber, false, true, 0, {}, CheckNonNegativeArea, "land area in mu"},
+        {"address", FieldType::kText, false, true, 300, {}, nullptr, ""},
+        {"contacts", FieldType::kArray, false, true, 0, {}, CheckContacts, "[{name, role, phone, email}]"},
+    };
+    e.filters = {{"sector", "sector", false}};
+    e.search_columns = {"name", "credit_code"};
+    e.children = {{"facilities", "enterprise_id", "facilities"}, {"users", "enterprise_id", "users"}};
+    e.read_roles = kEveryone;
+    e.create_roles = {Role::kParkAdmin};
+    e.update_roles = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
+    e.delete_roles = {Role::kParkAdmin};
+    e.resolve = [](store::Tx&, Json& record, const Principal*) -> Result<int64_t> {
+      return record.contains("id") ? record["id"].get<int64_t>() : 0;
+    };
+    specs.push_back(std::move(e));
+  }
+  {
+    EntitySpec e;
+    e.entity = "facility";
+    e.collection = "facilities";
+    e.table = "facilities";
+    e.scope_column = "enterprise_id";
+    e.fields = {
+        {"enterprise_id", FieldType::kInteger, true, true, 0, {}, nullptr, "owning enterprise"},
+        {"name", FieldType::kText, true, true, 200, {}, nullptr, ""},
+        {"kind", FieldType::kEnum, true, true, 0,
+         {"workshop", "tank_farm", "loading_dock", "parking_lot", "warehouse", "utility", "laboratory", "office"},
+         nullptr, ""},
+        {"location", FieldType::kText, false, true, 300, {}, nullptr, "where it is in the park"},
+    };
+    e.filters = {{"enterprise_id", "enterprise_id", true}, {"kind", "kind", false}};
+    e.search_columns = {"name"};
+    e.children = {{"equipment", "facility_id", "equipment"}};
+    e.read_roles = kEveryone;  // drivers need the loading docks
+    e.create_roles = e.update_roles = e.delete_roles = {Role::kParkAdmin, Role::kEnterpriseUser};
+    e.resolve = [](store::Tx& tx, Json& record, const Principal* actor) -> Result<int64_t> {
+      return Owner(tx, kEnterpriseOf, record, "enterprise_id", actor);
+    };
+    specs.push_back(std::move(e));
+  }
+  {
+    EntitySpec e;
+    e.entity = "equipment";
+    e.collection = "equipment";
+    e.table = "equipment";
+    e.scope_column = "enterprise_id";
+    e.fields = {
+        {"enterprise_id", FieldType::kInteger, false, false, 0, {}, nullptr, "derived from the facility"},
+        {"facility_id", FieldType::kInteger, true, true, 0, {}, nullptr, ""},
+        {"tag", FieldType::kText, true, true, 64, {}, CheckTag, "plant tag, unique within the enterprise"},
+        {"name", FieldType::kText, true, true, 200, {}, nullptr, ""},
+        {"type", FieldType::kEnum, true, true, 0,
+         {"reactor", "pressure_vessel", "storage_tank", "valve", "safety_valve", "pump", "compressor", "boiler",
+          "distillation_tower", "heat_exchanger", "electrolyser", "transformer", "pv_array", "wind_turbine",
+          "flow_battery", "dryer", "centrifuge", "other"},
+         nullptr, ""},
+        {"model", FieldType::kText, false, true, 100, {}, nullptr, ""},
+        {"manufacturer", FieldType::kText, false, true, 200, {}, nullptr, ""},
+        {"serial", FieldType::kText, false, true, 100, {}, nullptr, ""},
+        {"install_date", FieldType::kDate, false, true, 0, {}, CheckPastDate, "YYYY-MM-DD"},
+        {"design_life_years", FieldType::kNumber, false, true, 0, {}, CheckLife, "design service life in years"},
+        {"status", FieldType::kEnum, false, true, 0, {"in_service", "standby", "retired"}, nullptr,
+         "default in_service"},
+        {"rated", FieldType::kObject, false, true, 0, {}, CheckRated,
+         "rated parameters, units in the keys, e.g. {\"pressure_mpa\": 2.5}"},
+        {"inspection_due_date", FieldType::kDate, false, true, 0, {}, nullptr,
+         "statutory periodic inspection due (pressure vessels, safety valves)"},
+    };
+    e.filters = {{"enterprise_id", "enterprise_id", true}, {"facility_id", "facility_id", true},
+                 {"type", "type", false}, {"status", "status", false}};
+    e.search_columns = {"name", "tag"};
+    e.children = {{"sensors", "equipment_id", "sensors"}};
+    e.read_roles = kAssetReaders;
+    e.create_roles = e.delete_roles = {Role::kParkAdmin, Role::kEnterpriseUser};
+    e.update_roles = {Role::kParkAdmin, Role::kEnterpriseUser, Role::kTechnician};
+    e.resolve = [](store::Tx& tx, Json& record, const Principal* actor) -> Result<int64_t> {
+      PARK_ASSIGN_OR_RETURN(int64_t owner, Owner(tx, kFacilityOwner, record, "facility_id", actor));
+      record["enterprise_id"] = owner;
+      if (!record.contains("status") || record["status"].is_null()) record["status"] = "in_service";
+      return owner;
+    };
+    specs.push_back(std::move(e));
+  }
+  {
+    EntitySpec e;
+    e.entity = "sensor";
+    e.collection = "sensors";
+    e.table = "sensors";
+    e.scope_column = "enterprise_id";
+    e.fields = {
+        {"enterprise_id", FieldType::kInteger, false, false, 0, {}, nullptr, "derived from the equipment"},
+        {"equipment_id", FieldType::kInteger, true, true, 0, {}, nullptr, ""},
+        {"key", FieldType::kText, true, true, 128, {}, CheckSeriesKey, "series key, unique in the park"},
+        {"name", FieldType::kText, true, true, 200, {}, nullptr, ""},
+        {"kind", FieldType::kEnum, true, true, 0, {"sensor", "meter"}, nullptr,
+         "meter: a cumulative counter (energy, volume, mass, heat, run hours)"},
+        {"quantity", FieldType::kEnum, true, true, 0, QuantityNames(), nullptr, "what it measures"},
+        {"unit", FieldType::kText, true, true, 20, {}, nullptr, "must suit the quantity"},
+        {"low_limit", FieldType::kNumber, false, true, 0, {}, nullptr, "alarm below, in the sensor's unit"},
+        {"high_limit", FieldType::kNumber, false, true, 0, {}, nullptr, "alarm above, in the sensor's unit"},
+    };
+    e.filters = {{"enterprise_id", "enterprise_id", true}, {"equipment_id", "equipment_id", true},
+                 {"kind", "kind", false}, {"quantity", "quantity", false}};
+    e.search_columns = {"name", "key"};
+    e.read_roles = kAssetReaders;
+    e.create_roles = e.update_roles = {Role::kParkAdmin, Role::kEnterpriseUser, Role::kIntegrator};
+    e.delete_roles = {Role::kParkAdmin, Role::kEnterpriseUser};
+    e.resolve = [](store::Tx& tx, Json& record, const Principal* actor) -> Result<int64_t> {
+      const auto& quantity = record["quantity"].get_ref<const std::string&>();
+      const auto& unit = record["unit"].get_ref<const std::string&>();
+      const auto& q = Quantities().at(quantity);
+      if (std::find(q.units.begin(), q.units.end(), unit) == q.units.end()) {
+        std::string list;
+        for (const auto& u : q.units) list += (list.empty() ? "" : ", ") + u;
+        return Error::Invalid("unit", "for " + quantity + " must be one of: " + list);
+      }
+      if (record["kind"] == "meter" && !q.cumulative) {
+        return Error::Invalid("quantity", "a meter counts up: use energy, gas_volume, water_volume, steam_mass, heat, "
+                                          "run_hours or count");
+      }
+      const Json& lo = record["low_limit"];
+      const Json& hi = record["high_limit"];
+      if (lo.is_number() && hi.is_number() && lo.get<double>() >= hi.get<double>()) {
+        return Error::Invalid("high_limit", "must be greater than low_limit");
+      }
+      PARK_ASSIGN_OR_RETURN(int64_t owner, Owner(tx, kEquipmentOwner, record, "equipment_id", actor));
+      record["enterprise_id"] = owner;
+      return owner;
+    };
+    specs.push_back(std::move(e));
+  }
+  return specs;
+}
+
+}  // namespace
+
+const std::vector<EntitySpec>& Specs() {
+  static const std::vector<EntitySpec> kSpecs = MakeSpecs();
+  return kSpecs;
+}
+
+const EntitySpec* FindSpec(std::string_view entity) {
+  for (const auto& s : Specs()) {
+    if (s.entity == entity) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace park::registry

@@ -1,0 +1,59 @@
+// Private: the declarative description of a registry entity, from which validation, SQL, JSON, the OpenAPI
+// schema and the CRUD endpoints are all derived.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "park/core/json.hpp"
+#include "park/core/principal.hpp"
+#include "park/store/store.hpp"
+
+namespace park::registry {
+
+enum class FieldType { kText, kEnum, kDate, kNumber, kInteger, kArray, kObject };
+
+struct Field {
+  std::string name;  // JSON name and column name
+  FieldType type = FieldType::kText;
+  bool required = false;
+  bool input = true;  // false: derived by the server (read-only to clients)
+  size_t max_chars = 200;
+  std::vector<std::string> allowed;  // kEnum
+  // Extra check of a present value: empty when fine, else the reason (shown with the field name).
+  std::function<std::string(const Json&)> check;
+  std::string description;
+};
+
+struct Filter {
+  std::string param;   // query parameter
+  std::string column;
+  bool integer = false;
+};
+
+struct Child {
+  std::string table;
+  std::string column;
+  std::string label;  // "facilities"
+};
+
+struct EntitySpec {
+  std::string entity;       // "facility"
+  std::string collection;   // "facilities" (URL and tag)
+  std::string table;
+  std::string scope_column;  // column holding the owning enterprise id ("id" for enterprises)
+  std::vector<Field> fields;
+  std::vector<Filter> filters;
+  std::vector<std::string> search_columns;  // matched by ?q=
+  std::vector<Child> children;              // deleting is refused while any exists
+  std::vector<Role> read_roles, create_roles, update_roles, delete_roles;
+  // Checks references and fills derived fields in `record`; returns the owning enterprise id. Called for
+  // creates and (after merging the patch) updates, inside the transaction.
+  std::function<Result<int64_t>(store::Tx&, Json& record, const Principal* actor)> resolve;
+};
+
+const std::vector<EntitySpec>& Specs();
+const EntitySpec* FindSpec(std::string_view entity);
+
+}  // namespace park::registry
