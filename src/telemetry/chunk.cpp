@@ -381,7 +381,8 @@ bool ChunkDecoder::ReadBits(int n, uint64_t& out) {
   const int offset = static_cast<int>(bit_pos_ & 7);
   uint64_t word = 0;
   if (byte + 8 <= body_.size()) {
-    for (int i = 0; i < 8; ++i) word = (word << 8) | body_[byte + i];  // compilers fold this into a bswap load
+    std::memcpy(&word, body_.data() + byte, 8);  // one unaligned load; the stream is big-endian (MSB first)
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
   } else {
     for (size_t i = 0; i < 8; ++i) word = (word << 8) | (byte + i < body_.size() ? body_[byte + i] : 0);
   }

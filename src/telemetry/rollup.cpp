@@ -59,15 +59,24 @@ Status ValidateGrid(const BucketGrid& grid) {
 
 Bucket& Rollup::BucketFor(int64_t start_ns) {
   // Points of a series mostly arrive in time order: the current bucket is the usual answer.
-  if (!buckets_.empty() && buckets_[last_index_].start_ns == start_ns) return buckets_[last_index_];
+  if (has_current_ && current_start_ns_ == start_ns) return buckets_[last_index_];
   const auto [it, inserted] = index_.try_emplace(start_ns, buckets_.size());
   if (inserted) buckets_.push_back({start_ns, {}});
   last_index_ = it->second;
+  current_start_ns_ = start_ns;
+  has_current_ = true;
   return buckets_[last_index_];
 }
 
 void Rollup::Add(int64_t timestamp_ns, double value) {
   if (std::isnan(value)) return;
+  // Unsigned distance: no overflow whatever the two timestamps are.
+  if (has_current_ && timestamp_ns >= current_start_ns_ &&
+      static_cast<uint64_t>(timestamp_ns) - static_cast<uint64_t>(current_start_ns_) <
+          static_cast<uint64_t>(grid_.width_ns)) {
+    buckets_[last_index_].aggregate.Add(timestamp_ns, value);
+    return;
+  }
   BucketFor(grid_.StartOf(timestamp_ns)).aggregate.Add(timestamp_ns, value);
 }
 

@@ -23,7 +23,7 @@ namespace park::telemetry {
 enum class Precision : uint8_t { kNanoseconds, kMicroseconds, kMilliseconds, kSeconds };
 
 // "ns" (also "n"), "us" (also "u"), "ms", "s"; an empty string means nanoseconds. InfluxDB 1.x also takes "m" and
-// "h"; we accept them too. Errors name the field "precision".
+// "h"; no gateway we know sends them, so they are refused. Errors name the field "precision".
 Result<Precision> ParsePrecision(std::string_view text);
 
 struct LpTag {
