@@ -15,6 +15,14 @@ export function cellText(entity, key, rec, t, locale) {
       return v ? t(entity === 'facilities' ? `facility.kinds.${v}` : `sensor.kinds.${v}`) : '—'
     case 'type':
       return v ? t(`equipment.types.${v}`) : '—'
+    case 'quantity': {
+      if (!v) return '—'
+      const k = `sensor.quantities.${v}`
+      const name = t(k)
+      return name === k ? String(v) : name
+    }
+    case 'unit':
+      return v ? unitSymbol(v, locale) || String(v) : '—'
     case 'status':
       return v ? t(`equipment.statuses.${v}`) : '—'
     case 'sector':

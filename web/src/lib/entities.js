@@ -34,10 +34,46 @@ export const EQUIPMENT_TYPES = [
 ]
 
 export const EQUIPMENT_STATUSES = ['in_service', 'standby', 'retired']
+
+// What a sensor or meter may measure and the units the server accepts for each (meters count up, so only
+// the cumulative quantities suit them).
+export const QUANTITY_UNITS = {
+  temperature: ['degC', 'K'],
+  pressure: ['MPa', 'kPa', 'Pa', 'bar'],
+  level: ['m', 'mm', '%'],
+  flow: ['m3/h', 'Nm3/h', 't/h', 'L/s', 'kg/h'],
+  vibration: ['mm/s', 'um', 'g'],
+  current: ['A', 'kA'],
+  voltage: ['V', 'kV'],
+  power: ['kW', 'MW'],
+  reactive_power: ['kvar', 'Mvar'],
+  power_factor: ['1'],
+  frequency: ['Hz'],
+  speed: ['rpm'],
+  concentration: ['mg/m3', 'mg/L', 'ppm', '%'],
+  ph: ['pH'],
+  humidity: ['%RH'],
+  wind_speed: ['m/s'],
+  direction: ['deg'],
+  irradiance: ['W/m2'],
+  state_of_charge: ['%'],
+  state: ['1'],
+  energy: ['kWh', 'MWh'],
+  gas_volume: ['m3', 'Nm3', '10^4 Nm3'],
+  water_volume: ['m3', 't'],
+  steam_mass: ['t', 'kg'],
+  heat: ['GJ', 'MJ'],
+  run_hours: ['h'],
+  count: ['1'],
+}
+export const CUMULATIVE_QUANTITIES = ['energy', 'gas_volume', 'water_volume', 'steam_mass', 'heat', 'run_hours', 'count']
+export const QUANTITIES = Object.keys(QUANTITY_UNITS)
 export const SENSOR_KINDS = ['sensor', 'meter']
 export const ROLES = ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'driver', 'integrator']
 
-// Field types: text, number, date, enum (options + i18n prefix), ref (another entity), contacts, json.
+// Field types: text, number, date, enum (options + i18n prefix), ref (another entity), contacts, json,
+// unit (a select of the units the chosen quantity allows). `helper` fields are never sent: they only
+// narrow another choice (equipment and sensors take their enterprise from their facility or equipment).
 export const ENTITIES = {
   enterprises: {
     path: '/enterprises',
@@ -84,9 +120,10 @@ export const ENTITIES = {
     filters: [
       { key: 'enterprise_id', type: 'ref', ref: 'enterprises', parkOnly: true },
       { key: 'type', type: 'enum', options: EQUIPMENT_TYPES, label: 'equipment.types' },
+      { key: 'status', type: 'enum', options: EQUIPMENT_STATUSES, label: 'equipment.statuses' },
     ],
     fields: [
-      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', required: true },
+      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', helper: true, hint: true },
       { key: 'facility_id', type: 'ref', ref: 'facilities', dependsOn: 'enterprise_id', required: true },
       { key: 'tag', type: 'text', required: true, mono: true },
       { key: 'name', type: 'text', required: true },
@@ -126,15 +163,16 @@ export const ENTITIES = {
     filters: [
       { key: 'enterprise_id', type: 'ref', ref: 'enterprises', parkOnly: true },
       { key: 'kind', type: 'enum', options: SENSOR_KINDS, label: 'sensor.kinds' },
+      { key: 'quantity', type: 'enum', options: QUANTITIES, label: 'sensor.quantities' },
     ],
     fields: [
-      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', required: true, formOnly: true },
+      { key: 'enterprise_id', type: 'ref', ref: 'enterprises', helper: true, hint: true },
       { key: 'equipment_id', type: 'ref', ref: 'equipment', dependsOn: 'enterprise_id', required: true },
-      { key: 'key', type: 'text', required: true, mono: true },
+      { key: 'key', type: 'text', required: true, mono: true, hint: true },
       { key: 'name', type: 'text', required: true },
       { key: 'kind', type: 'enum', options: SENSOR_KINDS, label: 'sensor.kinds', required: true },
-      { key: 'quantity', type: 'text' },
-      { key: 'unit', type: 'text' },
+      { key: 'quantity', type: 'enum', options: QUANTITIES, label: 'sensor.quantities', required: true },
+      { key: 'unit', type: 'unit', of: 'quantity', required: true },
       { key: 'low_limit', type: 'number', step: 'any', nullable: true },
       { key: 'high_limit', type: 'number', step: 'any', nullable: true },
     ],
@@ -144,8 +182,8 @@ export const ENTITIES = {
       key: '',
       name: '',
       kind: 'sensor',
-      quantity: '',
-      unit: '',
+      quantity: 'temperature',
+      unit: 'degC',
       low_limit: null,
       high_limit: null,
     }),

@@ -62,6 +62,28 @@ const UNIT_SYMBOLS = {
   h: 'h',
   tco2e: 'tCO₂e',
   tce: 'tce',
+  // Units as the API writes them in sensors' "unit" field.
+  'm3/h': 'm³/h',
+  'nm3/h': 'Nm³/h',
+  'l/s': 'L/s',
+  'kg/h': 'kg/h',
+  'mm/s': 'mm/s',
+  um: 'µm',
+  ka: 'kA',
+  kvar: 'kvar',
+  mvar: 'Mvar',
+  'mg/m3': 'mg/m³',
+  'mg/l': 'mg/L',
+  '%rh': '%RH',
+  '%': '%',
+  'm/s': 'm/s',
+  deg: '°',
+  'w/m2': 'W/m²',
+  nm3: 'Nm³',
+  '10^4 nm3': '10⁴ Nm³',
+  gj: 'GJ',
+  mj: 'MJ',
+  1: '',
 }
 
 // Units whose name differs by language.
@@ -75,7 +97,7 @@ export function unitSymbol(unit, locale = 'zh-CN') {
   if (!unit) return ''
   const key = String(unit).toLowerCase()
   if (LOCAL_UNITS[key]) return LOCAL_UNITS[key][locale === 'en' ? 'en' : 'zh-CN']
-  return UNIT_SYMBOLS[key] || String(unit)
+  return key in UNIT_SYMBOLS ? UNIT_SYMBOLS[key] : String(unit)
 }
 
 // formatQuantity(2.5, 'mpa') → "2.5 MPa"; percent and degrees attach without a space, Chinese units too.
@@ -83,7 +105,8 @@ export function formatQuantity(value, unit, locale = 'zh-CN', opts = {}) {
   const num = formatNumber(value, locale, opts)
   if (num === '—' || !unit) return num
   const sym = unitSymbol(unit, locale)
-  const tight = sym === '%' || sym === '°C' || /^[\u4e00-\u9fff]/.test(sym)
+  if (!sym) return num
+  const tight = sym.startsWith('%') || sym.startsWith('°') || /^[\u4e00-\u9fff]/.test(sym)
   return tight ? `${num}${sym}` : `${num} ${sym}`
 }
 

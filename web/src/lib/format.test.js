@@ -53,6 +53,15 @@ describe('units', () => {
     expect(formatQuantity(120.5, 'mu', 'en')).toBe('120.5 mu')
     expect(formatQuantity(15, 'years', 'zh-CN', { maxDigits: 0 })).toBe('15年')
   })
+  it('prints the units sensors are registered with', () => {
+    expect(formatQuantity(85.2, 'degC')).toBe('85.2°C')
+    expect(formatQuantity(12, 'm3/h')).toBe('12 m³/h')
+    expect(formatQuantity(3.5, '10^4 Nm3')).toBe('3.5 10⁴ Nm³')
+    expect(formatQuantity(65, '%RH')).toBe('65%RH')
+    expect(formatQuantity(0.95, '1')).toBe('0.95')
+    expect(formatQuantity(270, 'deg')).toBe('270°')
+    expect(unitSymbol('W/m2')).toBe('W/m²')
+  })
   it('leaves missing values as a dash without a unit', () => {
     expect(formatQuantity(null, 'mpa')).toBe('—')
     expect(formatQuantity(3, '')).toBe('3')

@@ -102,16 +102,42 @@ export function isAdmin(user = session.user) {
   return !!user && user.role === 'park_admin'
 }
 
-// canWrite mirrors the server's rules closely enough to hide buttons people cannot use; the server decides.
+// Who may create, change and delete each kind of record, as the server's registry allows it. The UI uses
+// this only to hide buttons people cannot use; the server decides (and scopes enterprise users).
+const PERMS = {
+  enterprises: {
+    create: ['park_admin'],
+    update: ['park_admin', 'park_staff', 'enterprise_user'],
+    delete: ['park_admin'],
+  },
+  facilities: {
+    create: ['park_admin', 'enterprise_user'],
+    update: ['park_admin', 'enterprise_user'],
+    delete: ['park_admin', 'enterprise_user'],
+  },
+  equipment: {
+    create: ['park_admin', 'enterprise_user'],
+    update: ['park_admin', 'enterprise_user', 'technician'],
+    delete: ['park_admin', 'enterprise_user'],
+  },
+  sensors: {
+    create: ['park_admin', 'enterprise_user', 'integrator'],
+    update: ['park_admin', 'enterprise_user', 'integrator'],
+    delete: ['park_admin', 'enterprise_user'],
+  },
+}
+
+export function can(entity, action, user = session.user) {
+  if (!user || !PERMS[entity]) return false
+  return PERMS[entity][action].includes(user.role)
+}
+
+// canWrite: may create records of this kind.
 export function canWrite(entity, user = session.user) {
-  if (!user) return false
-  if (PARK_ROLES.includes(user.role)) return true
-  if (user.role === 'enterprise_user') return entity !== 'enterprises'
-  return false
+  return can(entity, 'create', user)
 }
 
 export function canEditEnterprise(id, user = session.user) {
-  if (!user) return false
-  if (PARK_ROLES.includes(user.role)) return true
-  return user.role === 'enterprise_user' && String(user.enterprise_id) === String(id)
+  if (!can('enterprises', 'update', user)) return false
+  return user.role !== 'enterprise_user' || String(user.enterprise_id) === String(id)
 }
