@@ -75,6 +75,7 @@ describe('big screen', () => {
     })
     ws.onmessage({ data: JSON.stringify({ type: 'alarm', alarm: { message: 'R-101 压力高', at: '2026-11-25T02:01:00Z' } }) })
     ws.onmessage({ data: 'not json' })
+    ws.onmessage({ data: JSON.stringify({ type: 'audit', entry: { id: 10, action: 'login', entity: 'user', entity_id: 1, actor_name: 'admin' } }) })
     await flush()
     const items = w.findAll('[data-testid="ticker"] li')
     expect(items).toHaveLength(2)
