@@ -361,6 +361,24 @@ Result<int64_t> ParseLocalTimeMs(std::string_view text, int utc_offset_minutes) 
   return (local_s - static_cast<int64_t>(utc_offset_minutes) * 60) * 1000 + millis;
 }
 
+std::vector<FlatValue> Flatten(const Packet& packet) {
+  std::vector<FlatValue> out;
+  for (const Measurement& m : packet.measurements) {
+    const std::pair<std::string_view, const std::optional<double>*> numbers[] = {
+        {"Rtd", &m.rtd}, {"Avg", &m.avg}, {"Min", &m.min}, {"Max", &m.max}, {"Cou", &m.cou}};
+    for (const auto& [statistic, value] : numbers) {
+      if (value->has_value()) out.push_back({m.code, statistic, **value, m.flag});
+    }
+  }
+  return out;
+}
+
+Result<int64_t> PacketTimeMs(const Packet& packet, int utc_offset_minutes) {
+  if (!packet.data_time.empty()) return ParseLocalTimeMs(packet.data_time, utc_offset_minutes);
+  if (!packet.qn.empty()) return ParseLocalTimeMs(packet.qn, utc_offset_minutes);
+  return Error::Invalid("DataTime", "the packet has neither DataTime nor QN to date its values");
+}
+
 void FrameSplitter::Append(std::string_view bytes) { buffer_.append(bytes); }
 
 std::optional<FrameSplitter::Item> FrameSplitter::Next() {

@@ -213,6 +213,44 @@ TEST(Hj212Test, SplitterFindsFramesInAStream) {
   EXPECT_EQ(bad.buffered_bytes(), 0u);
 }
 
+TEST(Hj212Test, FlattenAndPacketTime) {
+  auto p = ParseDataSegment(
+      "QN=20240301080000123;ST=32;CN=2051;PW=1;MN=A;Flag=4;CP=&&DataTime=20240301075000;"
+      "w01018-Avg=23.5,w01018-Max=30,w01018-Flag=N;w00000-Cou=12&&");
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  const std::vector<FlatValue> rows = Flatten(*p);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].code, "w01018");
+  EXPECT_EQ(rows[0].statistic, "Avg");
+  EXPECT_EQ(rows[0].value, 23.5);
+  EXPECT_EQ(rows[0].flag, "N");
+  EXPECT_EQ(rows[1].statistic, "Max");
+  EXPECT_EQ(rows[2].code, "w00000");
+  EXPECT_EQ(rows[2].flag, "");
+  EXPECT_EQ(*PacketTimeMs(*p), *ParseLocalTimeMs("20240301075000"));
+  p->data_time.clear();
+  EXPECT_EQ(*PacketTimeMs(*p), *ParseLocalTimeMs("20240301080000123"));
+  p->qn.clear();
+  EXPECT_FALSE(PacketTimeMs(*p).ok());
+}
+
+TEST(Hj212Test, PollutantTableHasTheCommonFactors) {
+  struct Case {
+    std::string_view code, unit, cumulative_unit;
+  };
+  const Case cases[] = {{"w01018", "mg/L", "kg"}, {"w21003", "mg/L", "kg"}, {"w21011", "mg/L", "kg"},
+                        {"w21001", "mg/L", "kg"}, {"a21026", "mg/m3", "kg"}, {"a21002", "mg/m3", "kg"},
+                        {"a34013", "mg/m3", "kg"}, {"w00000", "L/s", "m3"}};
+  for (const Case& c : cases) {
+    const Pollutant* p = FindPollutant(c.code);
+    ASSERT_NE(p, nullptr) << c.code;
+    EXPECT_EQ(p->unit, c.unit) << c.code;
+    EXPECT_EQ(p->cumulative_unit, c.cumulative_unit) << c.code;
+  }
+  EXPECT_EQ(FindPollutant("x99999"), nullptr);
+  for (const Pollutant& p : Pollutants()) EXPECT_EQ(FindPollutant(p.code), &p) << "duplicate code " << p.code;
+}
+
 TEST(Hj212Test, LocalTime) {
   EXPECT_EQ(*ParseLocalTimeMs("19700101080000"), 0);
   EXPECT_EQ(*ParseLocalTimeMs("19700101080000123"), 123);

@@ -187,6 +187,7 @@ bool LineParser::Parse(const LpOptions& options, LpLine& out) {
     LpTag tag;
     ScanName(Part::kTagOrFieldKey, /*stop_at_equals=*/true, tag.key);
     if (tag.key.empty()) return Fail("missing tag key");
+    if (tag.key == "time") return Fail("'time' is not allowed as a tag key");  // InfluxDB refuses it too
     if (AtEnd() || s_[i_] != '=') return Fail("missing tag value for key " + Quote(tag.key));
     ++i_;
     ScanName(Part::kTagValue, /*stop_at_equals=*/false, tag.value);
@@ -207,6 +208,7 @@ bool LineParser::Parse(const LpOptions& options, LpLine& out) {
     LpField field;
     ScanName(Part::kTagOrFieldKey, /*stop_at_equals=*/true, field.key);
     if (field.key.empty()) return Fail("missing field key");
+    if (field.key == "time") return Fail("'time' is not allowed as a field key");
     if (AtEnd() || s_[i_] != '=') return Fail("missing value for field " + Quote(field.key));
     ++i_;
     if (!ParseFieldValue(field)) return false;

@@ -142,6 +142,8 @@ TEST(LineProtocolTest, ErrorsCarryLineNumberAndReason) {
       {"m v=\"open", "unterminated string value for field 'v'"},
       {"m v=1 12x", "invalid timestamp '12x'"},
       {"m v=1 1 2", "unexpected text after the timestamp"},
+      {"m,time=1 v=1", "'time' is not allowed as a tag key"},
+      {"m time=1", "'time' is not allowed as a field key"},
   };
   for (const Case& c : cases) {
     const std::string body = "m ok=1 1\n" + std::string(c.line) + "\nm ok=2 2\n";

@@ -83,6 +83,20 @@ std::string BuildExecutionReply(const Packet& request, int exe_rtn);
 // Loggers in China report Beijing time, hence the default offset of +8 h.
 Result<int64_t> ParseLocalTimeMs(std::string_view text, int utc_offset_minutes = 8 * 60);
 
+// Every number of a packet as one row, for turning a packet into series points: ("w01018", "Avg", 23.5, "N").
+// Views into the packet, which must outlive the rows.
+struct FlatValue {
+  std::string_view code;
+  std::string_view statistic;  // "Rtd", "Avg", "Min", "Max" or "Cou"
+  double value = 0;
+  std::string_view flag;  // the factor's data flag, empty when absent
+};
+std::vector<FlatValue> Flatten(const Packet& packet);
+
+// The instant a packet's values refer to: DataTime, else the QN timestamp; ms since the epoch, UTC. Errors when
+// the packet has neither (field "DataTime").
+Result<int64_t> PacketTimeMs(const Packet& packet, int utc_offset_minutes = 8 * 60);
+
 // Splits a TCP byte stream into frames. Bytes before "##" and frames whose length field or terminator is wrong are
 // dropped with a reason; the buffer never holds more than one maximal frame. Not thread-safe.
 class FrameSplitter {

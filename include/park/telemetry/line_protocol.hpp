@@ -79,7 +79,8 @@ struct LpOptions {
 
 // Parses every line; refused lines go to batch.errors with their number and reason and do not stop the parse, so
 // the caller can choose InfluxDB's partial write or all-or-nothing (reject when error_count > 0).
-// Tags are kept in input order; duplicate tag keys or field keys on one line are refused.
+// Tags are kept in input order; duplicate tag keys or field keys on one line are refused, and so is the key
+// "time" (as in InfluxDB: it would clash with the timestamp column in queries).
 LpBatch ParseLineProtocol(std::string_view body, const LpOptions& options);
 
 // The canonical series key: measurement and tags sorted by key, escaped as in line protocol
