@@ -50,14 +50,15 @@ export function pieOption(rows, { dark = false } = {}) {
       orient: 'vertical',
       right: 0,
       top: 'middle',
-      textStyle: { color: text, fontSize: dark ? 16 : 12 },
+      // Long sector names are cut so the legend never runs into the ring.
+      textStyle: { color: text, fontSize: dark ? 16 : 12, width: dark ? 220 : 160, overflow: 'truncate' },
       pageTextStyle: { color: text },
     },
     series: [
       {
         type: 'pie',
-        radius: dark ? ['38%', '66%'] : ['42%', '70%'],
-        center: [dark ? '22%' : '32%', '50%'],
+        radius: dark ? ['36%', '62%'] : ['42%', '70%'],
+        center: [dark ? '23%' : '32%', '50%'],
         data: rows.map((r) => ({ name: r.name, value: r.value })),
         label: { show: false },
         itemStyle: { borderColor: dark ? '#0a1a2f' : '#fff', borderWidth: 2 },
