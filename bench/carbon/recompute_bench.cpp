@@ -36,16 +36,26 @@ Park MakePark() {
     Use use;
   };
   const Line lines[20] = {
-      {Item::kRawCoal, 900, Use::kFuel},          {Item::kCoke, 20, Use::kFuel},
-      {Item::kFuelOil, 15, Use::kFuel},           {Item::kDiesel, 12, Use::kFuel},
-      {Item::kLpg, 3, Use::kFuel},                {Item::kNaturalGas, 40, Use::kFuel},
-      {Item::kNaturalGas, 25, Use::kFeedstock},   {Item::kGasoline, 4, Use::kFuel},
-      {Item::kElectricity, 2500, Use::kFuel},     {Item::kGreenElectricity, 400, Use::kFuel},
-      {Item::kHeat, 6000, Use::kFuel},            {Item::kProcessCo2, 300, Use::kFuel},
-      {Item::kCo2Recovered, 50, Use::kFuel},      {Item::kOutputValue, 8000, Use::kFuel},
-      {Item::kAddedValue, 2200, Use::kFuel},      {Item::kWater, 30000, Use::kFuel},
-      {Item::kCod, 1.2, Use::kFuel},              {Item::kNh3n, 0.1, Use::kFuel},
-      {Item::kNox, 2.5, Use::kFuel},              {Item::kVocs, 0.8, Use::kFuel},
+      {Item::kRawCoal, 900, Use::kFuel},
+      {Item::kCoke, 20, Use::kFuel},
+      {Item::kFuelOil, 15, Use::kFuel},
+      {Item::kDiesel, 12, Use::kFuel},
+      {Item::kLpg, 3, Use::kFuel},
+      {Item::kNaturalGas, 40, Use::kFuel},
+      {Item::kNaturalGas, 25, Use::kFeedstock},
+      {Item::kGasoline, 4, Use::kFuel},
+      {Item::kElectricity, 2500, Use::kFuel},
+      {Item::kGreenElectricity, 400, Use::kFuel},
+      {Item::kHeat, 6000, Use::kFuel},
+      {Item::kProcessCo2, 300, Use::kFuel},
+      {Item::kCo2Recovered, 50, Use::kFuel},
+      {Item::kOutputValue, 8000, Use::kFuel},
+      {Item::kAddedValue, 2200, Use::kFuel},
+      {Item::kWater, 30000, Use::kFuel},
+      {Item::kCod, 1.2, Use::kFuel},
+      {Item::kNh3n, 0.1, Use::kFuel},
+      {Item::kNox, 2.5, Use::kFuel},
+      {Item::kVocs, 0.8, Use::kFuel},
   };
   std::mt19937 rng(42);
   std::uniform_real_distribution<double> scale(0.5, 1.5);

@@ -25,9 +25,8 @@ std::string_view ProjectKindName(ProjectKind kind) {
   return "";
 }
 
-Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfig& config,
-                                   const AccessProject& project, const AccessStandard& standard,
-                                   const ThreeListRules& rules) {
+Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfig& config, const AccessProject& project,
+                                   const AccessStandard& standard, const ThreeListRules& rules) {
   if (!(project.added_value_10k_yuan > 0) || !std::isfinite(project.added_value_10k_yuan)) {
     return Error::Invalid("added_value_10k_yuan", "must be above 0: intensity is per 10^4 yuan of added value");
   }
@@ -90,8 +89,8 @@ Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfi
 
   d.reasons.push_back("projected emissions " + Num(d.total_t_co2) + " tCO2/yr (scope 1 " + Num(d.scope1_t_co2) +
                       ", scope 2 location-based " + Num(d.scope2_t_co2) + ") / added value " +
-                      Num(project.added_value_10k_yuan) + " × 10^4 yuan = " +
-                      Num(d.intensity_t_co2_per_10k_yuan_added_value) + " tCO2 per 10^4 yuan");
+                      Num(project.added_value_10k_yuan) +
+                      " × 10^4 yuan = " + Num(d.intensity_t_co2_per_10k_yuan_added_value) + " tCO2 per 10^4 yuan");
   if (project.kind != ProjectKind::kNew) {
     d.reasons.push_back("a " + std::string(ProjectKindName(project.kind)) +
                         " project is judged on the increment it brings");
@@ -101,7 +100,8 @@ Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfi
                       Num(standard.max_t_co2_per_10k_yuan_added_value) + " tCO2 per 10^4 yuan of added value" +
                       (standard.source.empty() ? "" : " (" + standard.source + ")"));
   if (standard.max_tce_per_10k_yuan_added_value) {
-    const bool energy_ok = d.energy_intensity_tce_per_10k_yuan_added_value <= *standard.max_tce_per_10k_yuan_added_value;
+    const bool energy_ok =
+        d.energy_intensity_tce_per_10k_yuan_added_value <= *standard.max_tce_per_10k_yuan_added_value;
     d.reasons.push_back("energy intensity " + Num(d.energy_intensity_tce_per_10k_yuan_added_value) + " tce per 10^4 " +
                         "yuan " + (energy_ok ? "meets" : "exceeds") + " the standard of " +
                         Num(*standard.max_tce_per_10k_yuan_added_value));
@@ -109,14 +109,13 @@ Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfi
   }
   d.energy_review_required = !(d.energy_tce_equivalent < rules.review_exempt_below_tce &&
                                d.electricity_mwh < rules.review_exempt_below_electricity_mwh);
-  d.reasons.push_back(d.energy_review_required
-                          ? "needs the fixed-asset energy-saving review (" + Num(d.energy_tce_equivalent) + " tce/yr, " +
-                                Num(d.electricity_mwh) + " MWh/yr; exempt only below " +
-                                Num(rules.review_exempt_below_tce) + " tce and " +
-                                Num(rules.review_exempt_below_electricity_mwh) + " MWh)"
-                          : "exempt from the fixed-asset energy-saving review (below " +
-                                Num(rules.review_exempt_below_tce) + " tce/yr and " +
-                                Num(rules.review_exempt_below_electricity_mwh) + " MWh/yr)");
+  d.reasons.push_back(
+      d.energy_review_required
+          ? "needs the fixed-asset energy-saving review (" + Num(d.energy_tce_equivalent) + " tce/yr, " +
+                Num(d.electricity_mwh) + " MWh/yr; exempt only below " + Num(rules.review_exempt_below_tce) +
+                " tce and " + Num(rules.review_exempt_below_electricity_mwh) + " MWh)"
+          : "exempt from the fixed-asset energy-saving review (below " + Num(rules.review_exempt_below_tce) +
+                " tce/yr and " + Num(rules.review_exempt_below_electricity_mwh) + " MWh/yr)");
   d.reasons.push_back(d.pass ? "result: pass" : "result: fail");
   return d;
 }

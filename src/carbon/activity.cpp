@@ -170,8 +170,8 @@ Result<double> ConvertUnit(Dimension dimension, double amount, std::string_view 
   }
   const UnitDef* to = FindUnit(dimension, to_unit);
   if (to == nullptr) {
-    return Error::Invalid("unit", "cannot convert to \"" + std::string(to_unit) + "\"; use one of " +
-                                      UnitList(dimension));
+    return Error::Invalid("unit",
+                          "cannot convert to \"" + std::string(to_unit) + "\"; use one of " + UnitList(dimension));
   }
   if (from == to || from->to_base == to->to_base) return amount;
   return amount * from->to_base / to->to_base;

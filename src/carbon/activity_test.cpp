@@ -49,8 +49,8 @@ TEST(ActivityTest, RefusesUnitsOfTheWrongDimension) {
     Item item;
     const char* unit;
   } cases[] = {
-      {Item::kRawCoal, "m3"}, {Item::kNaturalGas, "t"}, {Item::kElectricity, "GJ"}, {Item::kHeat, "kWh"},
-      {Item::kOutputValue, "t"}, {Item::kCod, "mg"}, {Item::kDiesel, "L"}, {Item::kWater, "Nm3"},
+      {Item::kRawCoal, "m3"},    {Item::kNaturalGas, "t"}, {Item::kElectricity, "GJ"}, {Item::kHeat, "kWh"},
+      {Item::kOutputValue, "t"}, {Item::kCod, "mg"},       {Item::kDiesel, "L"},       {Item::kWater, "Nm3"},
   };
   for (const Case& c : cases) {
     auto r = ToCanonical(c.item, 1, c.unit);

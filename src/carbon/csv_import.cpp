@@ -9,8 +9,8 @@ namespace park::carbon {
 namespace {
 
 enum Column { kCode, kPeriod, kItem, kAmount, kUnit, kUse, kNote, kColumnCount };
-constexpr std::array<std::string_view, kColumnCount> kColumnNames = {"enterprise_code", "period", "item", "amount",
-                                                                       "unit",            "use",    "note"};
+constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
+    "enterprise_code", "period", "item", "amount", "unit", "use", "note"};
 constexpr bool kColumnRequired[kColumnCount] = {true, true, true, true, true, false, false};
 
 std::string_view TrimHeader(std::string_view s) {
@@ -28,8 +28,9 @@ ActivityImport ParseActivityCsv(std::string_view text) {
   std::string error;
 
   if (!reader.Next(record, error)) {
-    result.errors.push_back({1, "", "the file is empty; the first line must be the header " +
-                                        std::string("enterprise_code,period,item,amount,unit,use,note")});
+    result.errors.push_back({1, "",
+                             "the file is empty; the first line must be the header " +
+                                 std::string("enterprise_code,period,item,amount,unit,use,note")});
     return result;
   }
   if (!error.empty()) {
@@ -70,8 +71,9 @@ ActivityImport ParseActivityCsv(std::string_view text) {
       continue;
     }
     if (record.fields.size() != columns) {
-      result.errors.push_back({record.line, "", "has " + std::to_string(record.fields.size()) + " fields; the header has " +
-                                                    std::to_string(columns)});
+      result.errors.push_back(
+          {record.line, "",
+           "has " + std::to_string(record.fields.size()) + " fields; the header has " + std::to_string(columns)});
       continue;
     }
     auto take = [&](Column c) -> std::string {
@@ -109,9 +111,9 @@ Error SummariseRowErrors(const std::vector<RowError>& errors) {
     message += ": " + e.reason;
   }
   if (shown < errors.size()) message += "; ...";
-  return Error::Invalid("line " + std::to_string(errors.front().line) +
-                            (errors.front().field.empty() ? "" : "." + errors.front().field),
-                        message);
+  return Error::Invalid(
+      "line " + std::to_string(errors.front().line) + (errors.front().field.empty() ? "" : "." + errors.front().field),
+      message);
 }
 
 }  // namespace park::carbon

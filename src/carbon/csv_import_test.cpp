@@ -38,14 +38,14 @@ TEST(CsvImportTest, AcceptsColumnsInAnyOrderAndOptionalColumnsMissing) {
 TEST(CsvImportTest, ReturnsEveryBadRowAndNoRows) {
   const std::string text =
       "enterprise_code,period,item,amount,unit,use,note\n"
-      "E001,2023-01,raw_coal,1000,t,fuel,\n"       // 2 good
-      "E001,2023-1,raw_coal,1000,t,fuel,\n"        // 3 period
-      "E001,2023-01,moonrock,1000,t,fuel,\n"       // 4 item
-      "E001,2023-01,diesel,12.5.1,t,fuel,\n"       // 5 amount
-      "E001,2023-01,diesel,1,m3,fuel,\n"           // 6 unit
-      "E001,2023-01,diesel,1,t\n"                  // 7 field count
+      "E001,2023-01,raw_coal,1000,t,fuel,\n"         // 2 good
+      "E001,2023-1,raw_coal,1000,t,fuel,\n"          // 3 period
+      "E001,2023-01,moonrock,1000,t,fuel,\n"         // 4 item
+      "E001,2023-01,diesel,12.5.1,t,fuel,\n"         // 5 amount
+      "E001,2023-01,diesel,1,m3,fuel,\n"             // 6 unit
+      "E001,2023-01,diesel,1,t\n"                    // 7 field count
       "E001,2023-01,electricity,1,MWh,feedstock,\n"  // 8 use
-      "E001,2023-01,diesel,1,t,fuel,\"open\n";     // 9 unterminated quote
+      "E001,2023-01,diesel,1,t,fuel,\"open\n";       // 9 unterminated quote
   ActivityImport r = ParseActivityCsv(text);
   EXPECT_FALSE(r.ok());
   EXPECT_TRUE(r.rows.empty());

@@ -130,14 +130,16 @@ std::string LineFormula(const LineResult& l, Metric m) {
                " tce";
       }
       if (f(1)->kind == FactorKind::kFuelCarbonContent) {
-        return amount + " × " + fv(0) + " × " + fv(1) + " × OF " + Num(f(2)->value) + " × 44/12 = " +
-               Num(l.scope1_t_co2) + " tCO2";
+        return amount + " × " + fv(0) + " × " + fv(1) + " × OF " + Num(f(2)->value) +
+               " × 44/12 = " + Num(l.scope1_t_co2) + " tCO2";
       }
-      return amount + " × " + fv(0) + " × " + fv(1) + " / 10^6 × OF " + Num(f(2)->value) + " = " +
-             Num(l.scope1_t_co2) + " tCO2";
+      return amount + " × " + fv(0) + " × " + fv(1) + " / 10^6 × OF " + Num(f(2)->value) + " = " + Num(l.scope1_t_co2) +
+             " tCO2";
     case LineRule::kElectricity:
-      if (m == Metric::kEnergyTceEquivalent) return amount + " × " + fv(2) + " = " + Num(l.energy_tce_equivalent) + " tce";
-      if (m == Metric::kEnergyTceEqualValue) return amount + " × " + fv(3) + " = " + Num(l.energy_tce_equal_value) + " tce";
+      if (m == Metric::kEnergyTceEquivalent)
+        return amount + " × " + fv(2) + " = " + Num(l.energy_tce_equivalent) + " tce";
+      if (m == Metric::kEnergyTceEqualValue)
+        return amount + " × " + fv(3) + " = " + Num(l.energy_tce_equal_value) + " tce";
       if (m == Metric::kScope2MarketTCo2 || m == Metric::kTotalMarketTCo2) {
         return amount + " × " + fv(1) + " = " + Num(l.scope2_market_t_co2) + " tCO2";
       }
@@ -158,9 +160,19 @@ std::string LineFormula(const LineResult& l, Metric m) {
 }
 
 FactorUse ToUse(const Factor& f) {
-  return {f.id,    f.revision, std::string(FactorKindName(f.kind)), f.subject, f.region, f.basis,
-          f.year,  f.value,    f.unit, std::string(ScopeLevelName(f.level)), std::string(FactorStatusName(f.status)),
-          f.source, f.document};
+  return {f.id,
+          f.revision,
+          std::string(FactorKindName(f.kind)),
+          f.subject,
+          f.region,
+          f.basis,
+          f.year,
+          f.value,
+          f.unit,
+          std::string(ScopeLevelName(f.level)),
+          std::string(FactorStatusName(f.status)),
+          f.source,
+          f.document};
 }
 
 // Factor slots a line uses for a metric (only those that shaped the figure).
@@ -202,10 +214,9 @@ Explanation Explain(const EnterpriseInventory& inv, Metric metric, int month) {
   if (IsRatioMetric(metric)) {
     const auto [num, den] = RatioParts(metric);
     parts = {num, den};
-    e.notes.push_back(std::string(MetricName(num)) + " = " +
-                      Num(inv.periods[static_cast<size_t>(m)][num]) + " " + std::string(MetricUnit(num)) + "; " +
-                      std::string(MetricName(den)) + " = " + Num(inv.periods[static_cast<size_t>(m)][den]) + " " +
-                      std::string(MetricUnit(den)));
+    e.notes.push_back(std::string(MetricName(num)) + " = " + Num(inv.periods[static_cast<size_t>(m)][num]) + " " +
+                      std::string(MetricUnit(num)) + "; " + std::string(MetricName(den)) + " = " +
+                      Num(inv.periods[static_cast<size_t>(m)][den]) + " " + std::string(MetricUnit(den)));
     if (!e.value) e.notes.push_back(std::string(MetricName(den)) + " is 0 in this period, so the ratio is undefined");
   }
   std::set<const Factor*> seen;
@@ -235,11 +246,13 @@ Explanation Explain(const EnterpriseInventory& inv, Metric metric, int month) {
       }
     }
   }
-  std::sort(e.factors.begin(), e.factors.end(),
-            [](const FactorUse& a, const FactorUse& b) { return std::tie(a.id, a.revision) < std::tie(b.id, b.revision); });
+  std::sort(e.factors.begin(), e.factors.end(), [](const FactorUse& a, const FactorUse& b) {
+    return std::tie(a.id, a.revision) < std::tie(b.id, b.revision);
+  });
   if (any_check) {
-    e.notes.push_back("a factor marked status=check is a well-known value not yet confirmed against the official "
-                      "text; see its source");
+    e.notes.push_back(
+        "a factor marked status=check is a well-known value not yet confirmed against the official "
+        "text; see its source");
   }
   if (e.inputs.empty()) e.notes.push_back("no activity rows feed this figure in this period");
   return e;

@@ -20,10 +20,10 @@ std::string Quoted(std::string_view text) {
 }
 
 constexpr std::array<std::string_view, 8> kKindNames = {
-    "fuel_ncv", "fuel_cc", "fuel_ef", "fuel_of", "electricity_co2", "heat_co2", "standard_coal",
-    "electricity_equal_value"};
+    "fuel_ncv",        "fuel_cc",  "fuel_ef",       "fuel_of",
+    "electricity_co2", "heat_co2", "standard_coal", "electricity_equal_value"};
 constexpr std::array<std::string_view, kScopeLevelCount> kLevelNames = {"measured", "enterprise", "provincial",
-                                                                         "national", "ipcc"};
+                                                                        "national", "ipcc"};
 
 std::string KeyOf(FactorKind kind, std::string_view subject, std::string_view basis) {
   std::string key(FactorKindName(kind));
@@ -35,8 +35,8 @@ std::string KeyOf(FactorKind kind, std::string_view subject, std::string_view ba
 }
 
 bool SameKey(const Factor& a, const Factor& b) {
-  return a.kind == b.kind && a.subject == b.subject && a.region == b.region && a.basis == b.basis &&
-         a.year == b.year && a.level == b.level && a.enterprise_code == b.enterprise_code;
+  return a.kind == b.kind && a.subject == b.subject && a.region == b.region && a.basis == b.basis && a.year == b.year &&
+         a.level == b.level && a.enterprise_code == b.enterprise_code;
 }
 
 // "GJ/t" -> "t" when the prefix matches.
@@ -50,16 +50,15 @@ bool SplitPer(std::string_view unit, std::string_view numerator, std::string_vie
 }
 
 bool IsKnownAnyUnit(std::string_view unit) {
-  for (Dimension d : {Dimension::kMass, Dimension::kGasVolume, Dimension::kElectricity, Dimension::kHeat,
-                      Dimension::kWater}) {
+  for (Dimension d :
+       {Dimension::kMass, Dimension::kGasVolume, Dimension::kElectricity, Dimension::kHeat, Dimension::kWater}) {
     if (IsKnownUnit(d, unit)) return true;
   }
   return false;
 }
 
 bool IsIdChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 bool ParseInt(std::string_view text, int& out) {
@@ -105,9 +104,7 @@ Status ValidateFactor(const Factor& f) {
   std::string_view per;
   bool unit_ok = false;
   switch (f.kind) {
-    case FactorKind::kFuelNcv:
-      unit_ok = SplitPer(f.unit, "GJ", per) && IsKnownAnyUnit(per);
-      break;
+    case FactorKind::kFuelNcv: unit_ok = SplitPer(f.unit, "GJ", per) && IsKnownAnyUnit(per); break;
     case FactorKind::kFuelCarbonContent: unit_ok = f.unit == "tC/GJ"; break;
     case FactorKind::kFuelEmissionFactor: unit_ok = f.unit == "kgCO2/TJ"; break;
     case FactorKind::kFuelOxidation:
@@ -120,8 +117,8 @@ Status ValidateFactor(const Factor& f) {
     case FactorKind::kElectricityEqualValue: unit_ok = f.unit == "kgce/kWh"; break;
   }
   if (!unit_ok) {
-    return Error::Invalid("unit", Quoted(f.unit.substr(0, 40)) + " is not a unit for " +
-                                      std::string(FactorKindName(f.kind)));
+    return Error::Invalid("unit",
+                          Quoted(f.unit.substr(0, 40)) + " is not a unit for " + std::string(FactorKindName(f.kind)));
   }
   const bool per_enterprise = f.level == ScopeLevel::kMeasured || f.level == ScopeLevel::kEnterprise;
   if (per_enterprise && f.enterprise_code.empty()) {
@@ -242,11 +239,26 @@ std::vector<const Factor*> FactorLibrary::History(std::string_view id) const {
 }
 
 FactorCsv ParseFactorsCsv(std::string_view text) {
-  enum Col { kId, kKind, kSubject, kRegion, kBasis, kYear, kValue, kUnit, kLevel, kEnterprise, kRevision, kStatus,
-             kSource, kDocument, kCols };
+  enum Col {
+    kId,
+    kKind,
+    kSubject,
+    kRegion,
+    kBasis,
+    kYear,
+    kValue,
+    kUnit,
+    kLevel,
+    kEnterprise,
+    kRevision,
+    kStatus,
+    kSource,
+    kDocument,
+    kCols
+  };
   static constexpr std::array<std::string_view, kCols> kNames = {
-      "id",    "kind",        "subject",         "region",   "basis",  "year",   "value",
-      "unit",  "scope_level", "enterprise_code", "revision", "status", "source", "document"};
+      "id",   "kind",        "subject",         "region",   "basis",  "year",   "value",
+      "unit", "scope_level", "enterprise_code", "revision", "status", "source", "document"};
   FactorCsv out;
   CsvReader reader(text, /*skip_comments=*/true);
   CsvRecord rec;
@@ -256,14 +268,15 @@ FactorCsv ParseFactorsCsv(std::string_view text) {
     return out;
   }
   if (rec.fields.size() != kCols) {
-    out.errors.push_back({rec.line, "", "header must be id,kind,subject,region,basis,year,value,unit,scope_level,"
-                                        "enterprise_code,revision,status,source,document"});
+    out.errors.push_back({rec.line, "",
+                          "header must be id,kind,subject,region,basis,year,value,unit,scope_level,"
+                          "enterprise_code,revision,status,source,document"});
     return out;
   }
   for (int c = 0; c < kCols; ++c) {
     if (rec.fields[c] != kNames[c]) {
-      out.errors.push_back({rec.line, std::string(kNames[c]), "header column " + std::to_string(c + 1) +
-                                                                  " must be " + std::string(kNames[c])});
+      out.errors.push_back({rec.line, std::string(kNames[c]),
+                            "header column " + std::to_string(c + 1) + " must be " + std::string(kNames[c])});
       return out;
     }
   }

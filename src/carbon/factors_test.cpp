@@ -109,8 +109,8 @@ TEST(FactorsTest, FallbackOrderMeasuredEnterpriseProvincialNationalIpcc) {
     const char* region;
     const char* expected_id;
   } cases[] = {
-      {"E1", "zhejiang", "e1.measured"},  {"E2", "zhejiang", "e2.enterprise"}, {"E3", "zhejiang", "zhejiang"},
-      {"E3", "national", "national"},     {"E3", "shandong", "national"},      {"", "zhejiang", "zhejiang"},
+      {"E1", "zhejiang", "e1.measured"}, {"E2", "zhejiang", "e2.enterprise"}, {"E3", "zhejiang", "zhejiang"},
+      {"E3", "national", "national"},    {"E3", "shandong", "national"},      {"", "zhejiang", "zhejiang"},
   };
   for (const Case& c : cases) {
     const Factor* f = lib.Find({FactorKind::kFuelNcv, "raw_coal", 2023, c.region, "default", c.enterprise});

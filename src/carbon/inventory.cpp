@@ -63,26 +63,15 @@ double Ratio(double numerator, double denominator) { return denominator > 0 ? nu
 // Adds one line's contribution to the additive metrics of a period.
 void Accumulate(PeriodValues& p, const LineResult& l) {
   switch (l.rule) {
-    case LineRule::kCombustion:
-      p[Metric::kCombustionTCo2] += l.scope1_t_co2;
-      break;
-    case LineRule::kProcessCo2:
-      p[Metric::kProcessTCo2] += l.scope1_t_co2;
-      break;
+    case LineRule::kCombustion: p[Metric::kCombustionTCo2] += l.scope1_t_co2; break;
+    case LineRule::kProcessCo2: p[Metric::kProcessTCo2] += l.scope1_t_co2; break;
     case LineRule::kCo2Recovered:
       p[Metric::kRecoveredTCo2] -= l.scope1_t_co2;  // stored negative on the line, reported positive
       break;
-    case LineRule::kElectricity:
-      p[Metric::kElectricityMwh] += l.amount_canonical;
-      break;
-    case LineRule::kGreenElectricity:
-      p[Metric::kGreenElectricityMwh] += l.amount_canonical;
-      break;
-    case LineRule::kHeat:
-      p[Metric::kHeatGj] += l.amount_canonical;
-      break;
-    case LineRule::kFeedstock:
-      break;
+    case LineRule::kElectricity: p[Metric::kElectricityMwh] += l.amount_canonical; break;
+    case LineRule::kGreenElectricity: p[Metric::kGreenElectricityMwh] += l.amount_canonical; break;
+    case LineRule::kHeat: p[Metric::kHeatGj] += l.amount_canonical; break;
+    case LineRule::kFeedstock: break;
     case LineRule::kQuantity:
       switch (InfoOf(l.item).item_class) {
         case ItemClass::kOutputValue: p[Metric::kOutputValue10kYuan] += l.amount_canonical; break;
@@ -156,8 +145,8 @@ Result<ItemFactors> ResolveItem(const FactorLibrary& library, const CalcConfig& 
   const std::string_view region = config.province.empty() ? std::string_view("national") : config.province;
   auto query = [&](FactorKind kind, std::string_view subject, std::string_view basis = "default",
                    std::string_view query_region = {}) {
-    return FactorLibrary::Query{kind, subject, config.year, query_region.empty() ? region : query_region, basis,
-                                enterprise_code};
+    return FactorLibrary::Query{kind,  subject,        config.year, query_region.empty() ? region : query_region,
+                                basis, enterprise_code};
   };
   // How many of `per_unit` one canonical unit of the item is (e.g. 1 "10^4 Nm3" = 10,000 "m3").
   auto per_canonical = [&](const Factor& factor, std::string_view per_unit) -> Result<double> {
@@ -258,9 +247,7 @@ Result<ItemFactors> ResolveItem(const FactorLibrary& library, const CalcConfig& 
       f.rule = LineRule::kCo2Recovered;
       f.scope1_t_co2_per_unit = -1.0;
       return f;
-    default:
-      f.rule = LineRule::kQuantity;
-      return f;
+    default: f.rule = LineRule::kQuantity; return f;
   }
 }
 
@@ -317,8 +304,7 @@ Result<EnterpriseInventory> ComputeFromPointers(const FactorLibrary& library, co
     PeriodValues& month = inv.periods[static_cast<size_t>(m)];
     // A small tolerance absorbs unit-conversion rounding (e.g. kWh typed for one, MWh for the other).
     if (month[Metric::kGreenElectricityMwh] > month[Metric::kElectricityMwh] * (1 + 1e-9) + 1e-9) {
-      return Error::Invalid("green_electricity", "enterprise " + enterprise.code + ", " +
-                                                     PeriodText(config.year, m) +
+      return Error::Invalid("green_electricity", "enterprise " + enterprise.code + ", " + PeriodText(config.year, m) +
                                                      ": certificated green power exceeds purchased electricity " +
                                                      "(green power is a part of electricity, not in addition to it)");
     }

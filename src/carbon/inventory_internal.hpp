@@ -17,7 +17,7 @@ inline constexpr double kCo2PerC = 44.0 / 12.0;
 struct ItemFactors {
   LineRule rule = LineRule::kQuantity;
   std::array<const Factor*, 4> factors{};
-  double gj_per_unit = 0;             // combustion: NCV in GJ per canonical unit
+  double gj_per_unit = 0;  // combustion: NCV in GJ per canonical unit
   double scope1_t_co2_per_unit = 0;
   double location_t_co2_per_unit = 0;
   double market_t_co2_per_unit = 0;

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "park/carbon/csv_import.hpp"
+
 namespace park::carbon {
 namespace {
 
@@ -119,11 +121,11 @@ TEST_F(InventoryTest, OneRowPerItem) {
 }
 
 TEST_F(InventoryTest, MarketBasedSubtractsGreenPower) {
-  const auto inv = Compute({Row("E001", 1, Item::kElectricity, 10000, "MWh"),
-                            Row("E001", 1, Item::kGreenElectricity, 4000, "MWh")});
+  const auto inv =
+      Compute({Row("E001", 1, Item::kElectricity, 10000, "MWh"), Row("E001", 1, Item::kGreenElectricity, 4000, "MWh")});
   const PeriodValues& y = inv.Year();
-  EXPECT_NEAR(y[Metric::kScope2LocationTCo2], 5306, 1e-6);          // green power is still electricity
-  EXPECT_NEAR(y[Metric::kScope2MarketTCo2], 6000 * 0.6096, 1e-6);   // 3,657.6
+  EXPECT_NEAR(y[Metric::kScope2LocationTCo2], 5306, 1e-6);         // green power is still electricity
+  EXPECT_NEAR(y[Metric::kScope2MarketTCo2], 6000 * 0.6096, 1e-6);  // 3,657.6
   EXPECT_NEAR(y[Metric::kEnergyTceEquivalent], 1229, 1e-6);
   EXPECT_DOUBLE_EQ(y[Metric::kGreenElectricityMwh], 4000);
   EXPECT_NEAR(y[Metric::kTotalMarketTCo2], 3657.6, 1e-6);
@@ -143,8 +145,8 @@ TEST_F(InventoryTest, RegionalAndYearlyGridFactors) {
     int year;
     const char* region;
     double location_t_co2;
-  } cases[] = {{2023, "national", 5306}, {2023, "east", 5500}, {2022, "national", 5366}, {2022, "east", 5366},
-               {2022, "sichuan", 1404},  {2024, "national", 5306}};
+  } cases[] = {{2023, "national", 5306}, {2023, "east", 5500},    {2022, "national", 5366},
+               {2022, "east", 5366},     {2022, "sichuan", 1404}, {2024, "national", 5306}};
   for (const Case& c : cases) {
     CalcConfig config = config_;
     config.year = c.year;
@@ -304,8 +306,8 @@ TEST_F(InventoryTest, ParkTotalsBySectorAndFailures) {
       Row("E002", 1, Item::kElectricity, 10000, "MWh"),
       Row("E002", 1, Item::kOutputValue, 3000, "10^4 yuan"),
       Row("E003", 7, Item::kHeat, 1000, "GJ"),
-      Row("E004", 1, Item::kWashedCoal, 1, "t"),   // no combustion factor
-      Row("E999", 1, Item::kDiesel, 1, "t"),       // not registered
+      Row("E004", 1, Item::kWashedCoal, 1, "t"),  // no combustion factor
+      Row("E999", 1, Item::kDiesel, 1, "t"),      // not registered
   };
   ActivityRow other_year = Row("E001", 1, Item::kRawCoal, 1e6, "t");
   other_year.year = 2022;
@@ -366,6 +368,60 @@ TEST(MetricTest, NamesRoundTripAndMatchTheApi) {
   EXPECT_EQ(MetricName(Metric::kIntensityTCo2Per10kYuanOutput), "intensity_t_co2_per_10k_yuan_output");
   EXPECT_EQ(MetricName(Metric::kIntensityTCo2Per10kYuanAddedValue), "intensity_t_co2_per_10k_yuan_added_value");
   EXPECT_EQ(MetricName(PollutantIntensityMetric(Item::kVocs)), "vocs_t_per_10k_yuan_output");
+}
+
+}  // namespace
+}  // namespace park::carbon
+
+namespace park::carbon {
+namespace {
+
+TEST_F(InventoryTest, EqualValueCoefficientPerYear) {
+  // The shipped 0.3000 kgce/kWh applies to any year; a row for 2023 takes precedence for 2023 only.
+  Factor ev;
+  ev.id = "ev.electricity.2023";
+  ev.kind = FactorKind::kElectricityEqualValue;
+  ev.subject = "electricity";
+  ev.year = 2023;
+  ev.value = 0.3031;
+  ev.unit = "kgce/kWh";
+  ev.status = FactorStatus::kCheck;
+  ev.source = "test: the 2023 thermal-power coal rate";
+  ASSERT_TRUE(library_.Add(ev).ok());
+  const auto inv = Compute({Row("E001", 1, Item::kElectricity, 10000, "MWh")});
+  EXPECT_NEAR(inv.Year()[Metric::kEnergyTceEqualValue], 3031, 1e-6);
+  EXPECT_NEAR(inv.Year()[Metric::kEnergyTceEquivalent], 1229, 1e-6);
+  CalcConfig other_year = config_;
+  other_year.year = 2022;
+  ActivityRow row = Row("E001", 1, Item::kElectricity, 10000, "MWh");
+  row.year = 2022;
+  const auto inv2022 = Compute({row}, &other_year);
+  EXPECT_NEAR(inv2022.Year()[Metric::kEnergyTceEqualValue], 3000, 1e-6);
+}
+
+TEST_F(InventoryTest, ImportedFileToInventory) {
+  const ActivityImport imported = ParseActivityCsv(
+      "enterprise_code,period,item,amount,unit,use,note\n"
+      "E001,2023-01,raw_coal,1000,t,,\n"
+      "E001,2023-02,electricity,10000000,kWh,,\n"
+      "E001,2023-02,green_electricity,2000,MWh,,certificates GEC-1\n"
+      "E001,2023-03,natural_gas,200000,m3,feedstock,ammonia synthesis\n"
+      "E001,2023-03,output_value,20000,10^4 yuan,,\n");
+  ASSERT_TRUE(imported.ok());
+  const auto inv = Compute(imported.rows);
+  const PeriodValues& y = inv.Year();
+  EXPECT_NEAR(y[Metric::kScope1TCo2], 1900.3, 0.05);
+  EXPECT_NEAR(y[Metric::kScope2LocationTCo2], 5306, 1e-6);
+  EXPECT_NEAR(y[Metric::kScope2MarketTCo2], 8000 * 0.6096, 1e-6);
+  EXPECT_NEAR(y[Metric::kEnergyTceEquivalent], 714.3 + 1229, 1e-6);
+  EXPECT_NEAR(*y.Get(Metric::kIntensityTCo2Per10kYuanOutput), (y[Metric::kScope1TCo2] + 5306) / 20000, 1e-12);
+  const Explanation market = Explain(inv, Metric::kScope2MarketTCo2);
+  ASSERT_EQ(market.inputs.size(), 2u);
+  EXPECT_EQ(market.inputs[0].line, 3);
+  EXPECT_EQ(market.inputs[1].line, 4);
+  EXPECT_NEAR(market.inputs[1].contribution, -2000 * 0.6096, 1e-9);
+  ASSERT_EQ(market.factors.size(), 1u);
+  EXPECT_EQ(market.factors[0].id, "grid.2023.national.excluding_market_green_power");
 }
 
 }  // namespace

@@ -36,8 +36,7 @@ std::vector<std::string> SplitSemicolons(std::string_view text) {
   return out;
 }
 
-ListedUnit& Entry(std::vector<ListedUnit>& list, std::map<std::string, size_t>& index,
-                  const EnterpriseInventory& inv) {
+ListedUnit& Entry(std::vector<ListedUnit>& list, std::map<std::string, size_t>& index, const EnterpriseInventory& inv) {
   auto [it, inserted] = index.emplace(inv.info.code, list.size());
   if (inserted) list.push_back({inv.info.code, inv.info.name, 0, {}});
   return list[it->second];
@@ -163,20 +162,26 @@ Result<ThreeLists> BuildThreeLists(const ParkInventory& park, const ThreeListRul
   for (const EnterpriseInventory& inv : park.enterprises) {
     const double carbon = inv.Year()[rules.carbon_basis];
     if (carbon >= rules.carbon_threshold_t_co2e) {
-      lists.key_carbon.push_back({inv.info.code, inv.info.name, carbon,
+      lists.key_carbon.push_back({inv.info.code,
+                                  inv.info.name,
+                                  carbon,
                                   {std::string(MetricName(rules.carbon_basis)) + " = " + Num(carbon) +
                                    " tCO2e ≥ threshold " + Num(rules.carbon_threshold_t_co2e) + " tCO2e"}});
     }
     const double energy = inv.Year()[rules.energy_basis];
     if (energy >= rules.energy_threshold_tce) {
-      lists.key_energy.push_back({inv.info.code, inv.info.name, energy,
+      lists.key_energy.push_back({inv.info.code,
+                                  inv.info.name,
+                                  energy,
                                   {std::string(MetricName(rules.energy_basis)) + " = " + Num(energy) +
                                    " tce ≥ threshold " + Num(rules.energy_threshold_tce) + " tce"}});
     } else if (inv.info.designated_key_energy_unit && energy >= rules.energy_designated_threshold_tce) {
-      lists.key_energy.push_back({inv.info.code, inv.info.name, energy,
-                                  {std::string(MetricName(rules.energy_basis)) + " = " + Num(energy) +
-                                   " tce ≥ designated-unit threshold " +
-                                   Num(rules.energy_designated_threshold_tce) + " tce (designated)"}});
+      lists.key_energy.push_back(
+          {inv.info.code,
+           inv.info.name,
+           energy,
+           {std::string(MetricName(rules.energy_basis)) + " = " + Num(energy) + " tce ≥ designated-unit threshold " +
+            Num(rules.energy_designated_threshold_tce) + " tce (designated)"}});
     }
   }
 
@@ -207,10 +212,10 @@ Result<ThreeLists> BuildThreeLists(const ParkInventory& park, const ThreeListRul
       const double share = t / park_load;
       unit.value = std::max(unit.value, share);
       unit.criteria.push_back(std::string(ItemName(pollutant)) + ": rank " + std::to_string(rank) + ", " + Num(t) +
-                              " t = " + Num(share * 100) + " % of the park load " + Num(park_load) +
-                              " t; the top " + std::to_string(rank) + " cover " + Num(covered / park_load * 100) +
-                              " % (rule: the largest units covering ≥ " +
-                              Num(rules.pollutant_cover_fraction * 100) + " %)");
+                              " t = " + Num(share * 100) + " % of the park load " + Num(park_load) + " t; the top " +
+                              std::to_string(rank) + " cover " + Num(covered / park_load * 100) +
+                              " % (rule: the largest units covering ≥ " + Num(rules.pollutant_cover_fraction * 100) +
+                              " %)");
     }
   }
   for (const EnterpriseInventory& inv : park.enterprises) {

@@ -6,8 +6,8 @@ namespace park::carbon {
 namespace {
 
 ActivityRow Row(std::string code, Item item, double amount, std::string unit) {
-  auto row = MakeActivityRow({std::move(code), "2023-05", std::string(ItemName(item)), std::to_string(amount),
-                              std::move(unit), "", ""});
+  auto row = MakeActivityRow(
+      {std::move(code), "2023-05", std::string(ItemName(item)), std::to_string(amount), std::move(unit), "", ""});
   EXPECT_TRUE(row.ok());
   return *row;
 }
@@ -24,19 +24,22 @@ class ListsTest : public ::testing::Test {
     CalcConfig config;
     config.year = 2023;
     const std::vector<EnterpriseInfo> enterprises = {
-        {"A", "Coal boiler API maker", "2710", 200, false},
-        {"B", "Electrolyser", "3841", 100, true},
-        {"C", "Small chemicals", "2614", 50, true},
-        {"D", "Plating shop", "3360", 5, false},
+        {"A", "Coal boiler API maker", "2710", 200, false}, {"B", "Electrolyser", "3841", 100, true},
+        {"C", "Small chemicals", "2614", 50, true},         {"D", "Plating shop", "3360", 5, false},
         {"F", "Clean assembler", "4011", 30, false},
     };
     const std::vector<ActivityRow> rows = {
         Row("A", Item::kRawCoal, 15000, "t"),        // 28,504.5 tCO2; 10,714.5 tce
         Row("B", Item::kElectricity, 50000, "MWh"),  // 26,530 tCO2; 6,145 tce (designated)
         Row("C", Item::kElectricity, 40000, "MWh"),  // 21,224 tCO2; 4,916 tce (designated, below 5,000)
-        Row("A", Item::kCod, 50, "t"),   Row("B", Item::kCod, 30, "t"), Row("C", Item::kCod, 15, "t"),
-        Row("D", Item::kCod, 5, "t"),    Row("A", Item::kSo2, 65, "t"), Row("B", Item::kSo2, 35, "t"),
-        Row("C", Item::kNox, 10, "t"),   Row("F", Item::kWater, 10, "t"),
+        Row("A", Item::kCod, 50, "t"),
+        Row("B", Item::kCod, 30, "t"),
+        Row("C", Item::kCod, 15, "t"),
+        Row("D", Item::kCod, 5, "t"),
+        Row("A", Item::kSo2, 65, "t"),
+        Row("B", Item::kSo2, 35, "t"),
+        Row("C", Item::kNox, 10, "t"),
+        Row("F", Item::kWater, 10, "t"),
     };
     park_ = ComputePark(library_, config, enterprises, rows);
     ASSERT_TRUE(park_.failures.empty());

@@ -43,13 +43,14 @@ Result<ProjectEvaluation> EvaluateProject(const ReductionProject& p, const Abate
   e.explanation = "abatement = " + Num(p.baseline_t_co2_per_yr) + " − " + Num(p.after_t_co2_per_yr) + " = " +
                   Num(e.abatement_t_co2_per_yr) + " tCO2/yr; annualised investment = " + Num(p.investment_10k_yuan) +
                   " × CRF(" + Num(r * 100) + " %, " + std::to_string(n) + " yr) " + Num(e.crf) + " = " +
-                  Num(e.annualised_investment_10k_yuan) + " × 10^4 yuan/yr; net annual cost = " +
-                  Num(e.annualised_investment_10k_yuan) + " + O&M " + Num(p.annual_om_cost_10k_yuan) + " − benefit " +
-                  Num(p.annual_benefit_10k_yuan) + " = " + Num(e.net_annual_cost_10k_yuan) + " × 10^4 yuan/yr";
+                  Num(e.annualised_investment_10k_yuan) +
+                  " × 10^4 yuan/yr; net annual cost = " + Num(e.annualised_investment_10k_yuan) + " + O&M " +
+                  Num(p.annual_om_cost_10k_yuan) + " − benefit " + Num(p.annual_benefit_10k_yuan) + " = " +
+                  Num(e.net_annual_cost_10k_yuan) + " × 10^4 yuan/yr";
   if (e.abatement_t_co2_per_yr > 0) {
     e.cost_yuan_per_t_co2 = e.net_annual_cost_10k_yuan * 1e4 / e.abatement_t_co2_per_yr;
-    e.explanation += "; cost = " + Num(e.net_annual_cost_10k_yuan) + " × 10^4 yuan / " +
-                     Num(e.abatement_t_co2_per_yr) + " t = " + Num(*e.cost_yuan_per_t_co2) + " yuan/tCO2";
+    e.explanation += "; cost = " + Num(e.net_annual_cost_10k_yuan) + " × 10^4 yuan / " + Num(e.abatement_t_co2_per_yr) +
+                     " t = " + Num(*e.cost_yuan_per_t_co2) + " yuan/tCO2";
   } else {
     e.explanation += "; no abatement, so no cost per tonne";
   }

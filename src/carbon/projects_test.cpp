@@ -51,8 +51,8 @@ TEST(ProjectsTest, CostPerTonne) {
 
 TEST(ProjectsTest, MaccOrdersCheapestFirstWithCumulativeAbatement) {
   std::vector<ReductionProject> projects = {
-      Project("expensive", 1000, 0, 5000, 0, 0, 10),     // high cost
-      Project("pays-back", 3000, 1000, 100, 400, 0, 10), // negative cost
+      Project("expensive", 1000, 0, 5000, 0, 0, 10),      // high cost
+      Project("pays-back", 3000, 1000, 100, 400, 0, 10),  // negative cost
       Project("middle", 500, 0, 200, 10, 0, 10),
       Project("no-abatement", 100, 100, 10, 0),
   };

@@ -79,8 +79,7 @@ RatingConfig DefaultRatingConfig() {
   c.policies = {{
       {RatingClass::kA, "priority supply; first to be spared in orderly power use", "base water price",
        "priority gas supply", "priority for new land and expansion", "priority for credit and green finance"},
-      {RatingClass::kB, "normal supply", "base water price", "normal supply", "normal review",
-       "normal credit"},
+      {RatingClass::kB, "normal supply", "base water price", "normal supply", "normal review", "normal credit"},
       {RatingClass::kC, "orderly power use applies before A and B", "stepped water price above quota",
        "supply may be limited in shortages", "expansion only with reduction plans", "credit with conditions"},
       {RatingClass::kD, "differential electricity price; first to be limited in orderly power use",
@@ -149,8 +148,7 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
       switch (w.indicator) {
         case Indicator::kCarbonIntensity:
           versus(y.Get(Metric::kIntensityTCo2Per10kYuanOutput),
-                 bench ? bench->carbon_intensity_t_co2_per_10k_yuan : std::nullopt,
-                 "carbon intensity tCO2/10^4 yuan");
+                 bench ? bench->carbon_intensity_t_co2_per_10k_yuan : std::nullopt, "carbon intensity tCO2/10^4 yuan");
           break;
         case Indicator::kEnergyIntensity:
           versus(y.Get(Metric::kEnergyIntensityTcePer10kYuanOutput),
@@ -166,8 +164,8 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
             if (!b || *b <= 0 || !a) continue;
             sum += *a / *b;
             ++n;
-            detail += (detail.empty() ? "" : ", ") + std::string(ItemName(PollutantAt(p))) + " " +
-                      Num(*a / *b * 100) + " %";
+            detail +=
+                (detail.empty() ? "" : ", ") + std::string(ItemName(PollutantAt(p))) + " " + Num(*a / *b * 100) + " %";
           }
           if (n == 0) {
             s.reason = "no pollutant intensity with a sector benchmark";
@@ -196,8 +194,8 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
             s.reason = "no carbon intensity for both years";
           } else {
             s.x = (*then - *now) / *then * 100;
-            s.reason = "carbon intensity " + Num(*then) + " → " + Num(*now) + " tCO2/10^4 yuan: " +
-                       (*s.x >= 0 ? "fell " : "rose ") + Num(std::fabs(*s.x)) + " %";
+            s.reason = "carbon intensity " + Num(*then) + " → " + Num(*now) +
+                       " tCO2/10^4 yuan: " + (*s.x >= 0 ? "fell " : "rose ") + Num(std::fabs(*s.x)) + " %";
           }
           break;
         }
@@ -228,9 +226,9 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
       } else {
         r.rating_class = RatingClass::kD;
       }
-      r.reasons.push_back("class " + std::string(RatingClassName(r.rating_class)) + ": weighted score " +
-                          Num(r.score) + " (A ≥ " + Num(config.min_score_a) + ", B ≥ " + Num(config.min_score_b) +
-                          ", C ≥ " + Num(config.min_score_c) + ")");
+      r.reasons.push_back("class " + std::string(RatingClassName(r.rating_class)) + ": weighted score " + Num(r.score) +
+                          " (A ≥ " + Num(config.min_score_a) + ", B ≥ " + Num(config.min_score_b) + ", C ≥ " +
+                          Num(config.min_score_c) + ")");
       std::vector<const IndicatorScore*> scored;
       for (const IndicatorScore& s : r.indicators) {
         if (s.score) scored.push_back(&s);

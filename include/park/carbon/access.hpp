@@ -43,7 +43,7 @@ struct AccessStandard {
 struct AccessDecision {
   bool pass = false;
   double scope1_t_co2 = 0;
-  double scope2_t_co2 = 0;           // location-based
+  double scope2_t_co2 = 0;  // location-based
   double total_t_co2 = 0;
   double energy_tce_equivalent = 0;
   double electricity_mwh = 0;
@@ -56,8 +56,7 @@ struct AccessDecision {
 // Projects the project's annual emissions with the same factors and rules as the inventory (config.year selects
 // the grid factor). Errors: invalid amounts or units (field names the use), added value not above 0, a standard
 // not above 0, or a missing factor.
-Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfig& config,
-                                   const AccessProject& project, const AccessStandard& standard,
-                                   const ThreeListRules& rules);
+Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfig& config, const AccessProject& project,
+                                   const AccessStandard& standard, const ThreeListRules& rules);
 
 }  // namespace park::carbon

@@ -15,8 +15,19 @@ namespace park::carbon {
 // Every accounted item. Persisted by name (ItemName), never by number.
 enum class Item : uint8_t {
   // Fuels (amounts by mass, natural gas by volume).
-  kRawCoal, kWashedCoal, kCoke, kAnthracite, kBituminousCoal, kSubBituminousCoal, kCrudeOil, kFuelOil, kGasoline,
-  kKerosene, kDiesel, kLpg, kNaturalGas,
+  kRawCoal,
+  kWashedCoal,
+  kCoke,
+  kAnthracite,
+  kBituminousCoal,
+  kSubBituminousCoal,
+  kCrudeOil,
+  kFuelOil,
+  kGasoline,
+  kKerosene,
+  kDiesel,
+  kLpg,
+  kNaturalGas,
   kElectricity,       // purchased electricity, MWh (green power included)
   kGreenElectricity,  // certificated green power, MWh; a part of kElectricity, not in addition to it
   kHeat,              // purchased heat or steam, GJ
@@ -26,14 +37,29 @@ enum class Item : uint8_t {
   kAddedValue,        // industrial added value, 10^4 yuan
   kWater,             // water use, t
   // Pollutant discharges, t.
-  kCod, kNh3n, kTn, kTp, kSo2, kNox, kPm, kVocs,
+  kCod,
+  kNh3n,
+  kTn,
+  kTp,
+  kSo2,
+  kNox,
+  kPm,
+  kVocs,
   kCount
 };
 inline constexpr int kItemCount = static_cast<int>(Item::kCount);
 inline constexpr int kPollutantCount = 8;
 
 enum class ItemClass : uint8_t {
-  kFuel, kElectricity, kGreenElectricity, kHeat, kProcessCo2, kCo2Recovered, kOutputValue, kAddedValue, kWater,
+  kFuel,
+  kElectricity,
+  kGreenElectricity,
+  kHeat,
+  kProcessCo2,
+  kCo2Recovered,
+  kOutputValue,
+  kAddedValue,
+  kWater,
   kPollutant
 };
 
@@ -47,8 +73,8 @@ enum class Use : uint8_t {
 
 struct ItemInfo {
   Item item;
-  std::string_view name;            // "raw_coal"; the template and API spelling
-  std::string_view name_zh;         // "原煤"
+  std::string_view name;     // "raw_coal"; the template and API spelling
+  std::string_view name_zh;  // "原煤"
   ItemClass item_class;
   Dimension dimension;
   std::string_view canonical_unit;  // what ActivityRow::amount_canonical is in, e.g. "t", "MWh", "10^4 Nm3"
@@ -76,15 +102,15 @@ bool IsKnownUnit(Dimension dimension, std::string_view unit);
 
 // One line of activity data: one item of one enterprise in one month.
 struct ActivityRow {
-  int64_t id = 0;                // store id; 0 until stored
-  int line = 0;                  // line in the imported file (1 = header); 0 when entered by API
+  int64_t id = 0;  // store id; 0 until stored
+  int line = 0;    // line in the imported file (1 = header); 0 when entered by API
   std::string enterprise_code;
   int year = 0;
-  int month = 0;                 // 1..12
+  int month = 0;  // 1..12
   Item item = Item::kRawCoal;
-  double amount = 0;             // as entered, in `unit`
-  std::string unit;              // as entered
-  double amount_canonical = 0;   // in InfoOf(item).canonical_unit
+  double amount = 0;            // as entered, in `unit`
+  std::string unit;             // as entered
+  double amount_canonical = 0;  // in InfoOf(item).canonical_unit
   Use use = Use::kFuel;
   std::string note;
 };
@@ -99,7 +125,7 @@ struct ActivityInput {
   std::string item;
   std::string amount;  // text, so that "12,5" or "1e999" can be refused with a reason
   std::string unit;
-  std::string use;     // "fuel" (default when empty) or "feedstock"
+  std::string use;  // "fuel" (default when empty) or "feedstock"
   std::string note;
 };
 

@@ -17,13 +17,13 @@ namespace park::carbon {
 // One problem in one row of a CSV file. `line` is the physical line where the record starts (the header is line 1).
 struct RowError {
   int line = 0;
-  std::string field;   // column name, or empty when the row as a whole is malformed
+  std::string field;  // column name, or empty when the row as a whole is malformed
   std::string reason;
 };
 
 struct ActivityImport {
-  std::vector<ActivityRow> rows;   // empty whenever errors is not
-  std::vector<RowError> errors;    // every problem found, in line order
+  std::vector<ActivityRow> rows;  // empty whenever errors is not
+  std::vector<RowError> errors;   // every problem found, in line order
   bool ok() const { return errors.empty(); }
 };
 

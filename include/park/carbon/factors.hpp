@@ -42,21 +42,21 @@ enum class FactorStatus : uint8_t {
 std::string_view FactorStatusName(FactorStatus status);
 
 struct Factor {
-  std::string id;                 // stable across revisions, e.g. "cn.ncv.raw_coal"
-  int revision = 1;               // 1, 2, ... ; the highest is in force
+  std::string id;    // stable across revisions, e.g. "cn.ncv.raw_coal"
+  int revision = 1;  // 1, 2, ... ; the highest is in force
   FactorKind kind = FactorKind::kFuelNcv;
-  std::string subject;            // what it applies to: an item name ("raw_coal"), "electricity", "heat", or a
-                                  // GB/T 2589 energy name ("natural_gas_oilfield", "electricity_equivalent")
+  std::string subject;              // what it applies to: an item name ("raw_coal"), "electricity", "heat", or a
+                                    // GB/T 2589 energy name ("natural_gas_oilfield", "electricity_equivalent")
   std::string region = "national";  // "national", a grid region ("east") or a province ("shandong")
   std::string basis = "default";    // electricity: "average", "excluding_market_green_power", "ets_compliance", ...
-  int year = 0;                   // 0 = any year
+  int year = 0;                     // 0 = any year
   double value = 0;
   std::string unit;
   ScopeLevel level = ScopeLevel::kNational;
-  std::string enterprise_code;    // required for measured and enterprise levels, empty otherwise
+  std::string enterprise_code;  // required for measured and enterprise levels, empty otherwise
   FactorStatus status = FactorStatus::kOk;
-  std::string source;             // where the value was read (required)
-  std::string document;           // document number or title
+  std::string source;    // where the value was read (required)
+  std::string document;  // document number or title
 };
 
 // Checks the fields of one factor (id, unit against kind, value range, level against enterprise code, source).
@@ -86,7 +86,7 @@ class FactorLibrary {
     int year = 0;
     std::string_view region = "national";  // tried first; "national" is always tried after it
     std::string_view basis = "default";
-    std::string_view enterprise_code;       // for measured and enterprise factors
+    std::string_view enterprise_code;  // for measured and enterprise factors
   };
   // The latest revision of the best factor for the query: scope levels in fallback order (measured, enterprise,
   // provincial, national, IPCC); within a level the query's region before "national"; then the exact year, then

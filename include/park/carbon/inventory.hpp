@@ -28,18 +28,43 @@ namespace park::carbon {
 
 // Every figure of an inventory. Names (MetricName) are the API's JSON keys; persisted by name, never by number.
 enum class Metric : uint8_t {
-  kCombustionTCo2, kProcessTCo2, kRecoveredTCo2, kScope1TCo2, kScope2LocationTCo2, kScope2MarketTCo2,
+  kCombustionTCo2,
+  kProcessTCo2,
+  kRecoveredTCo2,
+  kScope1TCo2,
+  kScope2LocationTCo2,
+  kScope2MarketTCo2,
   kTotalTCo2,        // scope 1 + location-based scope 2 (the headline total)
   kTotalMarketTCo2,  // scope 1 + market-based scope 2
-  kEnergyTceEquivalent, kEnergyTceEqualValue, kElectricityMwh, kGreenElectricityMwh, kHeatGj,
-  kOutputValue10kYuan, kAddedValue10kYuan, kWaterT,
-  kCodT, kNh3nT, kTnT, kTpT, kSo2T, kNoxT, kPmT, kVocsT,
+  kEnergyTceEquivalent,
+  kEnergyTceEqualValue,
+  kElectricityMwh,
+  kGreenElectricityMwh,
+  kHeatGj,
+  kOutputValue10kYuan,
+  kAddedValue10kYuan,
+  kWaterT,
+  kCodT,
+  kNh3nT,
+  kTnT,
+  kTpT,
+  kSo2T,
+  kNoxT,
+  kPmT,
+  kVocsT,
   // Ratios; undefined (nullopt) when the denominator is zero.
-  kIntensityTCo2Per10kYuanOutput, kIntensityTCo2Per10kYuanAddedValue,
+  kIntensityTCo2Per10kYuanOutput,
+  kIntensityTCo2Per10kYuanAddedValue,
   kEnergyIntensityTcePer10kYuanOutput,      // equivalent basis
   kEnergyIntensityTcePer10kYuanAddedValue,  // equivalent basis
-  kCodTPer10kYuanOutput, kNh3nTPer10kYuanOutput, kTnTPer10kYuanOutput, kTpTPer10kYuanOutput,
-  kSo2TPer10kYuanOutput, kNoxTPer10kYuanOutput, kPmTPer10kYuanOutput, kVocsTPer10kYuanOutput,
+  kCodTPer10kYuanOutput,
+  kNh3nTPer10kYuanOutput,
+  kTnTPer10kYuanOutput,
+  kTpTPer10kYuanOutput,
+  kSo2TPer10kYuanOutput,
+  kNoxTPer10kYuanOutput,
+  kPmTPer10kYuanOutput,
+  kVocsTPer10kYuanOutput,
   kCount
 };
 inline constexpr int kMetricCount = static_cast<int>(Metric::kCount);
@@ -65,25 +90,32 @@ void AddPeriod(PeriodValues& into, const PeriodValues& from);
 void FinishPeriod(PeriodValues& period);
 
 struct EnterpriseInfo {
-  std::string code;                         // the enterprise_code used in activity rows
+  std::string code;  // the enterprise_code used in activity rows
   std::string name;
-  std::string sector;                       // national industry classification code (GB/T 4754), e.g. "2710"
+  std::string sector;  // national industry classification code (GB/T 4754), e.g. "2710"
   double land_area_mu = 0;
   bool designated_key_energy_unit = false;  // designated by a ministry or province (lower key-energy threshold)
 };
 
 struct CalcConfig {
   int year = 0;
-  std::string province;                        // region key for provincial factors; empty: none
-  std::string electricity_region = "national"; // grid region or province for the location-based factor
+  std::string province;                         // region key for provincial factors; empty: none
+  std::string electricity_region = "national";  // grid region or province for the location-based factor
   std::string electricity_location_basis = "average";
   std::string electricity_market_basis = "excluding_market_green_power";
-  size_t sector_prefix_length = 2;             // park totals by sector group on this many leading code characters
+  size_t sector_prefix_length = 2;  // park totals by sector group on this many leading code characters
 };
 
 // How one activity row was counted.
 enum class LineRule : uint8_t {
-  kCombustion, kFeedstock, kElectricity, kGreenElectricity, kHeat, kProcessCo2, kCo2Recovered, kQuantity
+  kCombustion,
+  kFeedstock,
+  kElectricity,
+  kGreenElectricity,
+  kHeat,
+  kProcessCo2,
+  kCo2Recovered,
+  kQuantity
 };
 
 // One activity row's contribution, with the factor revisions it used. The factor pointers borrow from the
@@ -95,14 +127,14 @@ struct LineResult {
   Item item = Item::kRawCoal;
   Use use = Use::kFuel;
   LineRule rule = LineRule::kQuantity;
-  double amount_canonical = 0;     // in InfoOf(item).canonical_unit
-  double heat_gj = 0;              // combustion: amount × NCV
-  double scope1_t_co2 = 0;         // combustion or process (+), recovered (−)
+  double amount_canonical = 0;  // in InfoOf(item).canonical_unit
+  double heat_gj = 0;           // combustion: amount × NCV
+  double scope1_t_co2 = 0;      // combustion or process (+), recovered (−)
   double scope2_location_t_co2 = 0;
   double scope2_market_t_co2 = 0;  // green power lines are negative
   double energy_tce_equivalent = 0;
   double energy_tce_equal_value = 0;
-  bool tce_from_ncv = false;       // no standard-coal coefficient: tce = heat_gj / 29.3076
+  bool tce_from_ncv = false;  // no standard-coal coefficient: tce = heat_gj / 29.3076
   // combustion: NCV, carbon content or emission factor, oxidation, standard coal;
   // electricity: location factor, market factor, equivalent coefficient, equal-value coefficient;
   // green electricity: market factor; heat: heat factor, standard coal. Unused slots are nullptr.
@@ -130,10 +162,10 @@ struct EnterpriseFailure {
 
 struct ParkInventory {
   int year = 0;
-  std::vector<EnterpriseInventory> enterprises;  // in the order of the enterprise list
-  std::vector<EnterpriseFailure> failures;       // enterprises that could not be computed, and unknown codes
-  std::array<PeriodValues, 13> park{};           // sums over the computed enterprises; ratios of the sums
-  std::map<std::string, PeriodValues> by_sector; // year figures by sector code prefix
+  std::vector<EnterpriseInventory> enterprises;   // in the order of the enterprise list
+  std::vector<EnterpriseFailure> failures;        // enterprises that could not be computed, and unknown codes
+  std::array<PeriodValues, 13> park{};            // sums over the computed enterprises; ratios of the sums
+  std::map<std::string, PeriodValues> by_sector;  // year figures by sector code prefix
   const EnterpriseInventory* Find(std::string_view code) const;
 };
 
@@ -165,20 +197,20 @@ struct InputUse {
   std::string period;
   std::string item;
   std::string use;
-  double amount = 0;        // canonical unit
+  double amount = 0;  // canonical unit
   std::string unit;
   double contribution = 0;  // to the explained figure (0 for rows shown for context, e.g. feedstock)
   std::string formula;      // with the numbers, e.g. "1000 t × 20.908 GJ/t × 0.02637 tC/GJ × 0.94 × 44/12"
 };
 
 struct Explanation {
-  std::string figure;   // metric name
-  std::string period;   // "2023" or "2023-04"
+  std::string figure;  // metric name
+  std::string period;  // "2023" or "2023-04"
   std::optional<double> value;
   std::string unit;
-  std::string formula;  // in words and symbols
-  std::vector<FactorUse> factors;  // each revision once
-  std::vector<InputUse> inputs;    // enterprise figures: the rows that fed it
+  std::string formula;                                // in words and symbols
+  std::vector<FactorUse> factors;                     // each revision once
+  std::vector<InputUse> inputs;                       // enterprise figures: the rows that fed it
   std::vector<std::pair<std::string, double>> parts;  // park figures: enterprise code -> its value
   std::vector<std::string> notes;
 };

@@ -50,7 +50,7 @@ struct ListedUnit {
 
 struct ThreeLists {
   int year = 0;
-  std::vector<ListedUnit> key_carbon;     // by value, largest first
+  std::vector<ListedUnit> key_carbon;  // by value, largest first
   std::vector<ListedUnit> key_energy;
   std::vector<ListedUnit> key_pollutant;
 };

@@ -18,11 +18,11 @@ struct ReductionProject {
   std::string id;
   std::string enterprise_code;
   std::string name;
-  double baseline_t_co2_per_yr = 0;       // emissions of the affected process before
-  double after_t_co2_per_yr = 0;          // and after (planned)
+  double baseline_t_co2_per_yr = 0;  // emissions of the affected process before
+  double after_t_co2_per_yr = 0;     // and after (planned)
   double investment_10k_yuan = 0;
-  double annual_benefit_10k_yuan = 0;     // savings and revenue per year
-  double annual_om_cost_10k_yuan = 0;     // extra operating cost per year
+  double annual_benefit_10k_yuan = 0;  // savings and revenue per year
+  double annual_om_cost_10k_yuan = 0;  // extra operating cost per year
   int lifetime_years = 10;
   std::optional<double> achieved_t_co2_per_yr;  // measured abatement once running
 };
@@ -36,14 +36,14 @@ struct ProjectEvaluation {
   std::string id;
   std::string enterprise_code;
   std::string name;
-  double abatement_t_co2_per_yr = 0;           // planned: baseline − after
-  double crf = 0;                              // capital recovery factor used
+  double abatement_t_co2_per_yr = 0;  // planned: baseline − after
+  double crf = 0;                     // capital recovery factor used
   double annualised_investment_10k_yuan = 0;
-  double net_annual_cost_10k_yuan = 0;         // annualised investment + O&M − benefit
-  std::optional<double> cost_yuan_per_t_co2;   // undefined when abatement is not above 0
+  double net_annual_cost_10k_yuan = 0;        // annualised investment + O&M − benefit
+  std::optional<double> cost_yuan_per_t_co2;  // undefined when abatement is not above 0
   std::optional<double> achieved_t_co2_per_yr;
-  std::optional<double> achieved_fraction;     // achieved / planned
-  std::string explanation;                     // the arithmetic with the numbers
+  std::optional<double> achieved_fraction;  // achieved / planned
+  std::string explanation;                  // the arithmetic with the numbers
 };
 
 // Validates the project fields (field names the problem) and evaluates it.
@@ -56,10 +56,10 @@ struct MaccStep {
 };
 
 struct Macc {
-  std::vector<MaccStep> steps;   // cheapest first (ties: larger abatement first, then id)
+  std::vector<MaccStep> steps;                                // cheapest first (ties: larger abatement first, then id)
   std::vector<std::pair<std::string, std::string>> excluded;  // project id -> reason (no abatement)
   double total_planned_t_co2_per_yr = 0;
-  double total_achieved_t_co2_per_yr = 0;   // over projects that report achievement
+  double total_achieved_t_co2_per_yr = 0;        // over projects that report achievement
   double planned_of_reporting_t_co2_per_yr = 0;  // planned abatement of those same projects
   double total_investment_10k_yuan = 0;
   double total_annual_benefit_10k_yuan = 0;

@@ -20,7 +20,8 @@ std::string_view RatingClassName(RatingClass c);  // "A".."D"
 enum class Indicator : uint8_t {
   kCarbonIntensity,     // tCO2 per 10^4 yuan output vs the sector benchmark (lower is better)
   kEnergyIntensity,     // tce (equivalent) per 10^4 yuan output vs the sector benchmark (lower is better)
-  kPollutantIntensity,  // mean over pollutants with a benchmark of t per 10^4 yuan output vs benchmark (lower is better)
+  kPollutantIntensity,  // mean over pollutants with a benchmark of t per 10^4 yuan output vs benchmark (lower is
+                        // better)
   kOutputPerMu,         // 10^4 yuan output per mu of land vs the sector benchmark (higher is better)
   kYoyImprovement,      // % fall of carbon intensity against the previous year (higher is better)
 };
@@ -34,8 +35,8 @@ struct ScoreCurve {
 
 struct WeightedIndicator {
   Indicator indicator;
-  double weight;      // relative; weights of indicators that cannot be scored are spread over the others
-  ScoreCurve curve;   // x: actual/benchmark for intensities and output per mu; % improvement for year on year
+  double weight;     // relative; weights of indicators that cannot be scored are spread over the others
+  ScoreCurve curve;  // x: actual/benchmark for intensities and output per mu; % improvement for year on year
 };
 
 // Benchmarks for a sector: the longest matching code prefix wins; "*" matches every sector.
@@ -73,12 +74,12 @@ Status ValidateRatingConfig(const RatingConfig& config);
 
 struct IndicatorScore {
   Indicator indicator;
-  double weight = 0;             // as configured
-  double effective_weight = 0;   // after spreading the weights of unscored indicators
+  double weight = 0;            // as configured
+  double effective_weight = 0;  // after spreading the weights of unscored indicators
   std::optional<double> actual;
   std::optional<double> benchmark;
-  std::optional<double> x;       // the curve's input
-  std::optional<double> score;   // nullopt: not scored (reason says why)
+  std::optional<double> x;      // the curve's input
+  std::optional<double> score;  // nullopt: not scored (reason says why)
   std::string reason;
 };
 
