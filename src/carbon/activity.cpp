@@ -54,6 +54,8 @@ constexpr std::array<ItemInfo, kItemCount> kItems = {{
     {Item::kVocs, "vocs", "挥发性有机物", ItemClass::kPollutant, Dimension::kMass, "t"},
 }};
 
+constexpr double kMaxCanonicalAmount = 1e12;
+
 struct UnitDef {
   Dimension dimension;
   std::string_view name;
@@ -251,6 +253,10 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
       auto canonical = ToCanonical(*item, amount_ok ? amount : 0.0, unit);
       if (!canonical.ok()) {
         errors.push_back({"unit", canonical.error().message});
+      } else if (*canonical > kMaxCanonicalAmount) {
+        // Far beyond any plant; also keeps every product of amount and factor finite.
+        errors.push_back(
+            {"amount", "is implausibly large (above 10^12 " + std::string(InfoOf(*item).canonical_unit) + ")"});
       } else {
         row.amount_canonical = *canonical;
       }

@@ -111,6 +111,8 @@ TEST(ActivityTest, ReportsEveryBadField) {
       {{"E1", "2023-01", "diesel", "1", "t", "burnt", ""}, {"use"}},
       {{"E1", "2023-01", "electricity", "1", "MWh", "feedstock", ""}, {"use"}},
       {{"E1", "2023-01", "diesel", "1", "t", "", std::string(501, 'x')}, {"note"}},
+      {{"E1", "2023-01", "diesel", "2e12", "t", "", ""}, {"amount"}},
+      {{"E1", "2023-01", "electricity", "2e15", "kWh", "", ""}, {"amount"}},
       {{"", "20-1", "x", "y", "z", "w", ""}, {"enterprise_code", "period", "item", "amount", "use"}},
   };
   for (const Case& c : cases) {

@@ -1,11 +1,14 @@
 // libFuzzer target for the activity CSV importer: whatever the bytes, parsing must not crash, leak or hang, and the
 // all-or-nothing contract must hold (rows only when there is no error; every error names a line inside the text).
+// The factor and list-rule loaders, which share the CSV reader, get the same bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "park/carbon/csv_import.hpp"
+#include "park/carbon/factors.hpp"
+#include "park/carbon/lists.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -23,5 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   if (!result.ok()) (void)park::carbon::SummariseRowErrors(result.errors);
+  // The reference-data loaders share the CSV reader; the same bytes exercise them too.
+  (void)park::carbon::LoadFactorLibrary(text);
+  (void)park::carbon::ParseThreeListRulesCsv(text);
   return 0;
 }

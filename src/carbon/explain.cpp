@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <tuple>
 
 #include "inventory_internal.hpp"
 #include "park/carbon/inventory.hpp"
@@ -249,6 +250,12 @@ Explanation Explain(const EnterpriseInventory& inv, Metric metric, int month) {
   std::sort(e.factors.begin(), e.factors.end(), [](const FactorUse& a, const FactorUse& b) {
     return std::tie(a.id, a.revision) < std::tie(b.id, b.revision);
   });
+  for (const FactorUse& f : e.factors) {
+    if (f.year != 0 && f.year != inv.year) {
+      e.notes.push_back("factor " + f.id + " is for " + std::to_string(f.year) + ": none is published for " +
+                        std::to_string(inv.year) + " yet, so the newest earlier year is used");
+    }
+  }
   if (any_check) {
     e.notes.push_back(
         "a factor marked status=check is a well-known value not yet confirmed against the official "

@@ -341,7 +341,10 @@ ParkInventory ComputePark(const FactorLibrary& library, const CalcConfig& config
   park.year = config.year;
   std::unordered_map<std::string_view, size_t> index;
   index.reserve(enterprises.size());
-  for (size_t i = 0; i < enterprises.size(); ++i) index.emplace(enterprises[i].code, i);
+  std::vector<bool> duplicate(enterprises.size(), false);
+  for (size_t i = 0; i < enterprises.size(); ++i) {
+    if (!index.emplace(enterprises[i].code, i).second) duplicate[i] = true;
+  }
 
   std::vector<std::vector<const ActivityRow*>> grouped(enterprises.size());
   std::map<std::string, size_t> unknown;  // code -> rows
@@ -356,6 +359,12 @@ ParkInventory ComputePark(const FactorLibrary& library, const CalcConfig& config
   }
   park.enterprises.reserve(enterprises.size());
   for (size_t i = 0; i < enterprises.size(); ++i) {
+    if (duplicate[i]) {
+      park.failures.push_back(
+          {enterprises[i].code,
+           Error::Invalid("enterprise_code", "enterprise " + enterprises[i].code + " is listed twice")});
+      continue;
+    }
     auto inv = ComputeFromPointers(library, config, enterprises[i], grouped[i]);
     if (!inv.ok()) {
       park.failures.push_back({enterprises[i].code, inv.take_error()});
@@ -389,6 +398,24 @@ std::vector<YearOnYear> CompareYears(const PeriodValues& previous, const PeriodV
       if (*y.previous != 0) y.change_pct = *y.change / std::fabs(*y.previous) * 100.0;
     }
     out.push_back(y);
+  }
+  return out;
+}
+
+ParkComparison CompareParks(const ParkInventory& previous, const ParkInventory& current) {
+  PeriodValues absent;
+  absent.values.fill(kUndefined);
+  ParkComparison out;
+  out.park = CompareYears(previous.park[0], current.park[0]);
+  for (const auto& [sector, values] : current.by_sector) {
+    auto it = previous.by_sector.find(sector);
+    out.by_sector[sector] = CompareYears(it == previous.by_sector.end() ? absent : it->second, values);
+  }
+  std::unordered_map<std::string_view, const EnterpriseInventory*> before;
+  for (const auto& inv : previous.enterprises) before.emplace(inv.info.code, &inv);
+  for (const auto& inv : current.enterprises) {
+    auto it = before.find(inv.info.code);
+    out.by_enterprise[inv.info.code] = CompareYears(it == before.end() ? absent : it->second->Year(), inv.Year());
   }
   return out;
 }

@@ -426,3 +426,61 @@ TEST_F(InventoryTest, ImportedFileToInventory) {
 
 }  // namespace
 }  // namespace park::carbon
+
+namespace park::carbon {
+namespace {
+
+TEST_F(InventoryTest, ParkYearOnYear) {
+  const std::vector<EnterpriseInfo> enterprises = {{"E001", "API maker", "2710", 100, false},
+                                                   {"E002", "Newcomer", "2614", 10, false}};
+  std::vector<ActivityRow> rows_2022 = {Row("E001", 1, Item::kElectricity, 10000, "MWh"),
+                                        Row("E001", 1, Item::kOutputValue, 10000, "10^4 yuan")};
+  for (auto& r : rows_2022) r.year = 2022;
+  const std::vector<ActivityRow> rows_2023 = {Row("E001", 1, Item::kElectricity, 10000, "MWh"),
+                                              Row("E001", 1, Item::kOutputValue, 12000, "10^4 yuan"),
+                                              Row("E002", 1, Item::kDiesel, 1, "t")};
+  CalcConfig config_2022 = config_;
+  config_2022.year = 2022;
+  const ParkInventory before = ComputePark(library_, config_2022, enterprises, rows_2022);
+  const ParkInventory now = ComputePark(library_, config_, enterprises, rows_2023);
+  const ParkComparison cmp = CompareParks(before, now);
+  const auto& e1 = cmp.by_enterprise.at("E001")[static_cast<size_t>(Metric::kScope2LocationTCo2)];
+  EXPECT_NEAR(*e1.previous, 5366, 1e-6);  // 2022 grid factor
+  EXPECT_NEAR(*e1.current, 5306, 1e-6);   // 2023 grid factor
+  EXPECT_NEAR(*e1.change_pct, (5306.0 - 5366.0) / 5366.0 * 100, 1e-9);
+  const auto& intensity = cmp.by_enterprise.at("E001")[static_cast<size_t>(Metric::kIntensityTCo2Per10kYuanOutput)];
+  EXPECT_NEAR(*intensity.change_pct, (5306.0 / 12000 - 5366.0 / 10000) / (5366.0 / 10000) * 100, 1e-9);
+  // E002 had no 2022 rows: it was computed with zeros, so its change is from 0 (percentage undefined).
+  const auto& e2 = cmp.by_enterprise.at("E002")[static_cast<size_t>(Metric::kScope1TCo2)];
+  EXPECT_FALSE(e2.change_pct.has_value());
+  EXPECT_TRUE(cmp.by_sector.count("27"));
+  EXPECT_DOUBLE_EQ(*cmp.by_sector.at("26")[static_cast<size_t>(Metric::kScope1TCo2)].previous, 0);
+  // Against a park without those enterprises and sectors, previous values are undefined rather than zero.
+  const ParkComparison fresh = CompareParks(ParkInventory{}, now);
+  EXPECT_FALSE(fresh.by_enterprise.at("E001")[static_cast<size_t>(Metric::kScope1TCo2)].previous.has_value());
+  EXPECT_FALSE(fresh.by_sector.at("26")[static_cast<size_t>(Metric::kScope1TCo2)].previous.has_value());
+  EXPECT_NEAR(*cmp.park[static_cast<size_t>(Metric::kTotalTCo2)].previous, 5366, 1e-6);
+}
+
+TEST_F(InventoryTest, DuplicateEnterpriseIsAFailure) {
+  const std::vector<EnterpriseInfo> enterprises = {{"E001", "a", "2710", 1, false}, {"E001", "b", "2710", 1, false}};
+  const ParkInventory park = ComputePark(library_, config_, enterprises, {});
+  EXPECT_EQ(park.enterprises.size(), 1u);
+  ASSERT_EQ(park.failures.size(), 1u);
+  EXPECT_EQ(park.failures[0].error.field, "enterprise_code");
+}
+
+TEST_F(InventoryTest, ExplanationNotesAnEarlierYearsFactor) {
+  CalcConfig config = config_;
+  config.year = 2024;
+  ActivityRow row = Row("E001", 1, Item::kElectricity, 10, "MWh");
+  row.year = 2024;
+  const auto inv = Compute({row}, &config);
+  const Explanation e = Explain(inv, Metric::kScope2LocationTCo2);
+  bool noted = false;
+  for (const auto& n : e.notes) noted = noted || n.find("grid.2023.national.average is for 2023") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+}  // namespace
+}  // namespace park::carbon

@@ -136,8 +136,8 @@ struct FieldError {
 
 // Validates every field and converts the amount. Returns the row, or every field error found (at least one).
 // Rules: enterprise_code 1..64 printable characters; period a real YYYY-MM; item and unit known and matching;
-// amount a finite decimal number >= 0; use only "fuel" or "feedstock", and "feedstock" only for fuels; note at most
-// 500 characters.
+// amount a finite decimal number >= 0 and at most 10^12 in the canonical unit; use only "fuel" or "feedstock", and
+// "feedstock" only for fuels; note at most 500 characters.
 std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vector<FieldError>& errors);
 // The same for API callers: the first error as a park::Error naming the field.
 Result<ActivityRow> MakeActivityRow(const ActivityInput& input);

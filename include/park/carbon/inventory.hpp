@@ -1,6 +1,7 @@
 // Carbon, energy and pollutant inventories per enterprise, month and year, and for the whole park.
 //
 // Scope 1   = Σ fuel (amount × NCV × CC × OF × 44/12) + process CO2 − CO2 recovered and supplied to others
+//             (negative when more CO2 is recovered than emitted; reported as computed, never clamped)
 // Scope 2   location-based = electricity × grid factor (the year's national average or a configured region)
 //                            + heat × heat factor
 //           market-based   = (electricity − certificated green power) × factor excluding market green power
@@ -229,5 +230,14 @@ struct YearOnYear {
   std::optional<double> change_pct;  // relative to previous; undefined when previous is 0 or undefined
 };
 std::vector<YearOnYear> CompareYears(const PeriodValues& previous, const PeriodValues& current);
+
+// Year-on-year change of the park, of each sector and of each enterprise computed in `current`. An enterprise or
+// sector absent from `previous` has no previous values (changes undefined).
+struct ParkComparison {
+  std::vector<YearOnYear> park;
+  std::map<std::string, std::vector<YearOnYear>> by_sector;
+  std::map<std::string, std::vector<YearOnYear>> by_enterprise;
+};
+ParkComparison CompareParks(const ParkInventory& previous, const ParkInventory& current);
 
 }  // namespace park::carbon
