@@ -47,6 +47,31 @@ void BM_ParseLineProtocol(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseLineProtocol)->Unit(benchmark::kMillisecond);
 
+// The server's unit of work: one 5,000-line gateway batch per request, as ../shared/bench/peers/post_lines.py sends.
+void BM_ParseLineProtocol5000LineBatches(benchmark::State& state) {
+  const std::string& body = LineBody();
+  std::vector<std::string_view> batches;
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t end = start;
+    for (int n = 0; n < 5000 && end != std::string::npos && end < body.size(); ++n) end = body.find('\n', end) + 1;
+    if (end == 0 || end == std::string::npos) end = body.size();
+    batches.push_back(std::string_view(body).substr(start, end - start));
+    start = end;
+  }
+  size_t fields = 0;
+  for (auto _ : state) {
+    fields = 0;
+    for (const std::string_view batch_body : batches) {
+      LpBatch batch = ParseLineProtocol(batch_body, {});
+      fields += batch.fields.size();
+      benchmark::DoNotOptimize(batch);
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * fields));
+}
+BENCHMARK(BM_ParseLineProtocol5000LineBatches)->Unit(benchmark::kMillisecond);
+
 // Parsing plus the canonical series key per line: what the ingest path needs to find each series.
 void BM_ParseLineProtocolWithSeriesKeys(benchmark::State& state) {
   const std::string& body = LineBody();

@@ -255,14 +255,17 @@ LpBatch ParseLineProtocol(std::string_view body, const LpOptions& options) {
   LpBatch batch;
   // Most bodies are many similar lines: a generous guess from the first line saves the vectors' regrowth, whose
   // copies and fresh pages cost more than the parse itself. Reserved but untouched capacity costs address space
-  // only. Commas bound the first line's tags and fields.
+  // only. The first line's commas before and after its first space estimate tags and fields per line.
   const size_t first_newline = body.find('\n');
   if (first_newline != std::string_view::npos && first_newline > 0) {
     const size_t lines_guess = body.size() / (first_newline + 1) * 5 / 4 + 16;
-    const auto commas = static_cast<size_t>(std::count(body.begin(), body.begin() + first_newline, ','));
+    const std::string_view first = body.substr(0, first_newline);
+    const size_t space = std::min(first.find(' '), first.size());
+    const auto tag_commas = static_cast<size_t>(std::count(first.begin(), first.begin() + space, ','));
+    const auto field_commas = static_cast<size_t>(std::count(first.begin() + space, first.end(), ','));
     batch.lines.reserve(lines_guess);
-    batch.tags.reserve(lines_guess * commas);
-    batch.fields.reserve(lines_guess * (commas + 1));
+    batch.tags.reserve(lines_guess * tag_commas);
+    batch.fields.reserve(lines_guess * (field_commas + 1));
   }
   size_t pos = 0;
   uint32_t line_number = 0;
