@@ -122,6 +122,8 @@ export const ENTITIES = {
       { key: 'type', type: 'enum', options: EQUIPMENT_TYPES, label: 'equipment.types' },
       { key: 'status', type: 'enum', options: EQUIPMENT_STATUSES, label: 'equipment.statuses' },
     ],
+    // Filters reached from a parent's page, shown as a removable chip rather than a control.
+    linkFilters: [{ key: 'facility_id', ref: 'facilities' }],
     fields: [
       { key: 'enterprise_id', type: 'ref', ref: 'enterprises', helper: true, hint: true },
       { key: 'facility_id', type: 'ref', ref: 'facilities', dependsOn: 'enterprise_id', required: true },
@@ -165,6 +167,7 @@ export const ENTITIES = {
       { key: 'kind', type: 'enum', options: SENSOR_KINDS, label: 'sensor.kinds' },
       { key: 'quantity', type: 'enum', options: QUANTITIES, label: 'sensor.quantities' },
     ],
+    linkFilters: [{ key: 'equipment_id', ref: 'equipment' }],
     fields: [
       { key: 'enterprise_id', type: 'ref', ref: 'enterprises', helper: true, hint: true },
       { key: 'equipment_id', type: 'ref', ref: 'equipment', dependsOn: 'enterprise_id', required: true },
