@@ -148,6 +148,7 @@ Json Router::OpenApi(const std::string& title, const std::string& version) const
       for (Role role : r->roles) roles += (roles.empty() ? "" : ", ") + std::string(RoleName(role));
       op["x-roles"] = r->roles.size() == AllRoles().size() ? "any" : roles;
     }
+    op["responses"] = responses;
     paths[r->pattern][Lower(MethodName(r->method))] = op;
   }
   const Json error_schema = ObjectSchema(

@@ -1,0 +1,111 @@
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <functional>
+#include <map>
+
+namespace park::app {
+namespace {
+
+// One setter per key: reads the node into the config or reports what is wrong with it.
+using Setter = std::function<std::string(const toml::node&, Config&)>;
+
+template <typename T, typename Target>
+Setter Set(Target Config::*section, T Target::*member) {
+  return [section, member](const toml::node& n, Config& c) -> std::string {
+    auto v = n.value<T>();
+    if (!v) return "has the wrong type";
+    (c.*section).*member = *v;
+    return {};
+  };
+}
+
+template <typename T>
+Setter SetTop(T Config::*member) {
+  return [member](const toml::node& n, Config& c) -> std::string {
+    auto v = n.value<T>();
+    if (!v) return "has the wrong type";
+    c.*member = *v;
+    return {};
+  };
+}
+
+Setter SetInt(std::function<void(Config&, int64_t)> apply, int64_t lo, int64_t hi) {
+  return [apply, lo, hi](const toml::node& n, Config& c) -> std::string {
+    auto v = n.value<int64_t>();
+    if (!v) return "must be an integer";
+    if (*v < lo || *v > hi) return "must be from " + std::to_string(lo) + " to " + std::to_string(hi);
+    apply(c, *v);
+    return {};
+  };
+}
+
+const std::map<std::string, std::map<std::string, Setter>>& Keys() {
+  static const std::map<std::string, std::map<std::string, Setter>> kKeys = {
+      {"server",
+       {{"listen", Set(&Config::server, &server::Options::listen)},
+        {"threads", SetInt([](Config& c, int64_t v) { c.server.threads = static_cast<int>(v); }, 1, 256)},
+        {"max_body_bytes",
+         SetInt([](Config& c, int64_t v) { c.server.max_body_bytes = static_cast<size_t>(v); }, 1024, 1LL << 30)},
+        {"request_timeout_s",
+         SetInt([](Config& c, int64_t v) { c.server.request_timeout_s = static_cast<int>(v); }, 1, 3600)},
+        {"shutdown_grace_s",
+         SetInt([](Config& c, int64_t v) { c.server.shutdown_grace_s = static_cast<int>(v); }, 0, 600)},
+        {"web_root", Set(&Config::server, &server::Options::web_root)},
+        {"tls_cert", Set(&Config::server, &server::Options::tls_cert_file)},
+        {"tls_key", Set(&Config::server, &server::Options::tls_key_file)},
+        {"access_log", Set(&Config::server, &server::Options::access_log)}}},
+      {"store",
+       {{"db", SetTop(&Config::db)},
+        {"pool_size", SetInt([](Config& c, int64_t v) { c.pool_size = static_cast<int>(v); }, 1, 128)}}},
+      {"auth",
+       {{"session_ttl_hours",
+         SetInt([](Config& c, int64_t v) { c.auth.session_ttl_ms = v * 3600 * 1000; }, 1, 24 * 90)},
+        {"login_max_failures",
+         SetInt([](Config& c, int64_t v) { c.auth.login_max_failures = static_cast<int>(v); }, 1, 1000)},
+        {"login_window_minutes",
+         SetInt([](Config& c, int64_t v) { c.auth.login_window_ms = v * 60 * 1000; }, 1, 24 * 60)}}},
+      {"park",
+       {{"name", Set(&Config::park, &registry::ParkInfo::name)},
+        {"name_en", Set(&Config::park, &registry::ParkInfo::name_en)}}},
+      {"log", {{"level", SetTop(&Config::log_level)}}},
+  };
+  return kKeys;
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& path) {
+  Config config;
+  config.server.web_root = "web/dist";
+  if (path.empty()) return config;
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return Error::Invalid("config", path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                                        ": " + std::string(e.description()));
+  }
+  for (const auto& [section_key, section_node] : root) {
+    const std::string section(section_key.str());
+    const auto known = Keys().find(section);
+    if (known == Keys().end()) return Error::Invalid(section, "unknown section in " + path);
+    const auto* table = section_node.as_table();
+    if (!table) return Error::Invalid(section, "must be a table ([" + section + "])");
+    for (const auto& [key, node] : *table) {
+      const std::string name(key.str());
+      const auto setter = known->second.find(name);
+      if (setter == known->second.end()) return Error::Invalid(section + "." + name, "unknown key in " + path);
+      if (auto why = setter->second(node, config); !why.empty()) return Error::Invalid(section + "." + name, why);
+    }
+  }
+  static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
+  if (std::find(kLevels.begin(), kLevels.end(), config.log_level) == kLevels.end()) {
+    return Error::Invalid("log.level", "must be trace, debug, info, warn or error");
+  }
+  return config;
+}
+
+}  // namespace park::app

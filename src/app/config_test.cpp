@@ -1,0 +1,59 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace park::app {
+namespace {
+
+std::string Write(const std::string& text) {
+  static int n = 0;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("parkbrain-config-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".toml");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(Config, ShippedFileIsValidAndMatchesTheDefaults) {
+  auto c = LoadConfig(std::string(PARK_SOURCE_DIR) + "/config/parkbrain.toml");
+  ASSERT_TRUE(c.ok()) << c.error().field << ": " << c.error().message;
+  const Config d = *LoadConfig("");
+  EXPECT_EQ(c->server.listen, d.server.listen);
+  EXPECT_EQ(c->server.threads, d.server.threads);
+  EXPECT_EQ(c->server.max_body_bytes, d.server.max_body_bytes);
+  EXPECT_EQ(c->server.request_timeout_s, d.server.request_timeout_s);
+  EXPECT_EQ(c->db, d.db);
+  EXPECT_EQ(c->auth.session_ttl_ms, d.auth.session_ttl_ms);
+  EXPECT_EQ(c->auth.login_max_failures, d.auth.login_max_failures);
+  EXPECT_EQ(c->auth.login_window_ms, d.auth.login_window_ms);
+}
+
+TEST(Config, RefusesMistakesNamingTheKey) {
+  struct Case {
+    const char* text;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"[server]\nlistn = \"127.0.0.1:1\"\n", "server.listn"},
+      {"[srever]\nlisten = \"127.0.0.1:1\"\n", "srever"},
+      {"[server]\nthreads = \"four\"\n", "server.threads"},
+      {"[server]\nthreads = 0\n", "server.threads"},
+      {"[log]\nlevel = \"loud\"\n", "log.level"},
+      {"[server\n", "config"},
+      {"listen = 1\n", "listen"},
+  };
+  for (const auto& c : cases) {
+    auto r = LoadConfig(Write(c.text));
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.error().field, c.field) << c.text << " -> " << r.error().message;
+  }
+  auto ok = LoadConfig(Write("[server]\nlisten = \"127.0.0.1:9000\"\n[store]\ndb = \"postgresql://x@y/z\"\n"));
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->server.listen, "127.0.0.1:9000");
+  EXPECT_EQ(ok->db, "postgresql://x@y/z");
+}
+
+}  // namespace
+}  // namespace park::app

@@ -1,0 +1,222 @@
+// parkbrain: composes the modules. Parsing flags, opening the store, registering each module's routes and
+// serving are all that happens here; everything else lives in the modules.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "app/config.hpp"
+#include "app/demo.hpp"
+#include "app/ops_routes.hpp"
+#include "park/auth/auth.hpp"
+#include "park/registry/registry.hpp"
+#include "park/server/server.hpp"
+#include "park/store/store.hpp"
+
+namespace park::app {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+struct Flags {
+  std::string config;
+  std::string listen;
+  std::string db;
+  std::string web_root;
+  bool no_migrate = false;
+};
+
+int Fail(const Error& e) {
+  std::cerr << "parkbrain: " << (e.field.empty() ? "" : e.field + ": ") << e.message << "\n";
+  return e.code == ErrorCode::kInvalidArgument ? 2 : 1;
+}
+
+Result<Config> Configure(const Flags& f) {
+  PARK_ASSIGN_OR_RETURN(Config c, LoadConfig(f.config));
+  if (!f.listen.empty()) c.server.listen = f.listen;
+  if (!f.db.empty()) c.db = f.db;
+  if (!f.web_root.empty()) c.server.web_root = f.web_root;
+  spdlog::set_level(spdlog::level::from_str(c.log_level));
+  return c;
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& c, bool migrate) {
+  const bool is_file = c.db.rfind("postgres", 0) != 0;
+  if (is_file) {
+    const std::string path = c.db.rfind("sqlite:", 0) == 0 ? c.db.substr(7) : c.db;
+    const auto parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  store::Options opts;
+  opts.pool_size = c.pool_size;
+  PARK_ASSIGN_OR_RETURN(auto store, store::Store::Open(c.db, opts));
+  if (migrate) {
+    PARK_ASSIGN_OR_RETURN(int version, store->Migrate());
+    spdlog::info("store: {} at schema version {}", store->Describe(), version);
+  }
+  return store;
+}
+
+// Everything a running server holds; routes point into it, so it lives until the server stops.
+struct App {
+  Config config;
+  SystemClock clock;
+  std::unique_ptr<store::Store> store;
+  http::Router router;
+  http::Metrics metrics;
+  http::LiveHub hub;
+  std::unique_ptr<auth::Service> auth;
+
+  void RegisterModules() {
+    RegisterOps(router, *store, metrics, hub, kVersion);
+    auth->Register(router);
+    registry::Register(router, *store, clock, hub, config.park);
+    server::Server::RegisterLiveRoute(router);
+  }
+};
+
+Result<std::unique_ptr<App>> BuildApp(const Flags& flags, bool migrate) {
+  auto app = std::make_unique<App>();
+  PARK_ASSIGN_OR_RETURN(app->config, Configure(flags));
+  PARK_ASSIGN_OR_RETURN(app->store, OpenStore(app->config, migrate));
+  app->auth = std::make_unique<auth::Service>(*app->store, app->clock, app->config.auth, &app->hub);
+  app->RegisterModules();
+  return app;
+}
+
+int Serve(App& app) {
+  if (!app.config.server.web_root.empty() &&
+      !std::filesystem::exists(std::filesystem::path(app.config.server.web_root) / "index.html")) {
+    spdlog::warn("web: {} has no index.html; serving the API only (build the app with `make web`)",
+                 app.config.server.web_root);
+  }
+  server::Server server(app.config.server, app.router, app.metrics, app.hub,
+                        [&app](std::string_view token) { return app.auth->Authenticate(token); });
+  if (auto st = server.Start(); !st.ok()) return Fail(st.error());
+  std::cout << "ParkBrain is serving on http://" << server.BoundAddress() << "/" << std::endl;
+  server.Run();
+  return 0;
+}
+
+void AddServeFlags(CLI::App* cmd, Flags& f) {
+  cmd->add_option("--config", f.config, "TOML configuration file (see config/parkbrain.toml)");
+  cmd->add_option("--listen", f.listen, "host:port to listen on (default 127.0.0.1:8080)");
+  cmd->add_option("--db", f.db, "SQLite file or postgresql:// URL (default var/parkbrain.db)");
+  cmd->add_option("--web-root", f.web_root, "folder of the built web app (default web/dist)");
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App cli{"ParkBrain: the operations platform of an industrial park"};
+  cli.require_subcommand(1);
+  Flags flags;
+
+  auto* serve = cli.add_subcommand("serve", "Serve the API, the web app and the live feed");
+  AddServeFlags(serve, flags);
+  serve->add_flag("--no-migrate", flags.no_migrate, "do not apply pending database migrations at start");
+
+  auto* demo = cli.add_subcommand("demo", "Seed the demo park if the database is empty, print the logins, and serve");
+  AddServeFlags(demo, flags);
+  bool seed_only = false;
+  demo->add_flag("--seed-only", seed_only, "seed and exit without serving");
+
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
+  migrate->add_option("--config", flags.config, "TOML configuration file");
+  migrate->add_option("--db", flags.db, "SQLite file or postgresql:// URL");
+
+  auto* user = cli.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Add a user; the password is read from standard input");
+  auth::NewUser nu;
+  std::string role_name;
+  int64_t enterprise = 0;
+  bool password_stdin = false;
+  user_add->add_option("--name", nu.name, "sign-in name (lower-case letters, digits, . _ -)")->required();
+  user_add->add_option("--role", role_name,
+                       "park_admin, park_staff, enterprise_user, technician, driver or integrator")->required();
+  user_add->add_option("--enterprise", enterprise, "enterprise id (required for enterprise_user)");
+  user_add->add_option("--display-name", nu.display_name, "name shown in the app");
+  user_add->add_flag("--password-stdin", password_stdin, "read the password from standard input")->required();
+  user_add->add_option("--config", flags.config, "TOML configuration file");
+  user_add->add_option("--db", flags.db, "SQLite file or postgresql:// URL");
+
+  auto* backup = cli.add_subcommand("backup", "Write a consistent copy of a live SQLite database");
+  std::string backup_out;
+  backup->add_option("--config", flags.config, "TOML configuration file");
+  backup->add_option("--db", flags.db, "SQLite file (PostgreSQL: use pg_dump)");
+  backup->add_option("--out", backup_out, "where to write the copy")->required();
+
+  auto* openapi = cli.add_subcommand("openapi", "Print the OpenAPI document of every endpoint");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  if (serve->parsed() || demo->parsed()) {
+    auto app = BuildApp(flags, !flags.no_migrate);
+    if (!app.ok()) return Fail(app.error());
+    if (demo->parsed()) {
+      auto empty = IsEmpty(*(*app)->store);
+      if (!empty.ok()) return Fail(empty.error());
+      if (*empty) {
+        auto seeded = SeedDemo(*(*app)->store, (*app)->clock, *(*app)->auth);
+        if (!seeded.ok()) return Fail(seeded.error());
+      }
+      std::cout << "\nDemo logins (user / password):\n";
+      for (const auto& l : DemoLogins()) {
+        std::printf("  %-11s %-22s %-16s %s\n", l.name.c_str(), l.password.c_str(), l.role.c_str(), l.note.c_str());
+      }
+      std::cout << "\nOpen http://" << (*app)->config.server.listen << "/ in a browser; the big screen is at /screen.\n"
+                << std::endl;
+      if (seed_only) return 0;
+    }
+    return Serve(**app);
+  }
+  if (migrate->parsed()) {
+    auto config = Configure(flags);
+    if (!config.ok()) return Fail(config.error());
+    auto store = OpenStore(*config, true);
+    return store.ok() ? 0 : Fail(store.error());
+  }
+  if (user_add->parsed()) {
+    auto role = ParseRole(role_name);
+    if (!role) return Fail(Error::Invalid("--role", "is not a role"));
+    nu.role = *role;
+    if (enterprise > 0) nu.enterprise_id = enterprise;
+    if (!std::getline(std::cin, nu.password)) return Fail(Error::Invalid("--password-stdin", "no password on input"));
+    auto app = BuildApp(flags, true);
+    if (!app.ok()) return Fail(app.error());
+    auto u = (*app)->auth->CreateUser(nu, nullptr);
+    if (!u.ok()) return Fail(u.error());
+    std::cout << auth::UserJson(*u).dump() << std::endl;
+    return 0;
+  }
+  if (backup->parsed()) {
+    auto config = Configure(flags);
+    if (!config.ok()) return Fail(config.error());
+    auto store = OpenStore(*config, false);
+    if (!store.ok()) return Fail(store.error());
+    if (auto st = (*store)->Backup(backup_out); !st.ok()) return Fail(st.error());
+    std::cout << "backup written to " << backup_out << std::endl;
+    return 0;
+  }
+  if (openapi->parsed()) {
+    // Built against a throw-away in-memory database: the document depends only on the routes.
+    flags.db = ":memory:";
+    auto app = BuildApp(flags, false);
+    if (!app.ok()) return Fail(app.error());
+    std::cout << (*app)->router.OpenApi("ParkBrain API", kVersion).dump(2) << std::endl;
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace park::app
+
+int main(int argc, char** argv) { return park::app::Main(argc, argv); }

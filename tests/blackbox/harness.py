@@ -1,0 +1,194 @@
+"""Black-box harness: runs the real parkbrain binary on loopback and talks HTTP/WebSocket to it.
+
+Standard library only, so the suite runs on a fresh machine with nothing but python3.
+"""
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+import http.client
+import urllib.parse
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One parkbrain process over one database; restartable, killable."""
+
+    def __init__(self, binary, backend, workdir, extra_args=()):
+        self.binary = binary
+        self.backend = backend
+        self.workdir = workdir
+        self.extra_args = list(extra_args)
+        self.port = free_port()
+        self.proc = None
+        self.log_path = os.path.join(workdir, "server.log")
+        if backend == "sqlite":
+            self.db = os.path.join(workdir, "park.db")
+        else:
+            self.db = os.environ["PARKBRAIN_TEST_PG_BLACKBOX"]
+
+    @property
+    def base(self):
+        return f"127.0.0.1:{self.port}"
+
+    def reset_database(self):
+        if self.backend == "postgres":
+            subprocess.run(["psql", self.db, "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"],
+                           check=True, capture_output=True)
+        elif os.path.exists(self.db):
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(self.db + suffix):
+                    os.remove(self.db + suffix)
+
+    def seed_demo(self):
+        out = subprocess.run([self.binary, "demo", "--seed-only", "--db", self.db, "--web-root", ""],
+                             capture_output=True, text=True, timeout=300)
+        if out.returncode != 0:
+            raise RuntimeError("demo seeding failed:\n" + out.stdout + out.stderr)
+        return out.stdout
+
+    def start(self):
+        log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--db", self.db, "--listen", self.base, "--web-root", ""] + self.extra_args,
+            stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}; log: {self.tail_log()}")
+            try:
+                status, _, _ = request(self.base, "GET", "/healthz", timeout=2)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("server did not become healthy; log: " + self.tail_log())
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.proc is None:
+            return None
+        self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self.proc = None
+        return code
+
+    def restart(self, sig=signal.SIGTERM):
+        self.stop(sig)
+        self.start()
+
+    def tail_log(self, n=30):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return "(no log)"
+
+
+def request(base, method, path, body=None, token=None, content_type="application/json", timeout=30, headers=None):
+    """Returns (status, headers dict lower-cased, parsed JSON or text)."""
+    conn = http.client.HTTPConnection(base, timeout=timeout)
+    h = dict(headers or {})
+    if token:
+        h["Authorization"] = "Bearer " + token
+    data = None
+    if body is not None:
+        data = body if isinstance(body, (bytes, bytearray)) else (
+            body if isinstance(body, str) else json.dumps(body)).encode()
+        if content_type:
+            h["Content-Type"] = content_type
+    conn.request(method, path, body=data, headers=h)
+    resp = conn.getresponse()
+    raw = resp.read()
+    conn.close()
+    hdrs = {k.lower(): v for k, v in resp.getheaders()}
+    ctype = hdrs.get("content-type", "")
+    if "json" in ctype and raw:
+        return resp.status, hdrs, json.loads(raw)
+    return resp.status, hdrs, raw.decode(errors="replace")
+
+
+def login(base, name, password):
+    status, _, body = request(base, "POST", "/api/v1/auth/login", {"name": name, "password": password})
+    if status != 200:
+        raise AssertionError(f"login {name} failed: {status} {body}")
+    return body["token"]
+
+
+class WebSocket:
+    """Just enough of RFC 6455 for a client that listens: handshake, masked close, text frames in."""
+
+    def __init__(self, base, path):
+        host, port = base.split(":")
+        self.sock = socket.create_connection((host, int(port)), timeout=10)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {base}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                break
+            head += chunk
+        header, _, self.buffer = head.partition(b"\r\n\r\n")
+        self.status = int(header.split(b" ")[1]) if header else 0
+        self.header = header.decode(errors="replace")
+
+    def _read(self, n):
+        while len(self.buffer) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("websocket closed")
+            self.buffer += chunk
+        out, self.buffer = self.buffer[:n], self.buffer[n:]
+        return out
+
+    def recv(self, timeout=10):
+        self.sock.settimeout(timeout)
+        while True:
+            b0, b1 = self._read(2)
+            opcode, length = b0 & 0x0F, b1 & 0x7F
+            if length == 126:
+                length = struct.unpack("!H", self._read(2))[0]
+            elif length == 127:
+                length = struct.unpack("!Q", self._read(8))[0]
+            payload = self._read(length)
+            if opcode == 1:
+                return json.loads(payload)
+            if opcode == 8:
+                raise ConnectionError("websocket closed by server")
+
+    def close(self):
+        try:
+            self.sock.sendall(bytes([0x88, 0x80]) + os.urandom(4))
+        except OSError:
+            pass
+        self.sock.close()
+
+
+def tempdir(prefix):
+    return tempfile.mkdtemp(prefix=prefix)
+
+
+def rmtree(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def urlquote(s):
+    return urllib.parse.quote(s)

@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Black-box tests of the parkbrain binary: scenario files plus the tests that need more than requests
+(crashes, WebSocket, limits, the CLI). Prints one line per test and closes with 'N passed, N failed'.
+
+    run.py --binary build/asan/src/app/parkbrain --backend sqlite|postgres [--only NAME]
+"""
+import argparse
+import glob
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Server, WebSocket, login, request, rmtree, tempdir  # noqa: E402
+from scenario import Runner  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SKIP = 77  # CTest SKIP_RETURN_CODE
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+@test
+def scenarios(ctx):
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.scn"))):
+        Runner(ctx.server).run_file(path)
+
+
+@test
+def openapi_describes_every_route_and_is_committed(ctx):
+    status, _, doc = request(ctx.server.base, "GET", "/api/openapi.json")
+    check(status == 200 and doc["openapi"].startswith("3."), f"no OpenAPI document: {status}")
+    admin = login(ctx.server.base, "admin", "admin-demo-2026")
+    count = 0
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            count += 1
+            where = f"{method.upper()} {path}"
+            check(op.get("summary") and op.get("tags"), f"{where}: no summary or tag")
+            check("responses" in op, f"{where}: no responses")
+            if method in ("post", "patch", "put") and path not in ("/api/v1/auth/logout",):
+                check("requestBody" in op, f"{where}: no request body schema")
+            if path in ("/api/v1/auth/logout", "/api/v1/live"):
+                continue
+            # Every documented operation must be served: a 404 "no such endpoint" or a 405 would mean drift.
+            concrete = path.replace("{id}", "999999")
+            body = "{}" if method in ("post", "patch", "put") else None
+            st, _, resp = request(ctx.server.base, method.upper(), concrete, body, admin)
+            msg = json.dumps(resp)[:200]
+            check("no such endpoint" not in msg and "is not allowed here" not in msg, f"{where} is not served: {msg}")
+    check(count >= 30, f"only {count} operations documented")
+    out = subprocess.run([ctx.binary, "openapi"], capture_output=True, text=True, check=True).stdout
+    with open(os.path.join(ROOT, "docs", "openapi.json"), encoding="utf-8") as f:
+        committed = json.load(f)
+    check(json.loads(out) == committed,
+          "docs/openapi.json is out of date: regenerate it with `parkbrain openapi > docs/openapi.json`")
+
+
+@test
+def acknowledged_writes_survive_kill9(ctx):
+    """Writers create facilities as fast as they can; the server is SIGKILLed mid-stream five times. Every
+    creation that was acknowledged (201) must be there after the restart."""
+    admin = login(ctx.server.base, "admin", "admin-demo-2026")
+    acknowledged = []
+    lock = threading.Lock()
+    for round_no in range(5):
+        stop = threading.Event()
+
+        def writer(n):
+            i = 0
+            while not stop.is_set():
+                i += 1
+                try:
+                    st, _, body = request(ctx.server.base, "POST", "/api/v1/facilities",
+                                          {"enterprise_id": 2, "name": f"crash-{round_no}-{n}-{i}",
+                                           "kind": "warehouse"}, admin, timeout=5)
+                except OSError:
+                    return  # the server died mid-request: that write was never acknowledged
+                if st == 201:
+                    with lock:
+                        acknowledged.append(body["id"])
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(0.6 + 0.2 * round_no)
+        ctx.server.proc.send_signal(signal.SIGKILL)
+        stop.set()
+        for t in threads:
+            t.join()
+        ctx.server.proc.wait()
+        ctx.server.proc = None
+        ctx.server.start()
+        admin = login(ctx.server.base, "admin", "admin-demo-2026")
+    check(len(acknowledged) > 20, f"too few writes to prove anything: {len(acknowledged)}")
+    missing = [i for i in acknowledged
+               if request(ctx.server.base, "GET", f"/api/v1/facilities/{i}", token=admin)[0] != 200]
+    check(not missing, f"{len(missing)} of {len(acknowledged)} acknowledged writes were lost: {missing[:10]}")
+    ctx.note(f"{len(acknowledged)} acknowledged writes over 5 kill -9 rounds, none lost")
+
+
+@test
+def limits_and_malformed_http(ctx):
+    admin = login(ctx.server.base, "admin", "admin-demo-2026")
+    # The server refuses an oversized body from its Content-Length, before reading it.
+    with socket.create_connection(ctx.server.base.split(":"), timeout=5) as s:
+        s.sendall((f"POST /api/v1/enterprises HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\n"
+                   f"Content-Type: application/json\r\nContent-Length: {2 << 20}\r\n\r\n").encode())
+        s.sendall(b'{"name":"' + b"x" * 65536)
+        reply = s.recv(4096).decode(errors="replace")
+    check(reply.startswith("HTTP/1.1 413") and "payload_too_large" in reply, f"oversized body: {reply[:300]}")
+    st, _, body = request(ctx.server.base, "GET", "/api/v1/enterprises", token=admin,
+                          headers={"X-Filler": "y" * 20000})
+    check(st == 413, f"oversized headers: {st}")
+    with socket.create_connection(ctx.server.base.split(":"), timeout=5) as s:
+        s.sendall(b"THIS IS NOT HTTP\r\n\r\n")
+        reply = s.recv(4096).decode(errors="replace")
+    check(reply.startswith("HTTP/1.1 400"), f"garbage request: {reply[:100]}")
+    st, _, body = request(ctx.server.base, "GET", "/api/v1/enterprises?page=%zz", token=admin)
+    check(st == 400 and body["error"]["field"] == "query", f"bad escape: {st} {body}")
+    st, _, body = request(ctx.server.base, "PUT", "/api/v1/enterprises/1", "{}", admin)
+    check(st == 400 and body["error"]["field"] == "method", f"wrong method: {st} {body}")
+    st, _, body = request(ctx.server.base, "GET", "/api/v1/nothing-here", token=admin)
+    check(st == 404 and body["error"]["code"] == "not_found", f"unknown path: {st} {body}")
+
+
+@test
+def bad_input_changes_nothing(ctx):
+    admin = login(ctx.server.base, "admin", "admin-demo-2026")
+
+    def snapshot():
+        _, _, ents = request(ctx.server.base, "GET", "/api/v1/enterprises?page_size=200", token=admin)
+        _, _, audit = request(ctx.server.base, "GET", "/api/v1/audit?page_size=1&action=update", token=admin)
+        return json.dumps(ents["items"], sort_keys=True), audit["total"]
+
+    before = snapshot()
+    bad = [
+        ("POST", "/api/v1/enterprises", '{"name":"A","credit_code":"91350100M000100Y44","sector":"2710"}'),
+        ("POST", "/api/v1/enterprises", '{"name":"A","credit_code":"91350100M000100Y43","sector":"2710","x":1}'),
+        ("POST", "/api/v1/enterprises", '{"name":"A",'),
+        ("POST", "/api/v1/enterprises", '[]'),
+        ("PATCH", "/api/v1/enterprises/1", '{"land_area_mu":"big"}'),
+        ("PATCH", "/api/v1/enterprises/1", '{"credit_code":"123"}'),
+        ("PATCH", "/api/v1/enterprises/1", '{"id":5}'),
+        ("PATCH", "/api/v1/enterprises/1", '{"contacts":[{"name":"x","email":"nope"}]}'),
+        ("DELETE", "/api/v1/enterprises/1", None),
+    ]
+    for method, path, body in bad:
+        st, _, resp = request(ctx.server.base, method, path, body, admin)
+        check(400 <= st < 500, f"{method} {path} {body}: expected a 4xx, got {st}")
+        check(set(resp["error"]) == {"code", "message", "field"}, f"error shape: {resp}")
+    check(snapshot() == before, "a refused request changed data")
+
+
+@test
+def live_feed_is_scoped(ctx):
+    admin = login(ctx.server.base, "admin", "admin-demo-2026")
+    ent = login(ctx.server.base, "ent-user", "ent-demo-2026")
+    _, _, me = request(ctx.server.base, "GET", "/api/v1/auth/me", token=ent)
+    own = me["enterprise_id"]
+    anon = WebSocket(ctx.server.base, "/api/v1/live")
+    check(anon.status == 401, f"WebSocket without a token: {anon.status}")
+    anon.close()
+    ws_admin = WebSocket(ctx.server.base, f"/api/v1/live?token={admin}")
+    ws_ent = WebSocket(ctx.server.base, f"/api/v1/live?token={ent}")
+    check(ws_admin.status == 101 and ws_ent.status == 101, f"upgrade failed: {ws_admin.header}")
+    check(ws_admin.recv()["type"] == "hello" and ws_ent.recv()["type"] == "hello", "no hello")
+    other = 3 if own != 3 else 4
+    st, _, _ = request(ctx.server.base, "POST", "/api/v1/facilities",
+                       {"enterprise_id": other, "name": "live-other", "kind": "warehouse"}, admin)
+    check(st == 201, "create in another enterprise failed")
+    st, _, _ = request(ctx.server.base, "POST", "/api/v1/facilities",
+                       {"enterprise_id": own, "name": "live-own", "kind": "warehouse"}, ent)
+    check(st == 201, "create in own enterprise failed")
+    first, second = ws_admin.recv(), ws_admin.recv()
+    check(first["type"] == "audit" and first["entry"]["after"]["name"] == "live-other", f"admin got {first}")
+    check(second["entry"]["after"]["name"] == "live-own", f"admin got {second}")
+    got = ws_ent.recv()
+    check(got["entry"]["after"]["name"] == "live-own",
+          f"the enterprise user was sent another enterprise's event: {got}")
+    ws_admin.close()
+    ws_ent.close()
+
+
+@test
+def login_rate_limit(ctx):
+    for _ in range(5):
+        st, _, _ = request(ctx.server.base, "POST", "/api/v1/auth/login", {"name": "staff", "password": "wrong-1234"})
+        check(st == 401, f"wrong password gave {st}")
+    st, _, body = request(ctx.server.base, "POST", "/api/v1/auth/login",
+                          {"name": "staff", "password": "staff-demo-2026"})
+    check(st == 429 and body["error"]["code"] == "resource_exhausted", f"sixth attempt gave {st}: {body}")
+    admin = login(ctx.server.base, "admin", "admin-demo-2026")
+    _, _, audit = request(ctx.server.base, "GET", "/api/v1/audit?action=login_failed&actor=staff", token=admin)
+    check(audit["total"] >= 5, f"failed logins not audited: {audit['total']}")
+
+
+@test
+def cli_user_add_and_backup(ctx):
+    out = subprocess.run([ctx.binary, "user", "add", "--name", "tech2", "--role", "technician", "--db",
+                          ctx.server.db, "--password-stdin"], input="tech2-secret-77\n", capture_output=True,
+                         text=True, timeout=120)
+    check(out.returncode == 0, f"user add failed: {out.stderr}")
+    login(ctx.server.base, "tech2", "tech2-secret-77")
+    out = subprocess.run([ctx.binary, "user", "add", "--name", "ent2x", "--role", "enterprise_user", "--db",
+                          ctx.server.db, "--password-stdin"], input="long-enough-22\n", capture_output=True,
+                         text=True, timeout=120)
+    check(out.returncode == 2 and "enterprise_id" in out.stderr, f"scope not enforced: {out.returncode} {out.stderr}")
+    if ctx.backend != "sqlite":
+        out = subprocess.run([ctx.binary, "backup", "--db", ctx.server.db, "--out", "/tmp/x"], capture_output=True,
+                             text=True)
+        check(out.returncode != 0 and "pg_dump" in out.stderr, f"PostgreSQL backup advice missing: {out.stderr}")
+        return
+    dest = os.path.join(ctx.workdir, "backup.db")
+    out = subprocess.run([ctx.binary, "backup", "--db", ctx.server.db, "--out", dest], capture_output=True, text=True)
+    check(out.returncode == 0, f"backup failed: {out.stderr}")
+    with sqlite3.connect(dest) as db:
+        n = db.execute("SELECT COUNT(*) FROM enterprises").fetchone()[0]
+        check(n >= 30, f"backup holds {n} enterprises")
+
+
+@test
+def graceful_shutdown(ctx):
+    code = ctx.server.stop(signal.SIGTERM)
+    check(code == 0, f"SIGTERM exit code {code}")
+    check("server: stopped" in ctx.server.tail_log(), "no clean stop in the log")
+    ctx.server.start()
+
+
+class Context:
+    def __init__(self, binary, backend):
+        self.binary = binary
+        self.backend = backend
+        self.workdir = tempdir("parkbrain-blackbox-")
+        self.server = Server(binary, backend, self.workdir)
+        self.notes = []
+
+    def note(self, text):
+        self.notes.append(text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--only")
+    args = ap.parse_args()
+    if args.backend == "postgres" and not os.environ.get("PARKBRAIN_TEST_PG_BLACKBOX"):
+        if os.environ.get("PARKBRAIN_REQUIRE_PG") == "1":
+            print("PARKBRAIN_TEST_PG_BLACKBOX is not set")
+            return 1
+        print("skipped: no PostgreSQL (run under scripts/with-postgres)")
+        return SKIP
+    ctx = Context(os.path.abspath(args.binary), args.backend)
+    passed = failed = 0
+    try:
+        ctx.server.reset_database()
+        ctx.server.seed_demo()
+        ctx.server.start()
+        for fn in TESTS:
+            if args.only and args.only != fn.__name__:
+                continue
+            t0 = time.time()
+            ctx.notes = []
+            try:
+                if ctx.server.proc is None:
+                    ctx.server.start()
+                fn(ctx)
+                passed += 1
+                extra = ("  (" + "; ".join(ctx.notes) + ")") if ctx.notes else ""
+                print(f"ok   {args.backend}: {fn.__name__} ({time.time() - t0:.1f}s){extra}", flush=True)
+            except Exception as e:  # noqa: BLE001 - report every failure and go on
+                failed += 1
+                print(f"FAIL {args.backend}: {fn.__name__}: {e}", flush=True)
+                if not isinstance(e, AssertionError):
+                    traceback.print_exc()
+                print("---- server log ----\n" + ctx.server.tail_log(), flush=True)
+    finally:
+        ctx.server.stop()
+        rmtree(ctx.workdir)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
