@@ -74,6 +74,18 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
       assert.equal(await page.locator('#f-credit_code').getAttribute('aria-invalid'), 'true')
       assert.match(page.url(), /\/enterprises\/new$/)
       await screenshot(page, 'enterprise-form-field-error', { fullPage: true })
+
+      // Every control on the registry forms has a label a screen reader can read.
+      for (const form of ['/enterprises/new', '/equipment/new', '/sensors/new', '/facilities/new']) {
+        await page.goto(`${BASE_URL}${form}`)
+        await page.locator('[data-testid="save"]').waitFor()
+        const unlabelled = await page.evaluate(() =>
+          [...document.querySelectorAll('main input, main select, main textarea')]
+            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+            .map((el) => el.id || el.name || el.outerHTML.slice(0, 60)),
+        )
+        assert.deepEqual(unlabelled, [], `unlabelled controls on ${form}`)
+      }
     } finally {
       await context.close()
     }
