@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory } from 'vue-router'
+import { makeRouter } from './router.js'
+import { clearSession, setSession } from './lib/session.js'
+
+function meResponse(user, status = 200) {
+  const body = status === 200 ? user : { error: { code: 'unauthenticated', message: 'expired' } }
+  return Promise.resolve({ status, ok: status === 200, statusText: '', text: () => Promise.resolve(JSON.stringify(body)) })
+}
+
+async function landing(path, user, status = 200) {
+  vi.stubGlobal('fetch', vi.fn(() => meResponse(user, status)))
+  if (user) setSession({ token: 'tok', user })
+  const router = makeRouter(createMemoryHistory())
+  await router.push(path)
+  await router.isReady()
+  return router.currentRoute.value
+}
+
+const ADMIN = { id: 1, name: 'admin', role: 'park_admin', enterprise_id: null }
+const ENT = { id: 3, name: 'ent-user', role: 'enterprise_user', enterprise_id: 7 }
+const TECH = { id: 4, name: 'tech', role: 'technician', enterprise_id: null }
+
+describe('router guards', () => {
+  afterEach(() => {
+    clearSession()
+    vi.unstubAllGlobals()
+  })
+
+  it('sends a signed-out visitor to the login page and back afterwards', async () => {
+    const to = await landing('/equipment?type=reactor', null)
+    expect(to.name).toBe('login')
+    expect(to.query.redirect).toBe('/equipment?type=reactor')
+  })
+
+  it('lets the big screen and the login page through without a session', async () => {
+    expect((await landing('/screen?token=x', null)).name).toBe('screen')
+    expect((await landing('/login', null)).name).toBe('login')
+  })
+
+  it('takes an enterprise user from the enterprise list to their own enterprise', async () => {
+    const to = await landing('/enterprises', ENT)
+    expect(to.name).toBe('enterprises-detail')
+    expect(to.params.id).toBe('7')
+  })
+
+  it('keeps admin pages for park admins', async () => {
+    expect((await landing('/users', ADMIN)).name).toBe('users')
+    expect((await landing('/audit', TECH)).name).toBe('overview')
+    expect((await landing('/tokens', ENT)).name).toBe('overview')
+  })
+
+  it('drops a remembered token the server no longer accepts', async () => {
+    const to = await landing('/facilities', ADMIN, 401)
+    expect(to.name).toBe('login')
+    expect(localStorage.getItem('parkbrain.token')).toBe(null)
+  })
+
+  it('shows the not-found page for unknown paths', async () => {
+    expect((await landing('/no/such/page', ADMIN)).name).toBe('not-found')
+  })
+})
