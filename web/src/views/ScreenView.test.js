@@ -60,7 +60,8 @@ describe('big screen', () => {
   })
 
   it('shows registry changes and alarms from the live feed', async () => {
-    const fetchImpl = vi.fn((url) => Promise.resolve(jsonResponse(url.startsWith('/api/v1/park') ? PARK : { items: [], total: 0 })))
+    const ENTS = { items: [{ id: 4, name: '绿源原料药股份有限公司', sector: '2710' }], total: 1 }
+    const fetchImpl = vi.fn((url) => Promise.resolve(jsonResponse(url.startsWith('/api/v1/park') ? PARK : ENTS)))
     const w = await mountScreen(fetchImpl)
     const ws = FakeSocket.last
     ws.onopen()
@@ -70,7 +71,7 @@ describe('big screen', () => {
     ws.onmessage({
       data: JSON.stringify({
         type: 'audit',
-        entry: { id: 9, at: '2026-11-25T02:00:05Z', actor_name: 'admin', action: 'create', entity: 'facility', entity_id: 77, after: { name: '三号罐区' } },
+        entry: { id: 9, at: '2026-11-25T02:00:05Z', actor_name: 'admin', action: 'create', entity: 'facility', entity_id: 77, enterprise_id: 4, after: { name: '三号罐区' } },
       }),
     })
     ws.onmessage({ data: JSON.stringify({ type: 'alarm', alarm: { message: 'R-101 压力高', at: '2026-11-25T02:01:00Z' } }) })
@@ -82,7 +83,7 @@ describe('big screen', () => {
     expect(items[0].classes()).toContain('alarm')
     expect(items[0].text()).toContain('报警：R-101 压力高')
     expect(items[0].text()).toContain('10:01:00')
-    expect(items[1].text()).toContain('admin 新建了设施 三号罐区')
+    expect(items[1].text()).toContain('【绿源原料药股份有限公司】admin 新建了设施 三号罐区')
     expect(items[1].text()).toContain('10:00:05')
     w.unmount()
   })
