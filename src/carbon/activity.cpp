@@ -230,18 +230,22 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
 
   const std::string_view amount_text = Trim(input.amount);
   double amount = 0;
-  bool amount_ok = false;
-  if (amount_text.empty()) {
+  bool parsed = false;
+  if (input.amount_number) {
+    amount = *input.amount_number;
+    parsed = std::isfinite(amount);
+    if (!parsed) errors.push_back({"amount", "is not a finite number"});
+  } else if (amount_text.empty()) {
     errors.push_back({"amount", "is empty"});
   } else if (!ParseDecimal(amount_text, amount)) {
     errors.push_back(
         {"amount", Quoted(amount_text.substr(0, 40)) + " is not a finite decimal number (no thousands separators)"});
-  } else if (amount < 0) {
-    errors.push_back({"amount", "is negative; correct a period by re-importing it"});
   } else {
-    amount_ok = true;
-    row.amount = amount;
+    parsed = true;
   }
+  const bool amount_ok = parsed && amount >= 0;
+  if (parsed && !amount_ok) errors.push_back({"amount", "is negative; correct a period by re-importing it"});
+  if (amount_ok) row.amount = amount;
 
   const std::string_view unit = Trim(input.unit);
   row.unit = std::string(unit.substr(0, 40));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace park::carbon {
 namespace {
 
@@ -122,6 +124,18 @@ TEST(ActivityTest, ReportsEveryBadField) {
     for (const auto& e : errors) fields.push_back(e.field);
     EXPECT_EQ(fields, c.fields) << c.input.item << " " << c.input.amount << " " << c.input.unit;
   }
+}
+
+TEST(ActivityTest, NumericAmountFromTheApi) {
+  ActivityInput input{"E1", "2023-01", "electricity", "", "kWh", "", ""};
+  input.amount_number = 2500;
+  auto row = MakeActivityRow(input);
+  ASSERT_TRUE(row.ok());
+  EXPECT_DOUBLE_EQ(row->amount_canonical, 2.5);
+  input.amount_number = -1;
+  EXPECT_EQ(MakeActivityRow(input).error().field, "amount");
+  input.amount_number = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(MakeActivityRow(input).error().field, "amount");
 }
 
 TEST(ActivityTest, FeedstockIsAcceptedForFuels) {

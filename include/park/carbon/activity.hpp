@@ -127,6 +127,7 @@ struct ActivityInput {
   std::string unit;
   std::string use;  // "fuel" (default when empty) or "feedstock"
   std::string note;
+  std::optional<double> amount_number = std::nullopt;  // a JSON number from the API; when set, `amount` is not read
 };
 
 struct FieldError {
