@@ -12,7 +12,8 @@ namespace park::telemetry {
 namespace {
 
 // Header layout (little-endian):
-//   0 version u8 | 1 codec u8 | 2 decimal_digits u8 | 3 delta_width_bits u8 | 4 time unit code u8 | 5..7 zero
+//   0 version u8 | 1 codec u8 | 2 decimal_digits u8 | 3 delta_width_bits u8 | 4 time unit code u8
+//   5 time codec u8 | 6 time_width_bits u8 | 7 zero
 //   8 count u32 | 12 nan_count u32 | 16 first_ts i64 | 24 last_ts i64 | 32 min f64 | 40 max f64 | 48 sum f64
 //   56 last_value f64
 constexpr std::array<int64_t, 4> kTimeUnitsNs = {1, 1'000, 1'000'000, 1'000'000'000};
@@ -72,6 +73,22 @@ struct DodBucket {
 constexpr std::array<DodBucket, 5> kDodBuckets = {
     {{0b10, 2, 7}, {0b110, 3, 9}, {0b1110, 4, 12}, {0b11110, 5, 32}, {0b11111, 5, 64}}};
 
+// The width w that minimises the width-coded stream for numbers of these bit lengths: each costs 1 + w bits when it
+// fits, 7 + its length when it escapes. Returns {w, total bits}.
+std::pair<int, uint64_t> BestWidth(const std::array<uint64_t, 65>& histogram) {
+  uint64_t best_cost = std::numeric_limits<uint64_t>::max();
+  int best_width = 0;
+  for (int w = 0; w < 64; ++w) {
+    uint64_t cost = 0;
+    for (int len = 0; len <= 64; ++len) cost += histogram[len] * static_cast<uint64_t>(len <= w ? 1 + w : 7 + len);
+    if (cost < best_cost) {
+      best_cost = cost;
+      best_width = w;
+    }
+  }
+  return {best_width, best_cost};
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -85,6 +102,11 @@ ChunkEncoder::ChunkEncoder(ChunkEncoderOptions options) {
   if (header_.codec != ValueCodec::kDecimalDelta) {
     header_.decimal_digits = 0;
     header_.delta_width_bits = 0;
+  }
+  header_.time_codec = options.time_codec;
+  if (header_.time_codec == TimeCodec::kNominalDelta) {
+    header_.time_width_bits = std::min<uint8_t>(options.time_width_bits, 63);
+    nominal_delta_units_ = options.nominal_delta_units;
   }
   header_.min = std::numeric_limits<double>::quiet_NaN();
   header_.max = std::numeric_limits<double>::quiet_NaN();
@@ -132,6 +154,7 @@ Status ChunkEncoder::Append(int64_t timestamp_ns, double value) {
 
   if (header_.count == 0) {
     header_.first_ts_ns = timestamp_ns;
+    if (header_.time_codec == TimeCodec::kNominalDelta) WriteBits(nominal_delta_units_, 64);
     if (header_.codec == ValueCodec::kDecimalDelta) {
       WriteBits(static_cast<uint64_t>(scaled), 64);
     } else {
@@ -140,16 +163,7 @@ Status ChunkEncoder::Append(int64_t timestamp_ns, double value) {
   } else {
     WriteTimestamp(timestamp_ns);
     if (header_.codec == ValueCodec::kDecimalDelta) {
-      const uint64_t zz = ZigZag(scaled - prev_scaled_);  // both below 2^53 in magnitude: no overflow
-      const int len = BitLength(zz);
-      if (len <= header_.delta_width_bits) {
-        WriteBits(0, 1);
-        WriteBits(zz, header_.delta_width_bits);
-      } else {
-        WriteBits(1, 1);
-        WriteBits(static_cast<uint64_t>(len - 1), 6);
-        WriteBits(zz, len);
-      }
+      WriteWidthCoded(ZigZag(scaled - prev_scaled_), header_.delta_width_bits);  // |both| < 2^53: no overflow
     } else {
       WriteValue(value);
     }
@@ -175,6 +189,10 @@ void ChunkEncoder::WriteTimestamp(int64_t timestamp_ns) {
   const uint64_t delta =
       (static_cast<uint64_t>(timestamp_ns) - static_cast<uint64_t>(header_.last_ts_ns)) /
       static_cast<uint64_t>(header_.time_unit_ns);
+  if (header_.time_codec == TimeCodec::kNominalDelta) {
+    WriteWidthCoded(ZigZag(static_cast<int64_t>(delta - nominal_delta_units_)), header_.time_width_bits);
+    return;
+  }
   const uint64_t zz = ZigZag(static_cast<int64_t>(delta - prev_delta_units_));
   prev_delta_units_ = delta;
   if (zz == 0) {
@@ -187,6 +205,19 @@ void ChunkEncoder::WriteTimestamp(int64_t timestamp_ns) {
       WriteBits(zz, b.payload_bits);
       return;
     }
+  }
+}
+
+// '0' + `width` bits when the value fits, else '1' + 6 bits of (length - 1) + the value's significant bits.
+void ChunkEncoder::WriteWidthCoded(uint64_t zz, int width) {
+  const int len = BitLength(zz);
+  if (len <= width) {
+    WriteBits(0, 1);
+    WriteBits(zz, width);
+  } else {
+    WriteBits(1, 1);
+    WriteBits(static_cast<uint64_t>(len - 1), 6);
+    WriteBits(zz, len);
   }
 }
 
@@ -225,6 +256,8 @@ std::vector<uint8_t> ChunkEncoder::Finish() const {
   h[2] = header_.decimal_digits;
   h[3] = header_.delta_width_bits;
   h[4] = static_cast<uint8_t>(TimeUnitCode(header_.time_unit_ns));
+  h[5] = static_cast<uint8_t>(header_.time_codec);
+  h[6] = header_.time_width_bits;
   PutLe<uint32_t>(h + 8, header_.count);
   PutLe<uint32_t>(h + 12, header_.nan_count);
   PutLe<int64_t>(h + 16, header_.first_ts_ns);
@@ -254,6 +287,44 @@ Result<std::vector<uint8_t>> EncodeChunk(std::span<const Point> points) {
     }
   }
 
+  // Timestamps: Gorilla's delta-of-delta buckets, or distances from the median interval in the cheapest fixed
+  // width, whichever makes the smaller stream (the second wins on jittery gateway timestamps).
+  if (points.size() > 2) {
+    const auto unit = static_cast<uint64_t>(xor_options.time_unit_ns);
+    std::vector<uint64_t> deltas(points.size() - 1);
+    for (size_t i = 1; i < points.size(); ++i) {
+      deltas[i - 1] =
+          (static_cast<uint64_t>(points[i].timestamp_ns) - static_cast<uint64_t>(points[i - 1].timestamp_ns)) / unit;
+    }
+    uint64_t dod_bits = 0;
+    uint64_t prev = 0;
+    for (const uint64_t d : deltas) {
+      const uint64_t zz = ZigZag(static_cast<int64_t>(d - prev));
+      prev = d;
+      if (zz == 0) {
+        dod_bits += 1;
+        continue;
+      }
+      for (const DodBucket& b : kDodBuckets) {
+        if (b.payload_bits == 64 || zz < (1ULL << b.payload_bits)) {
+          dod_bits += static_cast<uint64_t>(b.prefix_bits + b.payload_bits);
+          break;
+        }
+      }
+    }
+    std::vector<uint64_t> sorted = deltas;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+    const uint64_t nominal = sorted[sorted.size() / 2];
+    std::array<uint64_t, 65> histogram{};
+    for (const uint64_t d : deltas) ++histogram[BitLength(ZigZag(static_cast<int64_t>(d - nominal)))];
+    const auto [width, width_bits] = BestWidth(histogram);
+    if (width_bits + 64 < dod_bits) {
+      xor_options.time_codec = TimeCodec::kNominalDelta;
+      xor_options.nominal_delta_units = nominal;
+      xor_options.time_width_bits = static_cast<uint8_t>(width);
+    }
+  }
+
   // Decimal codec: the fewest digits that make every value an exact integer, then the delta width that minimises
   // the stream (deltas wider than it pay a 7-bit escape).
   bool decimal = !points.empty();
@@ -276,16 +347,7 @@ Result<std::vector<uint8_t>> EncodeChunk(std::span<const Point> points) {
   if (decimal) {
     std::array<uint64_t, 65> histogram{};
     for (size_t i = 1; i < scaled.size(); ++i) ++histogram[BitLength(ZigZag(scaled[i] - scaled[i - 1]))];
-    uint64_t best_cost = std::numeric_limits<uint64_t>::max();
-    int best_width = 0;
-    for (int w = 0; w < 64; ++w) {
-      uint64_t cost = 0;
-      for (int len = 0; len <= 64; ++len) cost += histogram[len] * (len <= w ? 1 + w : 7 + len);
-      if (cost < best_cost) {
-        best_cost = cost;
-        best_width = w;
-      }
-    }
+    const auto [best_width, best_cost] = BestWidth(histogram);
     ChunkEncoderOptions options = xor_options;
     options.codec = ValueCodec::kDecimalDelta;
     options.decimal_digits = static_cast<uint8_t>(digits);
@@ -321,9 +383,12 @@ Result<ChunkHeader> ReadChunkHeader(std::span<const uint8_t> chunk) {
   if (header.decimal_digits > kMaxDecimalDigits || header.delta_width_bits > 63) {
     return Error::Invalid("chunk", "decimal parameters out of range");
   }
-  if (h[4] >= kTimeUnitsNs.size() || h[5] != 0 || h[6] != 0 || h[7] != 0) {
-    return Error::Invalid("chunk", "bad time unit or reserved bytes");
+  if (h[4] >= kTimeUnitsNs.size() || h[5] > static_cast<uint8_t>(TimeCodec::kNominalDelta) || h[6] > 63 ||
+      (h[5] == 0 && h[6] != 0) || h[7] != 0) {
+    return Error::Invalid("chunk", "bad time unit, time codec or reserved bytes");
   }
+  header.time_codec = static_cast<TimeCodec>(h[5]);
+  header.time_width_bits = h[6];
   header.time_unit_ns = kTimeUnitsNs[h[4]];
   header.count = GetLe<uint32_t>(h + 8);
   header.nan_count = GetLe<uint32_t>(h + 12);
@@ -391,10 +456,22 @@ bool ChunkDecoder::ReadBits(int n, uint64_t& out) {
   return true;
 }
 
+bool ChunkDecoder::ReadWidthCoded(int width, uint64_t& out) {
+  uint64_t escape = 0;
+  if (!ReadBits(1, escape)) return false;
+  if (escape == 0) return ReadBits(width, out);
+  uint64_t len_minus_one = 0;
+  if (!ReadBits(6, len_minus_one)) return false;
+  return ReadBits(static_cast<int>(len_minus_one) + 1, out);
+}
+
 bool ChunkDecoder::Next(Point& out) {
   if (emitted_ >= header_.count) return false;
   uint64_t bits = 0;
   if (emitted_ == 0) {
+    if (header_.time_codec == TimeCodec::kNominalDelta && !ReadBits(64, nominal_delta_units_)) {
+      return Fail("truncated nominal interval");
+    }
     if (!ReadBits(64, bits)) return Fail("truncated first value");
     prev_ts_ = header_.first_ts_ns;
     if (header_.codec == ValueCodec::kDecimalDelta) {
@@ -405,30 +482,29 @@ bool ChunkDecoder::Next(Point& out) {
       prev_value_bits_ = bits;
     }
   } else {
-    // Timestamp: count the prefix ones (at most 5), then read the bucket's payload.
-    int ones = 0;
-    while (ones < 5) {
-      if (!ReadBits(1, bits)) return Fail("truncated timestamp");
-      if (bits == 0) break;
-      ++ones;
-    }
     uint64_t zz = 0;
-    if (ones > 0) {
-      const DodBucket& b = kDodBuckets[ones - 1];
-      if (!ReadBits(b.payload_bits, zz)) return Fail("truncated timestamp");
+    if (header_.time_codec == TimeCodec::kNominalDelta) {
+      if (!ReadWidthCoded(header_.time_width_bits, zz)) return Fail("truncated timestamp");
+      prev_delta_units_ = nominal_delta_units_ + static_cast<uint64_t>(UnZigZag(zz));
+    } else {
+      // Count the prefix ones (at most 5), then read the bucket's payload.
+      int ones = 0;
+      while (ones < 5) {
+        if (!ReadBits(1, bits)) return Fail("truncated timestamp");
+        if (bits == 0) break;
+        ++ones;
+      }
+      if (ones > 0) {
+        const DodBucket& b = kDodBuckets[ones - 1];
+        if (!ReadBits(b.payload_bits, zz)) return Fail("truncated timestamp");
+      }
+      prev_delta_units_ += static_cast<uint64_t>(UnZigZag(zz));
     }
-    prev_delta_units_ += static_cast<uint64_t>(UnZigZag(zz));
     prev_ts_ = static_cast<int64_t>(static_cast<uint64_t>(prev_ts_) +
                                     prev_delta_units_ * static_cast<uint64_t>(header_.time_unit_ns));
 
     if (header_.codec == ValueCodec::kDecimalDelta) {
-      if (!ReadBits(1, bits)) return Fail("truncated value");
-      int len = header_.delta_width_bits;
-      if (bits == 1) {
-        if (!ReadBits(6, bits)) return Fail("truncated value");
-        len = static_cast<int>(bits) + 1;
-      }
-      if (!ReadBits(len, zz)) return Fail("truncated value");
+      if (!ReadWidthCoded(header_.delta_width_bits, zz)) return Fail("truncated value");
       const int64_t delta = UnZigZag(zz);
       const int64_t next = static_cast<int64_t>(static_cast<uint64_t>(prev_scaled_) + static_cast<uint64_t>(delta));
       if (!(std::fabs(static_cast<double>(next)) < kMaxExactInteger)) return Fail("decimal out of range");

@@ -184,6 +184,42 @@ TEST(ChunkTest, SealedChunkPicksCompactCodecForSensorData) {
   ExpectSamePoints(points, *DecodeChunk(*bytes));
 }
 
+TEST(ChunkTest, JitteryTimestampsUseTheNominalDeltaCodec) {
+  // A gateway polling every 10 s that stamps readings in milliseconds, a few ms late or early, with one outage.
+  std::mt19937 rng(3);
+  std::vector<Point> points;
+  for (int i = 0; i < 2000; ++i) {
+    const int64_t jitter_ms = static_cast<int64_t>(rng() % 11) - 5;
+    const int64_t outage_ms = i >= 1000 ? 3'600'000 : 0;
+    points.push_back({kStartNs + (i * 10'000 + jitter_ms + outage_ms) * 1'000'000, (i % 50) / 4.0});
+  }
+  auto bytes = EncodeChunk(points);
+  ASSERT_TRUE(bytes.ok());
+  auto header = ReadChunkHeader(*bytes);
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(header->time_codec, TimeCodec::kNominalDelta);
+  EXPECT_EQ(header->time_unit_ns, 1'000'000);
+  ExpectSamePoints(points, *DecodeChunk(*bytes));
+
+  // The same points through the streaming encoder's Gorilla buckets take more room.
+  ChunkEncoder dod({.time_unit_ns = 1'000'000});
+  for (const Point& p : points) ASSERT_TRUE(dod.Append(p.timestamp_ns, p.value).ok());
+  EXPECT_LT(bytes->size(), dod.SizeBytes());
+}
+
+TEST(ChunkTest, NominalDeltaStreamingHandlesOutliersAndExtremes) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const std::vector<Point> points = {{kMin, 1}, {kMin + 10, 2}, {kMin + 19, 3}, {kMin + 19, 4}, {-5, 5}, {kMax, 6}};
+  ExpectSamePoints(points, RoundTripStreaming(points, {.time_codec = TimeCodec::kNominalDelta,
+                                                       .nominal_delta_units = 10,
+                                                       .time_width_bits = 3}));
+  ExpectSamePoints(points, RoundTripStreaming(points, {.codec = ValueCodec::kDecimalDelta,
+                                                       .time_codec = TimeCodec::kNominalDelta,
+                                                       .nominal_delta_units = 0,
+                                                       .time_width_bits = 0}));
+}
+
 TEST(ChunkTest, CorruptChunksAreRefusedNotCrashed) {
   std::vector<Point> points;
   for (int i = 0; i < 100; ++i) points.push_back({i * kSecondNs, i * 0.37});
@@ -201,6 +237,12 @@ TEST(ChunkTest, CorruptChunksAreRefusedNotCrashed) {
   EXPECT_FALSE(ReadChunkHeader(bad).ok());
   bad = good;
   bad[0] = 9;
+  EXPECT_FALSE(ReadChunkHeader(bad).ok());
+  bad = good;
+  bad[5] = 2;  // unknown time codec
+  EXPECT_FALSE(ReadChunkHeader(bad).ok());
+  bad = good;
+  bad[6] = 3;  // a time width without the nominal-delta codec
   EXPECT_FALSE(ReadChunkHeader(bad).ok());
 }
 

@@ -1,6 +1,8 @@
 // Compressed time-series chunks for one series, after the Gorilla design (Pelkonen et al., VLDB 2015):
 // delta-of-delta timestamps and, for values, either XOR floats with leading/trailing-zero windows or, when every
 // value of the chunk is a short decimal (sensor readings such as 80.25), zig-zag deltas of the scaled integers.
+// Sealed chunks may instead store each timestamp delta's distance from the chunk's typical interval in a fixed
+// width, which suits gateways whose timestamps jitter by a few milliseconds around their polling period.
 //
 // A chunk is a byte string: a fixed 64-byte header (little-endian; see ChunkHeader) followed by the bit stream.
 // The format is persisted: never renumber ValueCodec or change the header layout without bumping kChunkVersion.
@@ -25,6 +27,12 @@ enum class ValueCodec : uint8_t {
   kDecimalDelta = 1,  // values v = m / 10^digits with |m| < 2^53; m stored as deltas in a per-chunk bit width
 };
 
+// Persisted in the chunk header: do not renumber.
+enum class TimeCodec : uint8_t {
+  kDeltaOfDelta = 0,     // Gorilla's buckets: 1 bit per regular timestamp, more for irregular ones
+  kNominalDelta = 1,     // zig-zag (delta - nominal_delta) in a per-chunk bit width, with an escape for outliers
+};
+
 inline constexpr uint8_t kChunkVersion = 1;
 inline constexpr size_t kChunkHeaderBytes = 64;
 
@@ -37,6 +45,8 @@ struct ChunkHeader {
   uint8_t decimal_digits = 0;    // kDecimalDelta only: values are integers / 10^decimal_digits
   uint8_t delta_width_bits = 0;  // kDecimalDelta only: bits of a zig-zag delta before the escape is needed
   int64_t time_unit_ns = 1;      // every timestamp minus first_ts_ns is a multiple of this (1, 1e3, 1e6 or 1e9)
+  TimeCodec time_codec = TimeCodec::kDeltaOfDelta;
+  uint8_t time_width_bits = 0;   // kNominalDelta only (the nominal delta itself opens the bit stream)
   uint32_t count = 0;             // points, NaN values included
   uint32_t nan_count = 0;         // points whose value is NaN
   int64_t first_ts_ns = 0;
@@ -52,6 +62,9 @@ struct ChunkEncoderOptions {
   int64_t time_unit_ns = 1;      // 1, 1'000, 1'000'000 or 1'000'000'000
   uint8_t decimal_digits = 0;    // kDecimalDelta: 0..15
   uint8_t delta_width_bits = 0;  // kDecimalDelta: 0..63
+  TimeCodec time_codec = TimeCodec::kDeltaOfDelta;
+  uint64_t nominal_delta_units = 0;  // kNominalDelta: the typical interval, in time units
+  uint8_t time_width_bits = 0;       // kNominalDelta: 0..63
 };
 
 // Appends points of one series in time order and produces a chunk. Streaming: memory grows with the compressed
@@ -76,12 +89,14 @@ class ChunkEncoder {
   void WriteBits(uint64_t bits, int n);
   void WriteTimestamp(int64_t timestamp_ns);
   void WriteValue(double value);
+  void WriteWidthCoded(uint64_t zz, int width);
 
   ChunkHeader header_;
   std::vector<uint8_t> bytes_;  // completed bytes of the bit stream
   uint64_t pending_ = 0;        // bits not yet in bytes_, right-aligned
   int pending_bits_ = 0;
   uint64_t prev_delta_units_ = 0;
+  uint64_t nominal_delta_units_ = 0;
   uint64_t prev_value_bits_ = 0;
   int64_t prev_scaled_ = 0;
   int prev_leading_ = -1;  // -1: no XOR window yet
@@ -110,6 +125,7 @@ class ChunkDecoder {
  private:
   ChunkDecoder(ChunkHeader header, std::span<const uint8_t> body) : header_(header), body_(body) {}
   bool ReadBits(int n, uint64_t& out);
+  bool ReadWidthCoded(int width, uint64_t& out);
   bool Fail(const char* why);
 
   ChunkHeader header_;
@@ -118,6 +134,7 @@ class ChunkDecoder {
   uint32_t emitted_ = 0;
   int64_t prev_ts_ = 0;
   uint64_t prev_delta_units_ = 0;
+  uint64_t nominal_delta_units_ = 0;
   uint64_t prev_value_bits_ = 0;
   int64_t prev_scaled_ = 0;
   int prev_leading_ = -1;
