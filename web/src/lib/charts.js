@@ -1,5 +1,5 @@
 // ECharts options shared by the overview page and the big screen.
-const PALETTE = ['#0b5cad', '#2a9d8f', '#e9a23b', '#c8553d', '#6a4c93', '#1982c4', '#8ac926', '#ff595e', '#5f6c7b', '#3d5a80']
+export const PALETTE = ['#0b5cad', '#2a9d8f', '#e9a23b', '#c8553d', '#6a4c93', '#1982c4', '#8ac926', '#ff595e', '#5f6c7b', '#3d5a80']
 
 export function barOption(rows, { dark = false, horizontal = true, nameLabel = '', valueLabel = '' } = {}) {
   const text = dark ? '#cfe3ff' : '#29374a'
