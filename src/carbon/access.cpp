@@ -67,8 +67,11 @@ Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfi
     } else {
       step += ": " + Num(l.scope1_t_co2 + l.scope2_location_t_co2) + " tCO2, " + Num(l.energy_tce_equivalent) + " tce";
       std::string ids;
-      for (const Factor* f : l.factors) {
-        if (f == nullptr) continue;
+      // Only the factors behind location-based CO2 and equivalent-basis energy, the two figures judged here.
+      for (size_t slot = 0; slot < l.factors.size(); ++slot) {
+        const Factor* f = l.factors[slot];
+        const bool market_or_equal_value = l.rule == LineRule::kElectricity && (slot == 1 || slot == 3);
+        if (f == nullptr || market_or_equal_value) continue;
         ids += (ids.empty() ? "" : ", ") + f->id + " r" + std::to_string(f->revision) + " (" + Num(f->value) + " " +
                f->unit + ")";
       }

@@ -47,6 +47,9 @@ TEST_F(AccessTest, PassOrFailAgainstTheStandard) {
       names_factor = names_factor || reason.find("grid.2023.national.average r1") != std::string::npos;
     }
     EXPECT_TRUE(names_factor);
+    for (const auto& reason : d->reasons) {
+      EXPECT_EQ(reason.find("excluding_market_green_power"), std::string::npos) << "market factors do not apply";
+    }
   }
 }
 

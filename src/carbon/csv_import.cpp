@@ -70,6 +70,10 @@ ActivityImport ParseActivityCsv(std::string_view text) {
       result.errors.push_back({record.line, "", error});
       continue;
     }
+    // Spreadsheet exports often end with rows of empty cells (",,,,,,"): they carry nothing, so skip them.
+    bool blank = true;
+    for (const std::string& f : record.fields) blank = blank && TrimHeader(f).empty();
+    if (blank) continue;
     if (record.fields.size() != columns) {
       result.errors.push_back(
           {record.line, "",

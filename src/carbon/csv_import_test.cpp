@@ -101,6 +101,16 @@ TEST(CsvImportTest, TextAfterClosingQuoteIsAnErrorAndParsingContinues) {
   EXPECT_EQ(r.errors[1].field, "unit");
 }
 
+TEST(CsvImportTest, SkipsRowsOfEmptyCells) {
+  ActivityImport r = ParseActivityCsv(
+      "enterprise_code,period,item,amount,unit,use,note\r\n"
+      "E1,2023-01,diesel,1,t,,\r\n"
+      ",,,,,,\r\n"
+      " , ,,,,,\r\n");
+  ASSERT_TRUE(r.ok()) << r.errors.front().reason;
+  EXPECT_EQ(r.rows.size(), 1u);
+}
+
 TEST(CsvImportTest, LastLineWithoutNewline) {
   ActivityImport r = ParseActivityCsv("enterprise_code,period,item,amount,unit\r\nE1,2023-01,water,5,m3");
   ASSERT_TRUE(r.ok());
