@@ -317,8 +317,17 @@ Result<EnterpriseInventory> ComputeFromPointers(const FactorLibrary& library, co
 
 }  // namespace
 
+Status ValidateCalcConfig(const CalcConfig& config) {
+  if (config.year < 1990 || config.year > 2100) return Error::Invalid("year", "must be 1990..2100");
+  if (config.electricity_region.empty()) return Error::Invalid("electricity_region", "is empty; use \"national\"");
+  if (config.electricity_location_basis.empty()) return Error::Invalid("electricity_location_basis", "is empty");
+  if (config.electricity_market_basis.empty()) return Error::Invalid("electricity_market_basis", "is empty");
+  return Status::Ok();
+}
+
 Result<EnterpriseInventory> ComputeEnterprise(const FactorLibrary& library, const CalcConfig& config,
                                               const EnterpriseInfo& enterprise, std::span<const ActivityRow> rows) {
+  PARK_TRY(ValidateCalcConfig(config));
   std::vector<const ActivityRow*> mine;
   for (const ActivityRow& row : rows) {
     if (row.year == config.year && row.enterprise_code == enterprise.code && row.month >= 1 && row.month <= 12) {
@@ -339,6 +348,10 @@ ParkInventory ComputePark(const FactorLibrary& library, const CalcConfig& config
                           std::span<const EnterpriseInfo> enterprises, std::span<const ActivityRow> rows) {
   ParkInventory park;
   park.year = config.year;
+  if (Status valid = ValidateCalcConfig(config); !valid.ok()) {
+    for (const EnterpriseInfo& e : enterprises) park.failures.push_back({e.code, valid.error()});
+    return park;
+  }
   std::unordered_map<std::string_view, size_t> index;
   index.reserve(enterprises.size());
   std::vector<bool> duplicate(enterprises.size(), false);

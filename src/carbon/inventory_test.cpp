@@ -462,6 +462,19 @@ TEST_F(InventoryTest, ParkYearOnYear) {
   EXPECT_NEAR(*cmp.park[static_cast<size_t>(Metric::kTotalTCo2)].previous, 5366, 1e-6);
 }
 
+TEST_F(InventoryTest, InvalidConfig) {
+  CalcConfig config = config_;
+  config.year = 0;
+  EXPECT_EQ(ComputeEnterprise(library_, config, enterprise_, {}).error().field, "year");
+  const std::vector<EnterpriseInfo> enterprises = {enterprise_};
+  const ParkInventory park = ComputePark(library_, config, enterprises, {});
+  ASSERT_EQ(park.failures.size(), 1u);
+  EXPECT_EQ(park.failures[0].error.field, "year");
+  config = config_;
+  config.electricity_region.clear();
+  EXPECT_EQ(ValidateCalcConfig(config).error().field, "electricity_region");
+}
+
 TEST_F(InventoryTest, DuplicateEnterpriseIsAFailure) {
   const std::vector<EnterpriseInfo> enterprises = {{"E001", "a", "2710", 1, false}, {"E001", "b", "2710", 1, false}};
   const ParkInventory park = ComputePark(library_, config_, enterprises, {});

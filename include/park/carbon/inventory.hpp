@@ -107,6 +107,9 @@ struct CalcConfig {
   size_t sector_prefix_length = 2;  // park totals by sector group on this many leading code characters
 };
 
+// year 1990..2100, electricity bases and region not empty.
+Status ValidateCalcConfig(const CalcConfig& config);
+
 // How one activity row was counted.
 enum class LineRule : uint8_t {
   kCombustion,
@@ -151,8 +154,9 @@ struct EnterpriseInventory {
 };
 
 // Computes one enterprise's inventory for config.year from its activity rows (rows of other enterprises or years
-// are ignored). Errors: a factor missing or not convertible for an item used (kNotFound / kInvalidArgument naming
-// the item), or green power above electricity in a month.
+// are ignored). Errors: an invalid config, a factor missing or not convertible for an item used (kNotFound /
+// kInvalidArgument naming the item), or green power above electricity in a month.
+// All computation functions are pure: concurrent calls sharing one const FactorLibrary are safe.
 Result<EnterpriseInventory> ComputeEnterprise(const FactorLibrary& library, const CalcConfig& config,
                                               const EnterpriseInfo& enterprise, std::span<const ActivityRow> rows);
 
@@ -170,7 +174,8 @@ struct ParkInventory {
   const EnterpriseInventory* Find(std::string_view code) const;
 };
 
-// Computes every enterprise; one enterprise's failure does not hide the others (see failures).
+// Computes every enterprise; one enterprise's failure does not hide the others (see failures). With an invalid
+// config every enterprise fails with that error.
 ParkInventory ComputePark(const FactorLibrary& library, const CalcConfig& config,
                           std::span<const EnterpriseInfo> enterprises, std::span<const ActivityRow> rows);
 
