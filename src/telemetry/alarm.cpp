@@ -68,7 +68,8 @@ Condition RateOfChangeMachine::Observe(int64_t timestamp_ms, double value) {
   if (std::isnan(value)) return condition_;
   if (previous_ && timestamp_ms <= previous_->first) return condition_;
   if (previous_) {
-    const double dt_s = static_cast<double>(timestamp_ms - previous_->first) / 1000.0;
+    // In double: the int64 difference of two arbitrary timestamps could overflow.
+    const double dt_s = (static_cast<double>(timestamp_ms) - static_cast<double>(previous_->first)) / 1000.0;
     const double rate = std::fabs(value - previous_->second) / dt_s;
     if (condition_ == Condition::kNormal && rate > rule_.max_rate_per_s) {
       condition_ = Condition::kRateOfChange;

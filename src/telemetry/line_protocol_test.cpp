@@ -172,6 +172,22 @@ TEST(LineProtocolTest, LongLinesAndErrorCapping) {
   EXPECT_EQ(big.error_count, 1u);
 }
 
+TEST(LineProtocolTest, ManyFieldsAndDuplicatesAmongThem) {
+  std::string line = "m ";
+  for (int i = 0; i < 5000; ++i) line += (i ? "," : "") + std::string("f") + std::to_string(i) + "=1";
+  const LpBatch ok = Parse(line);
+  ASSERT_EQ(ok.error_count, 0u);
+  EXPECT_EQ(ok.lines[0].field_count, 5000u);
+  const LpBatch dup = Parse(line + ",f4321=2");
+  ASSERT_EQ(dup.error_count, 1u);
+  EXPECT_EQ(dup.errors[0].message, "duplicate field key 'f4321'");
+  std::string tags = "m";
+  for (int i = 0; i < 40; ++i) tags += ",t" + std::to_string(i % 39) + "=x";
+  const LpBatch dup_tags = Parse(tags + " v=1");
+  ASSERT_EQ(dup_tags.error_count, 1u);
+  EXPECT_EQ(dup_tags.errors[0].message, "duplicate tag key 't0'");
+}
+
 TEST(LineProtocolTest, SeriesKeyIsCanonical) {
   const LpBatch b = Parse("m,b=2,a=1 v=1 1\nm,a=1,b=2 v=1 1\n");
   ASSERT_EQ(b.lines.size(), 2u);

@@ -11,6 +11,7 @@ namespace park::telemetry {
 namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kMaxSpreadDays = 36'525;  // 100 years
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -132,9 +133,14 @@ std::vector<PeriodTotal> DailyTotals(std::span<const ConsumptionInterval> interv
   const int64_t offset_ms = static_cast<int64_t>(utc_offset_minutes) * 60'000;
   std::map<int64_t, double> by_day;  // local day number -> consumption
   for (const ConsumptionInterval& iv : intervals) {
-    const int64_t start = iv.start_ms + offset_ms;  // local milliseconds
-    const int64_t end = iv.end_ms + offset_ms;
-    if (end <= start) {
+    int64_t start = 0;  // local milliseconds
+    int64_t end = 0;
+    if (__builtin_add_overflow(iv.start_ms, offset_ms, &start) || __builtin_add_overflow(iv.end_ms, offset_ms, &end)) {
+      continue;  // hundreds of millions of years away: not a meter reading
+    }
+    // Zero-length intervals, and absurd ones over a century (a reading stamped 1970 by a device that lost its
+    // clock), go to the end day whole rather than being spread over tens of thousands of days.
+    if (end <= start || FloorDiv(end, kDayMs) - FloorDiv(start, kDayMs) > kMaxSpreadDays) {
       by_day[FloorDiv(end, kDayMs)] += iv.consumption;
       continue;
     }

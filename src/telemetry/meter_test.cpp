@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 namespace park::telemetry {
 namespace {
@@ -117,6 +118,16 @@ TEST(MeterTest, DailyAndMonthlyTotalsSplitAtLocalMidnight) {
   // In UTC the same data falls on other days.
   const auto utc_days = DailyTotals(r.intervals, 0);
   EXPECT_EQ(utc_days.front().period, "2024-02-29");
+}
+
+TEST(MeterTest, AbsurdIntervalsDoNotSpreadOverCenturies) {
+  const std::vector<ConsumptionInterval> iv = {
+      {0, 4'102'444'800'000LL * 10, 7, std::nullopt},  // 1970 to ~2400
+      {std::numeric_limits<int64_t>::max() - 1, std::numeric_limits<int64_t>::max(), 1, std::nullopt},
+  };
+  const auto days = DailyTotals(iv, 8 * 60);
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_EQ(days[0].consumption, 7);
 }
 
 TEST(MeterTest, DatesBeforeTheEpochAndLeapDays) {

@@ -78,7 +78,8 @@ struct PeriodTotal {
 };
 
 // Consumption per local calendar day / month. An interval that crosses midnight is split in proportion to time
-// (a meter read every 15 minutes gives exact days; a gap of two days spreads its consumption evenly).
+// (a meter read every 15 minutes gives exact days; a gap of two days spreads its consumption evenly). An interval
+// longer than 100 years is not spread: it all goes to its end day.
 std::vector<PeriodTotal> DailyTotals(std::span<const ConsumptionInterval> intervals, int utc_offset_minutes);
 std::vector<PeriodTotal> MonthlyTotals(std::span<const ConsumptionInterval> intervals, int utc_offset_minutes);
 
