@@ -265,28 +265,58 @@ Explanation Explain(const EnterpriseInventory& inv, Metric metric, int month) {
   return e;
 }
 
-Explanation ExplainPark(const ParkInventory& park, Metric metric, int month) {
+namespace {
+
+// Park or sector figure: the sum (or ratio of sums) over the enterprises `include` accepts.
+template <typename Include>
+Explanation ExplainSum(const ParkInventory& park, Metric metric, int m, std::string_view scope,
+                       std::optional<double> value, const PeriodValues* totals, Include include) {
   Explanation e;
-  const int m = month < 0 || month > 12 ? 0 : month;
   e.figure = std::string(MetricName(metric));
   e.period = PeriodLabel(park.year, m);
-  e.value = park.park[static_cast<size_t>(m)].Get(metric);
+  e.value = value;
   e.unit = std::string(MetricUnit(metric));
   if (IsRatioMetric(metric)) {
     const auto [num, den] = RatioParts(metric);
-    e.formula = "park " + std::string(MetricName(metric)) + " = Σ enterprises " + std::string(MetricName(num)) +
-                " / Σ enterprises " + std::string(MetricName(den)) + " (a ratio of sums, not a mean of ratios)";
+    e.formula = std::string(scope) + " " + std::string(MetricName(metric)) + " = Σ enterprises " +
+                std::string(MetricName(num)) + " / Σ enterprises " + std::string(MetricName(den)) +
+                " (a ratio of sums, not a mean of ratios)";
+    if (totals != nullptr) {
+      e.notes.push_back("Σ " + std::string(MetricName(num)) + " = " + Num((*totals)[num]) + "; Σ " +
+                        std::string(MetricName(den)) + " = " + Num((*totals)[den]));
+    }
   } else {
-    e.formula = "park " + std::string(MetricName(metric)) + " = Σ enterprises " + std::string(MetricName(metric));
+    e.formula = std::string(scope) + " " + std::string(MetricName(metric)) + " = Σ enterprises " +
+                std::string(MetricName(metric));
   }
   for (const EnterpriseInventory& inv : park.enterprises) {
+    if (!include(inv)) continue;
     if (auto v = inv.periods[static_cast<size_t>(m)].Get(metric)) e.parts.emplace_back(inv.info.code, *v);
   }
   if (!park.failures.empty()) {
     e.notes.push_back(std::to_string(park.failures.size()) +
-                      " enterprises could not be computed and are not in the park figures; see failures");
+                      " enterprises could not be computed and are not in these figures; see failures");
   }
   e.notes.push_back("each enterprise's figure explains itself with its own rows and factors");
+  return e;
+}
+
+}  // namespace
+
+Explanation ExplainPark(const ParkInventory& park, Metric metric, int month) {
+  const int m = month < 0 || month > 12 ? 0 : month;
+  const PeriodValues& totals = park.park[static_cast<size_t>(m)];
+  return ExplainSum(park, metric, m, "park", totals.Get(metric), &totals,
+                    [](const EnterpriseInventory&) { return true; });
+}
+
+Explanation ExplainSector(const ParkInventory& park, std::string_view sector, Metric metric) {
+  auto it = park.by_sector.find(std::string(sector));
+  const PeriodValues* totals = it == park.by_sector.end() ? nullptr : &it->second;
+  Explanation e = ExplainSum(
+      park, metric, 0, "sector " + std::string(sector), totals != nullptr ? totals->Get(metric) : std::nullopt, totals,
+      [&](const EnterpriseInventory& inv) { return inv.info.sector.compare(0, sector.size(), sector) == 0; });
+  if (totals == nullptr) e.notes.push_back("no enterprise of the park is in sector " + std::string(sector));
   return e;
 }
 

@@ -331,6 +331,14 @@ TEST_F(InventoryTest, ParkTotalsBySectorAndFailures) {
   const Explanation e = ExplainPark(park, Metric::kTotalTCo2);
   EXPECT_EQ(e.parts.size(), 3u);
   EXPECT_FALSE(e.notes.empty());
+  const Explanation sector = ExplainSector(park, "26", Metric::kTotalTCo2);
+  ASSERT_EQ(sector.parts.size(), 1u);
+  EXPECT_EQ(sector.parts[0].first, "E002");
+  EXPECT_NEAR(*sector.value, 5306, 1e-9);
+  const Explanation ratio = ExplainPark(park, Metric::kIntensityTCo2Per10kYuanOutput);
+  EXPECT_NE(ratio.formula.find("ratio of sums"), std::string::npos);
+  EXPECT_NE(ratio.notes[0].find("Σ output_value_10k_yuan = 4000"), std::string::npos);
+  EXPECT_FALSE(ExplainSector(park, "99", Metric::kTotalTCo2).value.has_value());
 }
 
 TEST_F(InventoryTest, YearOnYear) {

@@ -224,6 +224,8 @@ struct Explanation {
 // month 0 explains the year figure.
 Explanation Explain(const EnterpriseInventory& inventory, Metric metric, int month = 0);
 Explanation ExplainPark(const ParkInventory& park, Metric metric, int month = 0);
+// A year figure of ParkInventory::by_sector; `sector` is its key (the sector code prefix).
+Explanation ExplainSector(const ParkInventory& park, std::string_view sector, Metric metric);
 
 // ---- year on year ----
 
