@@ -257,7 +257,7 @@ LineResult ApplyFactors(const ItemFactors& f, Item item, Use use, double amount)
   l.use = use;
   l.rule = f.rule;
   l.amount_canonical = amount;
-  l.heat_gj = amount * f.gj_per_unit;
+  l.fuel_energy_gj = amount * f.gj_per_unit;
   l.scope1_t_co2 = amount * f.scope1_t_co2_per_unit;
   l.scope2_location_t_co2 = amount * f.location_t_co2_per_unit;
   l.scope2_market_t_co2 = amount * f.market_t_co2_per_unit;

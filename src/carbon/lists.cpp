@@ -227,6 +227,9 @@ Result<ThreeLists> BuildThreeLists(const ParkInventory& park, const ThreeListRul
       }
     }
   }
+  for (const EnterpriseFailure& f : park.failures) {
+    lists.notes.push_back("enterprise " + f.enterprise_code + " is not considered: " + f.error.message);
+  }
   SortByValue(lists.key_carbon);
   SortByValue(lists.key_energy);
   SortByValue(lists.key_pollutant);

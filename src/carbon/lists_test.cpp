@@ -131,6 +131,15 @@ TEST_F(ListsTest, KeyPollutantUnitsCoverTheLoadAndListedSectors) {
   EXPECT_EQ(FindUnit(wide_lists->key_pollutant, "D"), nullptr);
 }
 
+TEST_F(ListsTest, FailedEnterprisesAreNoted) {
+  ParkInventory park = park_;
+  park.failures.push_back({"G", Error::NotFound("no factor fuel_cc for washed_coal")});
+  auto lists = BuildThreeLists(park, rules_);
+  ASSERT_TRUE(lists.ok());
+  ASSERT_EQ(lists->notes.size(), 1u);
+  EXPECT_NE(lists->notes[0].find("enterprise G is not considered"), std::string::npos);
+}
+
 TEST_F(ListsTest, RulesFileErrors) {
   struct Case {
     const char* text;

@@ -132,13 +132,13 @@ struct LineResult {
   Use use = Use::kFuel;
   LineRule rule = LineRule::kQuantity;
   double amount_canonical = 0;  // in InfoOf(item).canonical_unit
-  double heat_gj = 0;           // combustion: amount × NCV
+  double fuel_energy_gj = 0;    // combustion: amount × NCV (not purchased heat)
   double scope1_t_co2 = 0;      // combustion or process (+), recovered (−)
   double scope2_location_t_co2 = 0;
   double scope2_market_t_co2 = 0;  // green power lines are negative
   double energy_tce_equivalent = 0;
   double energy_tce_equal_value = 0;
-  bool tce_from_ncv = false;  // no standard-coal coefficient: tce = heat_gj / 29.3076
+  bool tce_from_ncv = false;  // no standard-coal coefficient: tce = fuel_energy_gj / 29.3076
   // combustion: NCV, carbon content or emission factor, oxidation, standard coal;
   // electricity: location factor, market factor, equivalent coefficient, equal-value coefficient;
   // green electricity: market factor; heat: heat factor, standard coal. Unused slots are nullptr.

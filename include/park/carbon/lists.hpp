@@ -53,6 +53,7 @@ struct ThreeLists {
   std::vector<ListedUnit> key_carbon;  // by value, largest first
   std::vector<ListedUnit> key_energy;
   std::vector<ListedUnit> key_pollutant;
+  std::vector<std::string> notes;  // e.g. enterprises left out because their inventory could not be computed
 };
 
 // Builds the lists from a park inventory (enterprises that failed to compute are not considered).
