@@ -379,6 +379,80 @@ Result<int64_t> PacketTimeMs(const Packet& packet, int utc_offset_minutes) {
   return Error::Invalid("DataTime", "the packet has neither DataTime nor QN to date its values");
 }
 
+Result<std::optional<Packet>> SplitAssembler::Add(Packet packet) {
+  if (!packet.IsSplit()) return std::optional<Packet>(std::move(packet));
+  if (packet.qn.empty()) return Error::Invalid("QN", "a split upload needs a QN to join its parts");
+  // ParseDataSegment guarantees PNUM and PNO on split packets and 1 <= PNO <= PNUM.
+  if (!packet.pnum || !packet.pno || *packet.pno < 1 || *packet.pno > *packet.pnum) {
+    return Error::Invalid("PNO", "PNO must be between 1 and PNUM");
+  }
+  std::string key = packet.mn;
+  key.push_back('\0');
+  key.append(packet.qn).push_back('\0');
+  key.append(packet.cn);
+  auto it = groups_.find(key);
+  if (it == groups_.end()) {
+    while (held_parts_ >= max_held_parts_ && !groups_.empty()) EvictOldest();
+    Group group;
+    group.first_seen_ms = clock_.NowMs();
+    group.pnum = *packet.pnum;
+    group.parts.resize(static_cast<size_t>(*packet.pnum));
+    it = groups_.emplace(std::move(key), std::move(group)).first;
+  }
+  Group& group = it->second;
+  if (group.pnum != *packet.pnum) {
+    held_parts_ -= static_cast<size_t>(group.received);
+    groups_.erase(it);
+    return Error::Invalid("PNUM", "PNUM changed between parts of one upload; the upload is dropped");
+  }
+  std::optional<Packet>& slot = group.parts[static_cast<size_t>(*packet.pno - 1)];
+  if (slot.has_value()) return std::optional<Packet>();  // a resent part
+  slot = std::move(packet);
+  ++group.received;
+  ++held_parts_;
+  if (group.received < group.pnum) return std::optional<Packet>();
+
+  // Complete: the first part carries the header; measurements and parameters follow in PNO order.
+  Packet whole = std::move(*group.parts[0]);
+  for (size_t i = 1; i < group.parts.size(); ++i) {
+    Packet& part = *group.parts[i];
+    if (whole.data_time.empty()) whole.data_time = part.data_time;
+    for (Measurement& m : part.measurements) whole.measurements.push_back(std::move(m));
+    for (auto& param : part.params) whole.params.push_back(std::move(param));
+  }
+  whole.pnum.reset();
+  whole.pno.reset();
+  whole.flag &= ~2;  // no longer split
+  held_parts_ -= static_cast<size_t>(group.received);
+  groups_.erase(it);
+  return std::optional<Packet>(std::move(whole));
+}
+
+void SplitAssembler::EvictOldest() {
+  auto oldest = groups_.begin();
+  for (auto it = groups_.begin(); it != groups_.end(); ++it) {
+    if (it->second.first_seen_ms < oldest->second.first_seen_ms) oldest = it;
+  }
+  held_parts_ -= static_cast<size_t>(oldest->second.received);
+  groups_.erase(oldest);
+  ++evicted_;
+}
+
+size_t SplitAssembler::Expire() {
+  const int64_t now = clock_.NowMs();
+  size_t dropped = 0;
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    if (now - it->second.first_seen_ms > timeout_ms_) {
+      held_parts_ -= static_cast<size_t>(it->second.received);
+      it = groups_.erase(it);
+      ++dropped;
+    } else {
+      ++it;
+    }
+  }
+  return dropped;
+}
+
 void FrameSplitter::Append(std::string_view bytes) { buffer_.append(bytes); }
 
 std::optional<FrameSplitter::Item> FrameSplitter::Next() {

@@ -12,6 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace park::telemetry::hj212;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
 
+  park::FixedClock clock(0);
+  SplitAssembler assembler(clock, 1'000, 8);
   FrameSplitter splitter;
   splitter.Append(bytes.substr(0, size / 2));
   for (int round = 0; round < 2; ++round) {
@@ -19,7 +21,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (item->frame.empty() == item->error.empty()) std::abort();
       if (!item->frame.empty()) {
         auto packet = ParseFrame(item->frame);
-        if (packet.ok()) (void)BuildDataReply(*packet);
+        if (packet.ok()) {
+          (void)BuildDataReply(*packet);
+          auto whole = assembler.Add(*packet);
+          if (whole.ok() && whole->has_value() && (*whole)->IsSplit()) std::abort();
+          if (assembler.held_parts() > 8) std::abort();
+          clock.Advance(100);
+          (void)assembler.Expire();
+        }
       }
     }
     if (round == 0) splitter.Append(bytes.substr(size / 2));
@@ -29,6 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size <= kMaxDataBytes) {
     auto packet = ParseFrame(BuildFrame(bytes));
     if (packet.ok()) {
+      (void)assembler.Add(*packet);
       auto again = ParseFrame(BuildFrame(BuildDataSegment(*packet)));
       // The builder may exceed the length limit when it re-formats numbers; otherwise it must round-trip.
       if (again.ok()) {

@@ -251,6 +251,90 @@ TEST(Hj212Test, PollutantTableHasTheCommonFactors) {
   for (const Pollutant& p : Pollutants()) EXPECT_EQ(FindPollutant(p.code), &p) << "duplicate code " << p.code;
 }
 
+Packet SplitPart(int pno, int pnum, std::string_view code, double avg, std::string qn = "20240301080000123") {
+  Packet p;
+  p.qn = std::move(qn);
+  p.st = "32";
+  p.cn = "2061";
+  p.pw = "123456";
+  p.mn = "MN0001";
+  p.flag = 7;  // 2017, reply wanted, split
+  p.pnum = pnum;
+  p.pno = pno;
+  p.data_time = "20240301070000";
+  Measurement m;
+  m.code = std::string(code);
+  m.avg = avg;
+  p.measurements.push_back(m);
+  return p;
+}
+
+TEST(Hj212Test, SplitUploadsAreJoinedInPacketOrder) {
+  FixedClock clock(1'000'000);
+  SplitAssembler assembler(clock);
+  // Parts arrive out of order, one twice; each went through a real frame.
+  const Packet parts[] = {SplitPart(2, 3, "w21003", 2), SplitPart(1, 3, "w01018", 1), SplitPart(2, 3, "w21003", 2),
+                          SplitPart(3, 3, "w00000", 3)};
+  std::optional<Packet> whole;
+  for (const Packet& part : parts) {
+    auto framed = ParseFrame(BuildFrame(BuildDataSegment(part)));
+    ASSERT_TRUE(framed.ok()) << framed.error().message;
+    auto r = assembler.Add(*framed);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    if (r->has_value()) whole = std::move(**r);
+  }
+  ASSERT_TRUE(whole.has_value());
+  ASSERT_EQ(whole->measurements.size(), 3u);
+  EXPECT_EQ(whole->measurements[0].code, "w01018");
+  EXPECT_EQ(whole->measurements[1].code, "w21003");
+  EXPECT_EQ(whole->measurements[2].code, "w00000");
+  EXPECT_FALSE(whole->IsSplit());
+  EXPECT_TRUE(whole->NeedsReply());
+  EXPECT_EQ(assembler.pending_uploads(), 0u);
+  EXPECT_EQ(assembler.held_parts(), 0u);
+
+  // Unsplit packets pass straight through.
+  Packet plain = SplitPart(1, 1, "w01018", 1);
+  plain.flag = 5;
+  auto r = assembler.Add(plain);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->has_value());
+}
+
+TEST(Hj212Test, SplitAssemblerBoundsAndExpiry) {
+  FixedClock clock(0);
+  SplitAssembler assembler(clock, /*timeout_ms=*/60'000, /*max_held_parts=*/2);
+  ASSERT_TRUE(assembler.Add(SplitPart(1, 2, "a", 1, "20240301080000001")).ok());
+  clock.Advance(10);
+  ASSERT_TRUE(assembler.Add(SplitPart(1, 2, "a", 1, "20240301080000002")).ok());
+  clock.Advance(10);
+  ASSERT_TRUE(assembler.Add(SplitPart(1, 2, "a", 1, "20240301080000003")).ok());  // evicts the oldest
+  EXPECT_EQ(assembler.evicted(), 1u);
+  EXPECT_EQ(assembler.held_parts(), 2u);
+  // The evicted upload's second part starts a new incomplete group (evicting the next oldest) rather than
+  // completing anything.
+  auto late = assembler.Add(SplitPart(2, 2, "a", 1, "20240301080000001"));
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->has_value());
+  EXPECT_EQ(assembler.evicted(), 2u);
+  EXPECT_EQ(assembler.pending_uploads(), 2u);
+
+  auto changed = assembler.Add(SplitPart(2, 3, "a", 1, "20240301080000003"));
+  ASSERT_FALSE(changed.ok());
+  EXPECT_EQ(changed.error().field, "PNUM");
+  EXPECT_EQ(assembler.pending_uploads(), 1u);
+
+  Packet no_qn = SplitPart(1, 2, "a", 1, "");
+  EXPECT_FALSE(assembler.Add(no_qn).ok());
+
+  clock.Advance(59'000);
+  EXPECT_EQ(assembler.Expire(), 0u);
+  clock.Advance(2'000);
+  EXPECT_EQ(assembler.Expire(), 1u);
+  EXPECT_EQ(assembler.pending_uploads(), 0u);
+  EXPECT_EQ(assembler.held_parts(), 0u);
+}
+
 TEST(Hj212Test, LocalTime) {
   EXPECT_EQ(*ParseLocalTimeMs("19700101080000"), 0);
   EXPECT_EQ(*ParseLocalTimeMs("19700101080000123"), 123);

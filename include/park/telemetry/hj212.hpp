@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "park/core/clock.hpp"
 #include "park/core/result.hpp"
 
 namespace park::telemetry::hj212 {
@@ -113,6 +115,43 @@ class FrameSplitter {
 
  private:
   std::string buffer_;
+};
+
+// Reassembles uploads that a logger split over several frames (Flag bit D, PNUM total, PNO 1..PNUM, one QN).
+// Unsplit packets pass straight through. Memory is bounded: at most `max_held_parts` parts are held; past that the
+// oldest incomplete upload is evicted (counted in evicted()). Not thread-safe: one per listener connection or a
+// lock around it.
+class SplitAssembler {
+ public:
+  SplitAssembler(const Clock& clock, int64_t timeout_ms = 60'000, size_t max_held_parts = 1024)
+      : clock_(clock), timeout_ms_(timeout_ms), max_held_parts_(max_held_parts) {}
+
+  // The whole upload when this packet completes it (or was never split); nullopt while parts are missing or when
+  // the packet repeats a part already held (loggers resend). Errors: a split packet without QN, or whose PNUM
+  // disagrees with the parts already held (that upload is dropped).
+  Result<std::optional<Packet>> Add(Packet packet);
+  // Drops uploads whose first part arrived more than timeout_ms ago; returns how many (each is data lost: log it).
+  size_t Expire();
+
+  size_t pending_uploads() const { return groups_.size(); }
+  size_t held_parts() const { return held_parts_; }
+  size_t evicted() const { return evicted_; }
+
+ private:
+  struct Group {
+    int64_t first_seen_ms = 0;
+    int pnum = 0;
+    std::vector<std::optional<Packet>> parts;  // index PNO - 1
+    int received = 0;
+  };
+  void EvictOldest();
+
+  const Clock& clock_;
+  int64_t timeout_ms_;
+  size_t max_held_parts_;
+  std::map<std::string, Group> groups_;  // "MN\0QN\0CN"
+  size_t held_parts_ = 0;
+  size_t evicted_ = 0;
 };
 
 // Pollutant and parameter codes of HJ 212-2017 appendix B that parks meet most, with display names and units.
