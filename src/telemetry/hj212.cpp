@@ -155,6 +155,16 @@ std::string FormatNumber(double v) {
   return std::string(buf.data(), r.ptr);
 }
 
+// "code-suffix=value", or "key=value" when the suffix is empty.
+std::string Entry(std::string_view code, std::string_view suffix, std::string_view value) {
+  std::string out;
+  out.reserve(code.size() + suffix.size() + value.size() + 2);
+  out.append(code);
+  if (!suffix.empty()) out.append("-").append(suffix);
+  out.append("=").append(value);
+  return out;
+}
+
 std::string ReplyHead(const Packet& request, std::string_view cn) {
   return "QN=" + request.qn + ";ST=91;CN=" + std::string(cn) + ";PW=" + request.pw + ";MN=" + request.mn +
          ";Flag=4;CP=&&";
@@ -312,16 +322,22 @@ std::string BuildDataSegment(const Packet& p) {
     const std::pair<const char*, const std::optional<double>*> numbers[] = {
         {"Rtd", &m.rtd}, {"Avg", &m.avg}, {"Min", &m.min}, {"Max", &m.max}, {"Cou", &m.cou}};
     for (const auto& [suffix, value] : numbers) {
-      if (value->has_value()) items.push_back(m.code + "-" + suffix + "=" + FormatNumber(**value));
+      if (value->has_value()) items.push_back(Entry(m.code, suffix, FormatNumber(**value)));
     }
-    for (const auto& [k, v] : m.extra) items.push_back(m.code + "-" + k + "=" + v);
-    if (!m.flag.empty()) items.push_back(m.code + "-Flag=" + m.flag);
+    for (const auto& [k, v] : m.extra) items.push_back(Entry(m.code, k, v));
+    if (!m.flag.empty()) items.push_back(Entry(m.code, "Flag", m.flag));
     std::string group;
-    for (const std::string& item : items) group += (group.empty() ? "" : ",") + item;
+    for (const std::string& item : items) {
+      if (!group.empty()) group += ',';
+      group += item;
+    }
     groups.push_back(std::move(group));
   }
-  for (const auto& [k, v] : p.params) groups.push_back(k + "=" + v);
-  for (size_t i = 0; i < groups.size(); ++i) s += (i ? ";" : "") + groups[i];
+  for (const auto& [k, v] : p.params) groups.push_back(Entry(k, "", v));
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (i > 0) s += ';';
+    s += groups[i];
+  }
   s += kCpEnd;
   return s;
 }
@@ -357,7 +373,7 @@ Result<int64_t> ParseLocalTimeMs(std::string_view text, int utc_offset_minutes) 
     return Error::Invalid("DataTime", "time " + Shown(text) + " is not a real calendar time");
   }
   const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const int64_t local_s = days * 86400 + hour * 3600 + minute * 60 + second;
+  const int64_t local_s = days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second;
   return (local_s - static_cast<int64_t>(utc_offset_minutes) * 60) * 1000 + millis;
 }
 

@@ -66,7 +66,7 @@ class LineParser {
   LineParser(std::string_view line, LpBatch& batch) : s_(line), batch_(batch) {}
 
   bool Parse(const LpOptions& options, LpLine& out);
-  const std::string& error() const { return error_; }
+  const std::string& Message() const { return error_; }
 
  private:
   bool Fail(std::string message) {
@@ -315,7 +315,7 @@ LpBatch ParseLineProtocol(std::string_view body, const LpOptions& options) {
         batch.lines.push_back(parsed);
         continue;
       }
-      error = parser.error();
+      error = parser.Message();
     }
     batch.tags.resize(tags_before);
     batch.fields.resize(fields_before);

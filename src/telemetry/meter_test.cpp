@@ -83,7 +83,7 @@ TEST(MeterTest, DailyAndMonthlyTotalsSplitAtLocalMidnight) {
   // 2024-02-29 22:00 to 2024-03-01 02:00 Beijing time, 10 units per hour, then March 31 to April 1.
   std::vector<MeterReading> readings;
   for (int h = -2; h <= 2; ++h) readings.push_back({kMarch1Ms + h * kHourMs, 1000.0 + 10 * (h + 2)});
-  const int64_t kApril1Ms = kMarch1Ms + 31LL * 24 * kHourMs;
+  constexpr int64_t kApril1Ms = kMarch1Ms + 31LL * 24 * kHourMs;
   readings.push_back({kApril1Ms - kHourMs, 1100});
   readings.push_back({kApril1Ms + kHourMs, 1130});
   const ConsumptionResult r = ComputeConsumption(readings, {});
