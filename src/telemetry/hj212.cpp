@@ -469,6 +469,31 @@ size_t SplitAssembler::Expire() {
   return dropped;
 }
 
+DischargeResult Discharges(const Packet& packet) {
+  DischargeResult result;
+  for (const Measurement& m : packet.measurements) {
+    const Pollutant* pollutant = FindPollutant(m.code);
+    if (pollutant == nullptr || pollutant->cumulative_unit != "kg") continue;
+    if (!m.flag.empty() && m.flag != "N") {
+      result.skipped.push_back(m.code);
+      continue;
+    }
+    if (m.cou) {
+      result.discharges.push_back({m.code, *m.cou, false});
+      continue;
+    }
+    const bool water = m.code.starts_with("w");
+    const Measurement* flow = packet.Find(water ? "w00000" : "a00000");
+    if (!m.avg || flow == nullptr || !flow->cou || (!flow->flag.empty() && flow->flag != "N")) {
+      result.skipped.push_back(m.code);
+      continue;
+    }
+    const double mg_per_unit_to_kg = water ? 1e-3 : 1e-6;  // mg/L x m3 = g; mg/m3 x m3 = mg
+    result.discharges.push_back({m.code, *m.avg * *flow->cou * mg_per_unit_to_kg, true});
+  }
+  return result;
+}
+
 void FrameSplitter::Append(std::string_view bytes) { buffer_.append(bytes); }
 
 std::optional<FrameSplitter::Item> FrameSplitter::Next() {

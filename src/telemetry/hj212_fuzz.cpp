@@ -23,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto packet = ParseFrame(item->frame);
         if (packet.ok()) {
           (void)BuildDataReply(*packet);
+          (void)Discharges(*packet);
           auto whole = assembler.Add(*packet);
           if (whole.ok() && whole->has_value() && (*whole)->IsSplit()) std::abort();
           if (assembler.held_parts() > 8) std::abort();

@@ -335,6 +335,33 @@ TEST(Hj212Test, SplitAssemblerBoundsAndExpiry) {
   EXPECT_EQ(assembler.held_parts(), 0u);
 }
 
+TEST(Hj212Test, DischargesFromCouOrConcentrationTimesFlow) {
+  auto p = ParseDataSegment(
+      "QN=20240301080000123;ST=32;CN=2061;PW=1;MN=A;Flag=4;CP=&&DataTime=20240301070000;"
+      "w01018-Avg=20,w01018-Cou=1.5,w01018-Flag=N;"  // COD: Cou given, used as is
+      "w21003-Avg=2.5,w21003-Flag=N;"                // NH3-N: 2.5 mg/L x 400 m3 = 1 kg
+      "w21011-Avg=0.3,w21011-Flag=D;"                // TP: instrument fault, skipped
+      "w01001-Avg=7.1,w01001-Flag=N;"                // pH: not a mass
+      "w00000-Avg=111.1,w00000-Cou=400,w00000-Flag=N;"
+      "a21026-Avg=35&&");                            // SO2 without flue gas flow: skipped
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  const DischargeResult r = Discharges(*p);
+  ASSERT_EQ(r.discharges.size(), 2u);
+  EXPECT_EQ(r.discharges[0].code, "w01018");
+  EXPECT_DOUBLE_EQ(r.discharges[0].kg, 1.5);
+  EXPECT_FALSE(r.discharges[0].from_concentration);
+  EXPECT_EQ(r.discharges[1].code, "w21003");
+  EXPECT_DOUBLE_EQ(r.discharges[1].kg, 1.0);
+  EXPECT_TRUE(r.discharges[1].from_concentration);
+  EXPECT_EQ(r.skipped, (std::vector<std::string_view>{"w21011", "a21026"}));
+
+  auto gas = ParseDataSegment("ST=31;CN=2061;PW=1;MN=A;CP=&&a21002-Avg=50;a00000-Cou=20000&&");
+  ASSERT_TRUE(gas.ok());
+  const DischargeResult g = Discharges(*gas);
+  ASSERT_EQ(g.discharges.size(), 1u);
+  EXPECT_DOUBLE_EQ(g.discharges[0].kg, 1.0);  // 50 mg/m3 x 20,000 m3 = 1 kg
+}
+
 TEST(Hj212Test, LocalTime) {
   EXPECT_EQ(*ParseLocalTimeMs("19700101080000"), 0);
   EXPECT_EQ(*ParseLocalTimeMs("19700101080000123"), 123);

@@ -117,6 +117,22 @@ class FrameSplitter {
   std::string buffer_;
 };
 
+// Pollutant mass in one minute/hour/day packet, for the monthly discharge totals of the pollutant accounting. Uses
+// the factor's own Cou when the logger sent one (kg, per the standard's units); otherwise Avg concentration times
+// the flow's Cou over the same period (w00000 for water, mg/L x m3 / 1,000 = kg; a00000 for flue gas,
+// mg/m3 x m3 / 1,000,000 = kg). Only factors whose table entry has a cumulative unit of kg count; factors
+// flagged other than N (normal) are left out and listed in `skipped` so the caller can report them.
+struct Discharge {
+  std::string_view code;
+  double kg = 0;
+  bool from_concentration = false;  // computed as Avg x flow rather than read from Cou
+};
+struct DischargeResult {
+  std::vector<Discharge> discharges;
+  std::vector<std::string_view> skipped;  // codes with a non-N flag or no usable numbers
+};
+DischargeResult Discharges(const Packet& packet);
+
 // Reassembles uploads that a logger split over several frames (Flag bit D, PNUM total, PNO 1..PNUM, one QN).
 // Unsplit packets pass straight through. Memory is bounded: at most `max_held_parts` parts are held; past that the
 // oldest incomplete upload is evicted (counted in evicted()). Not thread-safe: one per listener connection or a
