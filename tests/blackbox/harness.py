@@ -25,8 +25,9 @@ def free_port():
 class Server:
     """One parkbrain process over one database; restartable, killable."""
 
-    def __init__(self, binary, backend, workdir, extra_args=()):
+    def __init__(self, binary, backend, workdir, extra_args=(), web_root=""):
         self.binary = binary
+        self.web_root = web_root
         self.backend = backend
         self.workdir = workdir
         self.extra_args = list(extra_args)
@@ -62,7 +63,8 @@ class Server:
     def start(self):
         log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--db", self.db, "--listen", self.base, "--web-root", ""] + self.extra_args,
+            [self.binary, "serve", "--db", self.db, "--listen", self.base, "--web-root", self.web_root]
+            + self.extra_args,
             stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
