@@ -4,7 +4,8 @@
 //
 // Escapes: `\,` and `\ ` in measurements; `\,` `\=` `\ ` in tag keys, tag values and field keys; `\"` and `\\` in
 // string field values. A backslash before any other character is kept literally (as InfluxDB does). Lines starting
-// with `#` are comments; blank lines are skipped; `\r\n` line ends are accepted.
+// with `#` are comments; blank lines are skipped; `\r\n` line ends are accepted. A newline always ends a line:
+// InfluxDB 1.x also accepts a raw newline inside a quoted string field value, this parser refuses such a line.
 // Field values: float (`1`, `-1.5e3`), integer (`1i`), unsigned (`1u`), string (`"..."`), boolean (t, T, true,
 // True, TRUE, f, F, false, False, FALSE). NaN and infinities are refused, as InfluxDB does.
 #pragma once
