@@ -262,6 +262,36 @@ bool LineParser::Parse(const LpOptions& options, LpLine& out) {
   return true;
 }
 
+// Where the line starting at `pos` ends: at the next newline, unless that newline sits inside a quoted string
+// field value (InfluxDB 1.x allows raw newlines there, and Telegraf sends them unescaped). Lines without a quote
+// take the memchr fast path. `line_number` advances by the newlines swallowed.
+size_t LineEnd(std::string_view body, size_t pos, uint32_t& line_number) {
+  const void* nl = std::memchr(body.data() + pos, '\n', body.size() - pos);
+  const size_t first_end =
+      nl == nullptr ? body.size() : static_cast<size_t>(static_cast<const char*>(nl) - body.data());
+  if (std::memchr(body.data() + pos, '"', first_end - pos) == nullptr) return first_end;
+  size_t i = pos;
+  while (i < body.size() && (body[i] == ' ' || body[i] == '\t')) ++i;
+  if (i < body.size() && body[i] == '#') return first_end;  // comments never continue
+  bool in_fields = false;
+  bool quoted = false;
+  for (; i < body.size(); ++i) {
+    const char c = body[i];
+    if (c == '\\') {
+      if (i + 1 < body.size() && body[i + 1] == '\n') ++line_number;
+      ++i;
+    } else if (c == ' ' && !in_fields) {
+      in_fields = true;
+    } else if (c == '"' && in_fields) {
+      quoted = !quoted;
+    } else if (c == '\n') {
+      if (!quoted) return i;
+      ++line_number;
+    }
+  }
+  return body.size();
+}
+
 }  // namespace
 
 Result<Precision> ParsePrecision(std::string_view text) {
@@ -292,8 +322,8 @@ LpBatch ParseLineProtocol(std::string_view body, const LpOptions& options) {
   uint32_t line_number = 0;
   while (pos < body.size()) {
     ++line_number;
-    const void* nl = std::memchr(body.data() + pos, '\n', body.size() - pos);
-    const size_t end = nl == nullptr ? body.size() : static_cast<size_t>(static_cast<const char*>(nl) - body.data());
+    const uint32_t first_line_number = line_number;
+    const size_t end = LineEnd(body, pos, line_number);
     std::string_view line = body.substr(pos, end - pos);
     pos = end + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -306,7 +336,7 @@ LpBatch ParseLineProtocol(std::string_view body, const LpOptions& options) {
     const size_t fields_before = batch.fields.size();
     std::string error;
     LpLine parsed;
-    parsed.line_number = line_number;
+    parsed.line_number = first_line_number;
     if (line.size() > options.max_line_bytes) {
       error = "line longer than " + std::to_string(options.max_line_bytes) + " bytes";
     } else {
@@ -320,7 +350,9 @@ LpBatch ParseLineProtocol(std::string_view body, const LpOptions& options) {
     batch.tags.resize(tags_before);
     batch.fields.resize(fields_before);
     ++batch.error_count;
-    if (batch.errors.size() < LpBatch::kMaxReportedErrors) batch.errors.push_back({line_number, std::move(error)});
+    if (batch.errors.size() < LpBatch::kMaxReportedErrors) {
+      batch.errors.push_back({first_line_number, std::move(error)});
+    }
   }
   return batch;
 }

@@ -88,6 +88,32 @@ TEST(LineProtocolTest, CommentsBlankLinesAndCrlf) {
   EXPECT_EQ(b.lines[1].timestamp_ns, 2);
 }
 
+TEST(LineProtocolTest, NewlinesInsideStringFields) {
+  const LpBatch b = Parse(
+      "log,host=a msg=\"first\nsecond\",n=1i 1\n"
+      "m,q=\"x v=1 2\n"                       // a quote in a tag value is literal and does not continue the line
+      "log msg=\"say \\\"hi\\\"\nbye\" 3\n"  // escaped quotes inside, newline after them
+      "bad v=2 x\n"
+      "# a comment with a \" quote\n"
+      "m v=3 4\n");
+  ASSERT_EQ(b.lines.size(), 4u);
+  EXPECT_EQ(FieldOf(b, 0, 0).string_value, "first\nsecond");
+  EXPECT_EQ(b.lines[0].line_number, 1u);
+  EXPECT_EQ(TagOf(b, 1, 0).value, "\"x");
+  EXPECT_EQ(b.lines[1].line_number, 3u);
+  EXPECT_EQ(FieldOf(b, 2, 0).string_value, "say \"hi\"\nbye");
+  EXPECT_EQ(b.lines[2].line_number, 4u);
+  ASSERT_EQ(b.error_count, 1u);
+  EXPECT_EQ(b.errors[0].line_number, 6u);
+  EXPECT_EQ(b.lines[3].line_number, 8u);
+  // An unterminated string swallows the rest of the body: one error, at the line where it began.
+  const LpBatch open = Parse("m v=1 1\nm s=\"open 2\nm v=2 3\n");
+  EXPECT_EQ(open.lines.size(), 1u);
+  ASSERT_EQ(open.error_count, 1u);
+  EXPECT_EQ(open.errors[0].line_number, 2u);
+  EXPECT_EQ(open.errors[0].message, "unterminated string value for field 's'");
+}
+
 TEST(LineProtocolTest, PrecisionAndDefaultTimestamp) {
   struct Case {
     Precision precision;
@@ -139,7 +165,6 @@ TEST(LineProtocolTest, ErrorsCarryLineNumberAndReason) {
       {"m v=1.5i", "invalid integer value '1.5i' for field 'v'"},
       {"m v=99999999999999999999i", "integer out of range for field 'v'"},
       {"m v=-1u", "invalid unsigned value '-1u' for field 'v'"},
-      {"m v=\"open", "unterminated string value for field 'v'"},
       {"m v=1 12x", "invalid timestamp '12x'"},
       {"m v=1 1 2", "unexpected text after the timestamp"},
       {"m,time=1 v=1", "'time' is not allowed as a tag key"},

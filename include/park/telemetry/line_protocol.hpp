@@ -4,8 +4,8 @@
 //
 // Escapes: `\,` and `\ ` in measurements; `\,` `\=` `\ ` in tag keys, tag values and field keys; `\"` and `\\` in
 // string field values. A backslash before any other character is kept literally (as InfluxDB does). Lines starting
-// with `#` are comments; blank lines are skipped; `\r\n` line ends are accepted. A newline always ends a line:
-// InfluxDB 1.x also accepts a raw newline inside a quoted string field value, this parser refuses such a line.
+// with `#` are comments; blank lines are skipped; `\r\n` line ends are accepted. As in InfluxDB 1.x, a raw newline
+// inside a quoted string field value belongs to the value (Telegraf sends them unescaped).
 // Field values: float (`1`, `-1.5e3`), integer (`1i`), unsigned (`1u`), string (`"..."`), boolean (t, T, true,
 // True, TRUE, f, F, false, False, FALSE). NaN and infinities are refused, as InfluxDB does.
 #pragma once
@@ -49,7 +49,7 @@ struct LpLine {
   uint32_t first_field = 0;  // index into LpBatch::fields
   uint32_t field_count = 0;
   int64_t timestamp_ns = 0;
-  uint32_t line_number = 0;  // 1-based, in the body
+  uint32_t line_number = 0;  // 1-based, in the body; where the point starts
 };
 
 struct LpError {
