@@ -5,7 +5,8 @@
 // width, which suits gateways whose timestamps jitter by a few milliseconds around their polling period.
 //
 // A chunk is a byte string: a fixed 64-byte header (little-endian; see ChunkHeader) followed by the bit stream.
-// The format is persisted: never renumber ValueCodec or change the header layout without bumping kChunkVersion.
+// The format is persisted: never renumber ValueCodec or TimeCodec, or change the header layout, without bumping
+// kChunkVersion. Bit streams are written most significant bit first.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +30,8 @@ enum class ValueCodec : uint8_t {
 
 // Persisted in the chunk header: do not renumber.
 enum class TimeCodec : uint8_t {
-  kDeltaOfDelta = 0,     // Gorilla's buckets: 1 bit per regular timestamp, more for irregular ones
-  kNominalDelta = 1,     // zig-zag (delta - nominal_delta) in a per-chunk bit width, with an escape for outliers
+  kDeltaOfDelta = 0,  // Gorilla's buckets: 1 bit per regular timestamp, more for irregular ones
+  kNominalDelta = 1,  // zig-zag (delta - nominal_delta) in a per-chunk bit width, with an escape for outliers
 };
 
 inline constexpr uint8_t kChunkVersion = 1;
@@ -57,6 +58,8 @@ struct ChunkHeader {
   double last_value = 0;
 };
 
+// Out-of-range values are clamped (digits to 15, widths to 63) and an unknown time unit falls back to 1 ns; the
+// chunk stays correct, only larger. EncodeChunk chooses all of these for you.
 struct ChunkEncoderOptions {
   ValueCodec codec = ValueCodec::kGorillaXor;
   int64_t time_unit_ns = 1;      // 1, 1'000, 1'000'000 or 1'000'000'000
