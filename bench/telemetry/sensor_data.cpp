@@ -1,7 +1,7 @@
 #include "sensor_data.hpp"
 
-#include <cstdio>
 #include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 

@@ -70,10 +70,11 @@ int main(int argc, char** argv) {
   const auto t3 = std::chrono::steady_clock::now();
   const double parse_s = std::chrono::duration<double>(t1 - t0).count();
   const double encode_s = std::chrono::duration<double>(t3 - t2).count();
-  std::printf("lines=%zu field_values=%zu series=%zu chunks=%zu (decimal codec: %zu) points_per_chunk=%zu "
-              "jitter_ms=%lld\n",
-              batch.lines.size(), batch.fields.size(), series.size(), chunks, decimal_chunks, per_chunk,
-              static_cast<long long>(jitter_ms));
+  std::printf(
+      "lines=%zu field_values=%zu series=%zu chunks=%zu (decimal codec: %zu) points_per_chunk=%zu "
+      "jitter_ms=%lld\n",
+      batch.lines.size(), batch.fields.size(), series.size(), chunks, decimal_chunks, per_chunk,
+      static_cast<long long>(jitter_ms));
   std::printf("bytes=%zu bytes_per_value=%.3f (raw 16 bytes/point: %.1fx smaller)\n", bytes,
               static_cast<double>(bytes) / static_cast<double>(values),
               16.0 * static_cast<double>(values) / static_cast<double>(bytes));

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <span>
 #include <fstream>
+#include <span>
 #include <sstream>
 
 #include "park/telemetry/chunk.hpp"

@@ -89,8 +89,8 @@ std::string AlarmBook::Key(std::string_view rule_id, std::string_view series_key
   return key;
 }
 
-std::optional<AlarmEvent> AlarmBook::Update(std::string_view rule_id, std::string_view series_key,
-                                            Condition condition, double value, int64_t now_ms) {
+std::optional<AlarmEvent> AlarmBook::Update(std::string_view rule_id, std::string_view series_key, Condition condition,
+                                            double value, int64_t now_ms) {
   const std::string key = Key(rule_id, series_key);
   const auto it = open_.find(key);
   if (condition == Condition::kNormal) {

@@ -29,14 +29,8 @@ TEST(AlarmTest, ThresholdWithHysteresisTable) {
        {.high = 80, .low = 10, .deadband = 1},
        {90, 5, 50},
        {C::kHigh, C::kLow, C::kNormal}},
-      {"NaN keeps the condition",
-       {.high = 80},
-       {81, NAN, 79.99},
-       {C::kHigh, C::kHigh, C::kNormal}},
-      {"zero deadband",
-       {.high = 80},
-       {81, 80, 79.99},
-       {C::kHigh, C::kHigh, C::kNormal}},
+      {"NaN keeps the condition", {.high = 80}, {81, NAN, 79.99}, {C::kHigh, C::kHigh, C::kNormal}},
+      {"zero deadband", {.high = 80}, {81, 80, 79.99}, {C::kHigh, C::kHigh, C::kNormal}},
   };
   for (const Case& c : cases) {
     ASSERT_TRUE(ValidateThresholdRule(c.rule).ok()) << c.name;
@@ -66,8 +60,8 @@ TEST(AlarmTest, RateOfChangeTable) {
   };
   // Limit 1 unit/s, clears below 0.5 unit/s.
   const Step steps[] = {
-      {0, 10, C::kNormal},        // first reading: no rate yet
-      {10'000, 15, C::kNormal},   // 0.5/s
+      {0, 10, C::kNormal},             // first reading: no rate yet
+      {10'000, 15, C::kNormal},        // 0.5/s
       {20'000, 30, C::kRateOfChange},  // 1.5/s
       {30'000, 37, C::kRateOfChange},  // 0.7/s: inside the deadband, stays
       {30'000, 99, C::kRateOfChange},  // same timestamp: ignored

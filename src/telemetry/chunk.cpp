@@ -186,9 +186,8 @@ Status ChunkEncoder::Append(int64_t timestamp_ns, double value) {
 void ChunkEncoder::WriteTimestamp(int64_t timestamp_ns) {
   // Unsigned arithmetic: the difference of two int64 values always fits in uint64, and the delta-of-delta is taken
   // modulo 2^64, which the decoder undoes exactly. Huge gaps therefore cost 69 bits, never a wrong timestamp.
-  const uint64_t delta =
-      (static_cast<uint64_t>(timestamp_ns) - static_cast<uint64_t>(header_.last_ts_ns)) /
-      static_cast<uint64_t>(header_.time_unit_ns);
+  const uint64_t delta = (static_cast<uint64_t>(timestamp_ns) - static_cast<uint64_t>(header_.last_ts_ns)) /
+                         static_cast<uint64_t>(header_.time_unit_ns);
   if (header_.time_codec == TimeCodec::kNominalDelta) {
     WriteWidthCoded(ZigZag(static_cast<int64_t>(delta - nominal_delta_units_)), header_.time_width_bits);
     return;

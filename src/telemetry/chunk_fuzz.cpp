@@ -27,8 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ts = static_cast<int64_t>(static_cast<uint64_t>(ts) + (step >> (step & 63)));  // mostly small steps
     if (!points.empty() && ts < points.back().timestamp_ns) ts = points.back().timestamp_ns;
     // Half the inputs become short decimals so the decimal codec gets exercised.
-    const double value = (size & 1) ? static_cast<double>(static_cast<int32_t>(bits)) / 100.0
-                                    : std::bit_cast<double>(bits);
+    const double value =
+        (size & 1) ? static_cast<double>(static_cast<int32_t>(bits)) / 100.0 : std::bit_cast<double>(bits);
     points.push_back({ts, value});
   }
   auto chunk = EncodeChunk(points);

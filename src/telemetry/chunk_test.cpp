@@ -128,7 +128,7 @@ TEST(ChunkTest, RandomSeriesRoundTrip) {
       }
       double v = 0;
       switch (trial % 3) {
-        case 0: v = std::bit_cast<double>(rng()); break;                        // anything, NaNs included
+        case 0: v = std::bit_cast<double>(rng()); break;                                 // anything, NaNs included
         case 1: v = static_cast<double>(static_cast<int>(rng() % 100000)) / 100; break;  // short decimals
         default: v = std::sin(i * 0.01) * 100; break;
       }
@@ -211,9 +211,9 @@ TEST(ChunkTest, NominalDeltaStreamingHandlesOutliersAndExtremes) {
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   const std::vector<Point> points = {{kMin, 1}, {kMin + 10, 2}, {kMin + 19, 3}, {kMin + 19, 4}, {-5, 5}, {kMax, 6}};
-  ExpectSamePoints(points, RoundTripStreaming(points, {.time_codec = TimeCodec::kNominalDelta,
-                                                       .nominal_delta_units = 10,
-                                                       .time_width_bits = 3}));
+  ExpectSamePoints(
+      points, RoundTripStreaming(
+                  points, {.time_codec = TimeCodec::kNominalDelta, .nominal_delta_units = 10, .time_width_bits = 3}));
   ExpectSamePoints(points, RoundTripStreaming(points, {.codec = ValueCodec::kDecimalDelta,
                                                        .time_codec = TimeCodec::kNominalDelta,
                                                        .nominal_delta_units = 0,

@@ -352,8 +352,7 @@ std::string BuildRequestReply(const Packet& request, int qn_rtn) {
 }
 
 std::string BuildExecutionReply(const Packet& request, int exe_rtn) {
-  return BuildFrame(ReplyHead(request, kCnExecutionReply) + "ExeRtn=" + std::to_string(exe_rtn) +
-                    std::string(kCpEnd));
+  return BuildFrame(ReplyHead(request, kCnExecutionReply) + "ExeRtn=" + std::to_string(exe_rtn) + std::string(kCpEnd));
 }
 
 Result<int64_t> ParseLocalTimeMs(std::string_view text, int utc_offset_minutes) {

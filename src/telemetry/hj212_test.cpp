@@ -238,8 +238,8 @@ TEST(Hj212Test, PollutantTableHasTheCommonFactors) {
   struct Case {
     std::string_view code, unit, cumulative_unit;
   };
-  const Case cases[] = {{"w01018", "mg/L", "kg"}, {"w21003", "mg/L", "kg"}, {"w21011", "mg/L", "kg"},
-                        {"w21001", "mg/L", "kg"}, {"a21026", "mg/m3", "kg"}, {"a21002", "mg/m3", "kg"},
+  const Case cases[] = {{"w01018", "mg/L", "kg"},  {"w21003", "mg/L", "kg"},  {"w21011", "mg/L", "kg"},
+                        {"w21001", "mg/L", "kg"},  {"a21026", "mg/m3", "kg"}, {"a21002", "mg/m3", "kg"},
                         {"a34013", "mg/m3", "kg"}, {"w00000", "L/s", "m3"}};
   for (const Case& c : cases) {
     const Pollutant* p = FindPollutant(c.code);
@@ -343,7 +343,7 @@ TEST(Hj212Test, DischargesFromCouOrConcentrationTimesFlow) {
       "w21011-Avg=0.3,w21011-Flag=D;"                // TP: instrument fault, skipped
       "w01001-Avg=7.1,w01001-Flag=N;"                // pH: not a mass
       "w00000-Avg=111.1,w00000-Cou=400,w00000-Flag=N;"
-      "a21026-Avg=35&&");                            // SO2 without flue gas flow: skipped
+      "a21026-Avg=35&&");  // SO2 without flue gas flow: skipped
   ASSERT_TRUE(p.ok()) << p.error().message;
   const DischargeResult r = Discharges(*p);
   ASSERT_EQ(r.discharges.size(), 2u);

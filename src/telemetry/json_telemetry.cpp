@@ -60,8 +60,7 @@ Status ReadValues(const Json& object, const std::string& path, const JsonTelemet
   return Status::Ok();
 }
 
-Status ReadRecord(const Json& item, const std::string& path, const JsonTelemetryOptions& options,
-                  JsonRecord& record) {
+Status ReadRecord(const Json& item, const std::string& path, const JsonTelemetryOptions& options, JsonRecord& record) {
   if (!item.is_object()) return Error::Invalid(path.empty() ? "body" : path, "a telemetry record must be an object");
   const auto ts = item.find("ts");
   const auto values = item.find("values");

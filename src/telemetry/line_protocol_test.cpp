@@ -38,16 +38,15 @@ TEST(LineProtocolTest, ParsesThePeerDataSetShape) {
 }
 
 TEST(LineProtocolTest, FieldTypes) {
-  const LpBatch b = Parse(
-      "m f=1.5,g=-2,h=1e3,i=-42i,u=42u,s=\"hi there\",t=t,T=TRUE,x=false,y=F,z=True,e=\"\" 1");
+  const LpBatch b = Parse("m f=1.5,g=-2,h=1e3,i=-42i,u=42u,s=\"hi there\",t=t,T=TRUE,x=false,y=F,z=True,e=\"\" 1");
   ASSERT_EQ(b.error_count, 0u) << b.errors[0].message;
   struct Case {
     size_t index;
     ValueType type;
   };
-  const Case cases[] = {{0, ValueType::kFloat},   {1, ValueType::kFloat},   {2, ValueType::kFloat},
+  const Case cases[] = {{0, ValueType::kFloat},   {1, ValueType::kFloat},    {2, ValueType::kFloat},
                         {3, ValueType::kInteger}, {4, ValueType::kUnsigned}, {5, ValueType::kString},
-                        {6, ValueType::kBoolean}, {7, ValueType::kBoolean}, {8, ValueType::kBoolean},
+                        {6, ValueType::kBoolean}, {7, ValueType::kBoolean},  {8, ValueType::kBoolean},
                         {9, ValueType::kBoolean}, {10, ValueType::kBoolean}, {11, ValueType::kString}};
   for (const Case& c : cases) EXPECT_EQ(FieldOf(b, 0, c.index).type, c.type) << "field " << c.index;
   EXPECT_EQ(FieldOf(b, 0, 1).float_value, -2);
@@ -64,8 +63,8 @@ TEST(LineProtocolTest, FieldTypes) {
 }
 
 TEST(LineProtocolTest, Escapes) {
-  const LpBatch b = Parse(
-      R"(my\ meas\,ure=x,tag\ key\=1=va\,l\ u\=e field\,k\=e\ y="say \"hi\" \\ back\slash",plain=1 5)");
+  const LpBatch b =
+      Parse(R"(my\ meas\,ure=x,tag\ key\=1=va\,l\ u\=e field\,k\=e\ y="say \"hi\" \\ back\slash",plain=1 5)");
   ASSERT_EQ(b.error_count, 0u) << b.errors[0].message;
   EXPECT_EQ(b.lines[0].measurement, "my meas,ure=x");
   EXPECT_EQ(TagOf(b, 0, 0).key, "tag key=1");
@@ -91,7 +90,7 @@ TEST(LineProtocolTest, CommentsBlankLinesAndCrlf) {
 TEST(LineProtocolTest, NewlinesInsideStringFields) {
   const LpBatch b = Parse(
       "log,host=a msg=\"first\nsecond\",n=1i 1\n"
-      "m,q=\"x v=1 2\n"                       // a quote in a tag value is literal and does not continue the line
+      "m,q=\"x v=1 2\n"                      // a quote in a tag value is literal and does not continue the line
       "log msg=\"say \\\"hi\\\"\nbye\" 3\n"  // escaped quotes inside, newline after them
       "bad v=2 x\n"
       "# a comment with a \" quote\n"

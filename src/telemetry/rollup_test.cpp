@@ -22,8 +22,8 @@ TEST(RollupTest, GridStartsFloorForAnyTimestamp) {
       {{kMinuteNs, 0}, 60 * kSecondNs, kMinuteNs},
       {{kMinuteNs, 0}, -1, -kMinuteNs},
       {{kMinuteNs, 0}, -kMinuteNs, -kMinuteNs},
-      {{kDayNs, -8 * kHourNs}, 0, -8 * kHourNs},                    // 08:00 Beijing on 1970-01-01
-      {{kDayNs, -8 * kHourNs}, 16 * kHourNs, 16 * kHourNs},         // Beijing midnight of 1970-01-02
+      {{kDayNs, -8 * kHourNs}, 0, -8 * kHourNs},             // 08:00 Beijing on 1970-01-01
+      {{kDayNs, -8 * kHourNs}, 16 * kHourNs, 16 * kHourNs},  // Beijing midnight of 1970-01-02
       {{7 * kSecondNs, 3}, 10, 3},
       {{7 * kSecondNs, 3}, 2, 3 - 7 * kSecondNs},
       {{kDayNs, 0}, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::min()},

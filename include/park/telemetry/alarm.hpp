@@ -98,10 +98,10 @@ struct Alarm {
   int64_t raised_ms = 0;
   int64_t acknowledged_ms = 0;  // 0 until acknowledged
   std::string acknowledged_by;
-  int64_t cleared_ms = 0;       // 0 until cleared
-  double trigger_value = 0;     // the value that raised it
-  double last_value = 0;        // the latest value seen while open
-  uint32_t repeats = 0;         // abnormal readings folded into this alarm after the first (deduplication)
+  int64_t cleared_ms = 0;    // 0 until cleared
+  double trigger_value = 0;  // the value that raised it
+  double last_value = 0;     // the latest value seen while open
+  uint32_t repeats = 0;      // abnormal readings folded into this alarm after the first (deduplication)
 };
 
 enum class AlarmEventKind : uint8_t { kRaised, kConditionChanged, kAcknowledged, kCleared };

@@ -47,9 +47,9 @@ struct ChunkHeader {
   uint8_t delta_width_bits = 0;  // kDecimalDelta only: bits of a zig-zag delta before the escape is needed
   int64_t time_unit_ns = 1;      // every timestamp minus first_ts_ns is a multiple of this (1, 1e3, 1e6 or 1e9)
   TimeCodec time_codec = TimeCodec::kDeltaOfDelta;
-  uint8_t time_width_bits = 0;   // kNominalDelta only (the nominal delta itself opens the bit stream)
-  uint32_t count = 0;             // points, NaN values included
-  uint32_t nan_count = 0;         // points whose value is NaN
+  uint8_t time_width_bits = 0;  // kNominalDelta only (the nominal delta itself opens the bit stream)
+  uint32_t count = 0;           // points, NaN values included
+  uint32_t nan_count = 0;       // points whose value is NaN
   int64_t first_ts_ns = 0;
   int64_t last_ts_ns = 0;
   double min = 0;

@@ -38,7 +38,7 @@ uint16_t Crc16(std::string_view data);
 
 // One monitored factor in CP, grouped from its "code-Suffix=value" entries.
 struct Measurement {
-  std::string code;  // "w01018"
+  std::string code;                               // "w01018"
   std::optional<double> rtd, avg, min, max, cou;  // real-time, average, minimum, maximum, cumulative
   std::string flag;  // data flag: N normal, F stopped, M maintenance, S manual, D fault, C calibration, T over limit,
                      // B communication fault (empty when absent)
@@ -50,15 +50,15 @@ struct Packet {
   std::string st;  // system code, e.g. 32 surface water, 31 air, 91 system interaction
   std::string cn;  // command number
   std::string pw;
-  std::string mn;  // the monitoring point (data logger) identifier
-  int flag = -1;   // -1 when absent
-  std::optional<int> pnum, pno;  // packet count and number when the upload is split
-  std::string data_time;         // CP DataTime "YYYYMMDDhhmmss", local time of the logger; empty when absent
-  std::vector<Measurement> measurements;                    // in order of first appearance
+  std::string mn;                         // the monitoring point (data logger) identifier
+  int flag = -1;                          // -1 when absent
+  std::optional<int> pnum, pno;           // packet count and number when the upload is split
+  std::string data_time;                  // CP DataTime "YYYYMMDDhhmmss", local time of the logger; empty when absent
+  std::vector<Measurement> measurements;  // in order of first appearance
   std::vector<std::pair<std::string, std::string>> params;  // other CP entries: RtdInterval, QnRtn, ExeRtn, ...
 
-  bool NeedsReply() const { return flag >= 0 && (flag & 1) != 0; }  // Flag bit A
-  bool IsSplit() const { return flag >= 0 && (flag & 2) != 0; }     // Flag bit D
+  bool NeedsReply() const { return flag >= 0 && (flag & 1) != 0; }   // Flag bit A
+  bool IsSplit() const { return flag >= 0 && (flag & 2) != 0; }      // Flag bit D
   int ProtocolVersion() const { return flag >= 0 ? flag >> 2 : 0; }  // 1 = HJ 212-2017, 0 = HJ/T 212-2005
   const Measurement* Find(std::string_view code) const;
 };

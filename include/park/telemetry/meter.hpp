@@ -44,8 +44,8 @@ enum class MeterNoteKind : uint8_t {
   kInvalidValue = 3,          // NaN or infinite: dropped
   kRollover = 4,
   kReset = 5,
-  kGlitchDropped = 6,   // a dip below the previous reading that the next reading did not confirm
-  kRebaselined = 7,     // a confirmed drop: the interval into it is unknown (0)
+  kGlitchDropped = 6,    // a dip below the previous reading that the next reading did not confirm
+  kRebaselined = 7,      // a confirmed drop: the interval into it is unknown (0)
   kUnconfirmedDrop = 8,  // the last reading dropped below the previous one and nothing confirms it yet: held back
   kGap = 9,
 };

@@ -61,8 +61,8 @@ class Rollup {
 
  private:
   BucketGrid grid_;
-  std::vector<Bucket> buckets_;                  // in order of first appearance
-  std::unordered_map<int64_t, size_t> index_;   // bucket start -> index in buckets_
+  std::vector<Bucket> buckets_;                // in order of first appearance
+  std::unordered_map<int64_t, size_t> index_;  // bucket start -> index in buckets_
   size_t last_index_ = 0;
   // The range of buckets_[last_index_], so in-order points skip the division: [current_start_ns_, + width).
   int64_t current_start_ns_ = 0;
