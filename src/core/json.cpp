@@ -35,7 +35,7 @@ Result<Json> ParseJsonObject(std::string_view body) {
   Json parsed;
   try {
     parsed = Json::parse(body.begin(), body.end(), limit, /*allow_exceptions=*/true, /*ignore_comments=*/false);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     if (too_deep) return Error::Invalid("", "JSON nests deeper than 32 levels");
     // nlohmann's message carries the byte position; keep it, it helps the caller find the mistake.
     std::string what = e.what();

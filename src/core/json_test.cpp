@@ -16,6 +16,7 @@ TEST(ParseJsonObject, RefusesWhatIsNotAnObject) {
       {"[1,2]", "must be a JSON object"},
       {"42", "must be a JSON object"},
       {"{\"a\":1} trailing", "not valid JSON"},
+      {"{\"land_area_mu\":1e999}", "number overflow"},  // found by the fuzzer: threw out_of_range
       {std::string(40, '[') + std::string(40, ']'), "deeper than 32"},
       {"{\"a\":" + std::string(40, '[') + std::string(40, ']') + "}", "deeper than 32"},
   };
