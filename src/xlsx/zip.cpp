@@ -180,7 +180,9 @@ std::string WriteZip(const std::vector<std::pair<std::string, std::string>>& ent
   constexpr uint16_t kDosTime = 0;     // 00:00:00
   constexpr uint16_t kDosDate = 0x21;  // 1980-01-01: fixed, so the output depends on the content only
   std::string out, central;
-  for (const auto& [name, content] : entries) {
+  for (const auto& entry : entries) {
+    const std::string& name = entry.first;  // not a structured binding: clang 15 cannot capture those
+    const std::string& content = entry.second;
     std::string packed;
     uint16_t method = kMethodStored;
     if (compress && !content.empty()) {
