@@ -87,10 +87,25 @@ bool TypeIs(std::string_view type, std::string_view suffix) {
   return type.ends_with(suffix) && type.size() > suffix.size() && type[type.size() - suffix.size() - 1] == '/';
 }
 
+std::string CellName(size_t column, size_t row) {
+  std::string name = internal::ColumnName(column);
+  name.append(std::to_string(row));
+  return name;
+}
+
+// Where a string sits, for error messages; the text is built only when an error needs it.
+struct Place {
+  size_t column = 0;  // or the index of a shared string when row is 0
+  size_t row = 0;
+  std::string Name() const {
+    return row == 0 ? "shared string " + std::to_string(column) : "cell " + CellName(column, row);
+  }
+};
+
 // Text of <t> elements under the current element up to its end, leaving out phonetic runs (<rPh>). Without
 // xml:space="preserve", leading and trailing XML white space of each <t> is dropped, as Excel does.
 // `limit` bounds the result's size; `where` names the string in the error.
-Status ReadRichText(XmlReader& xml, std::string& out, size_t limit, const std::string& where) {
+Status ReadRichText(XmlReader& xml, std::string& out, size_t limit, const Place& where) {
   out.clear();
   int depth = 1, phonetic_depth = 0;
   bool in_t = false, preserve = false;
@@ -98,7 +113,7 @@ Status ReadRichText(XmlReader& xml, std::string& out, size_t limit, const std::s
   while (depth > 0) {
     PARK_ASSIGN_OR_RETURN(const Token tok, xml.Next());
     switch (tok) {
-      case Token::kEof: return Bad(where + ": unexpected end of document");
+      case Token::kEof: return Bad(where.Name() + ": unexpected end of document");
       case Token::kStart:
         ++depth;
         if (xml.name() == "rPh" && phonetic_depth == 0) phonetic_depth = depth;
@@ -122,7 +137,7 @@ Status ReadRichText(XmlReader& xml, std::string& out, size_t limit, const std::s
         break;
     }
     if (out.size() + t.size() > limit) {
-      return Bad(where + " is longer than " + std::to_string(limit) + " bytes");
+      return Bad(where.Name() + " is longer than " + std::to_string(limit) + " bytes");
     }
   }
   internal::DecodeExcelEscapes(out);
@@ -144,7 +159,7 @@ Result<SharedStrings> ParseSharedStrings(std::string_view doc, const ReadLimits&
     PARK_ASSIGN_OR_RETURN(const Token t, xml.Next());
     if (t == Token::kEof) break;
     if (t != Token::kStart || xml.name() != "si") continue;
-    PARK_TRY(ReadRichText(xml, s, limits.max_cell_bytes, "shared string " + std::to_string(sst.spans.size())));
+    PARK_TRY(ReadRichText(xml, s, limits.max_cell_bytes, Place{sst.spans.size(), 0}));
     sst.spans.emplace_back(sst.text.size(), s.size());
     sst.text.append(s);
   }
@@ -175,12 +190,6 @@ std::optional<size_t> ParseIndex(std::string_view s) {
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
   return v;
-}
-
-std::string CellName(size_t column, size_t row) {
-  std::string name = internal::ColumnName(column);
-  name.append(std::to_string(row));
-  return name;
 }
 
 class SheetBuilder {
@@ -264,7 +273,7 @@ Result<std::vector<std::vector<std::string>>> ParseWorksheet(std::string_view do
     }
     const std::string* type_attr = xml.Attr("t");
     const std::string type = type_attr != nullptr ? *type_attr : "n";
-    const std::string where = "cell " + CellName(column, row);
+    const Place where{column, row};
 
     // Children: <v> (value), <is> (inline string), <f> (formula, ignored).
     std::string value, inline_text;
@@ -272,7 +281,7 @@ Result<std::vector<std::vector<std::string>>> ParseWorksheet(std::string_view do
     int depth = 1;
     while (depth > 0) {
       PARK_ASSIGN_OR_RETURN(const Token ct, xml.Next());
-      if (ct == Token::kEof) return Bad(std::string(part) + ": unexpected end of document in " + where);
+      if (ct == Token::kEof) return Bad(std::string(part) + ": unexpected end of document in " + where.Name());
       if (ct == Token::kStart) {
         if (depth == 1 && xml.name() == "is") {
           PARK_TRY(ReadRichText(xml, inline_text, limits.max_cell_bytes, where));
@@ -287,7 +296,7 @@ Result<std::vector<std::vector<std::string>>> ParseWorksheet(std::string_view do
       } else if (in_v) {
         value.append(xml.text());
         if (value.size() > limits.max_cell_bytes) {
-          return Bad(where + " is longer than " + std::to_string(limits.max_cell_bytes) + " bytes");
+          return Bad(where.Name() + " is longer than " + std::to_string(limits.max_cell_bytes) + " bytes");
         }
       }
     }
@@ -296,7 +305,7 @@ Result<std::vector<std::vector<std::string>>> ParseWorksheet(std::string_view do
     if (type == "s") {
       const std::optional<size_t> i = ParseIndex(internal::TrimXmlSpace(value));
       if (!value.empty()) {
-        if (!i || *i >= sst.spans.size()) return Bad(where + " refers to a shared string that does not exist");
+        if (!i || *i >= sst.spans.size()) return Bad(where.Name() + " refers to a shared string that does not exist");
         text.assign(sst.Get(*i));
       }
     } else if (type == "inlineStr") {

@@ -2,6 +2,7 @@
 // LibreOffice and WPS open without repair: content types, package and workbook relationships, workbook, one style
 // sheet (a bold font for the header row) and one worksheet part per sheet with inline strings.
 #include <algorithm>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,8 @@ constexpr std::string_view kXmlDecl = "<?xml version=\"1.0\" encoding=\"UTF-8\" 
 constexpr std::string_view kMainNs = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 constexpr std::string_view kRelNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 constexpr size_t kMaxSheetNameUnits = 31;  // Excel's limit, in UTF-16 code units
+constexpr size_t kMaxRows = 1048576;       // Excel's grid; cells beyond it are not written
+constexpr size_t kMaxColumns = 16384;      // XFD
 
 // Style sheet: cellXfs index 0 is the default, 1 the bold header. Two fills are required by Excel (none, gray125).
 constexpr std::string_view kStyles =
@@ -88,8 +91,9 @@ bool NeedsPreserve(std::string_view s) {
 std::string WorksheetXml(const Sheet& sheet) {
   std::string x(kXmlDecl);
   x.append("<worksheet xmlns=\"").append(kMainNs).append("\"><sheetData>");
-  for (size_t r = 0; r < sheet.rows.size(); ++r) {
-    const auto& cells = sheet.rows[r];
+  for (size_t r = 0; r < std::min(sheet.rows.size(), kMaxRows); ++r) {
+    const auto& row = sheet.rows[r];
+    const std::span<const std::string> cells(row.data(), std::min(row.size(), kMaxColumns));
     bool any = false;
     for (const std::string& cell : cells) any = any || !cell.empty();
     if (!any) continue;

@@ -258,6 +258,15 @@ TEST(XlsxWrite, SheetNamesAreMadeValidAndSheetsReadByName) {
   EXPECT_TRUE(empty_book->rows.empty());
 }
 
+TEST(XlsxWrite, CellsOutsideExcelsGridAreLeftOut) {
+  std::vector<std::string> wide(16385);
+  wide.front() = "a";
+  wide.back() = "beyond XFD";
+  auto back = Read(Write({Sheet{"s", {wide}}}));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->rows, Rows{{"a"}});
+}
+
 TEST(XlsxWrite, HeaderIsBoldAndNumbersAreNumbers) {
   const std::string bytes = Write({Sheet{"s", {{"h1", "h2"}, {"x", "2.5"}}}});
   auto zip = internal::ZipReader::Open(bytes);

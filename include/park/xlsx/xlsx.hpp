@@ -28,7 +28,7 @@ struct ReadLimits {
   size_t max_cell_bytes = 32767 * 4;         // UTF-8 bytes of one cell (Excel allows 32767 UTF-16 units)
 };
 
-// The first worksheet of the workbook (in tab order), or the one named `sheet`, with cells as text:
+// The first worksheet of the workbook (in tab order), or the one named exactly `sheet`, with cells as text:
 //   - shared and inline strings as written (rich-text runs concatenated, phonetic runs left out);
 //   - numbers the way a spreadsheet shows them in the General format: integers without ".0", other numbers with up
 //     to 15 significant digits ("0.30000000000000004" reads as "0.3"); integers written as digits keep all of them;
@@ -44,6 +44,8 @@ Result<Sheet> Read(std::string_view bytes, const ReadLimits& limits = {}, std::s
 // text is a plain decimal number ("-12", "3.5", "1e-3") of at most 15 significant digits and no leading zero is
 // written as a number; everything else, including "007" and 18-digit identifiers, as an inline string, so that a
 // spreadsheet shows it unchanged. Empty cells are left out. The first row of each sheet is bold (a header).
+// Cells outside Excel's grid (1048576 rows, 16384 columns) are not written; the caller keeps within it, and
+// within Excel's 32767 characters a cell (longer text is written, but Excel truncates or repairs it).
 // Sheet names are made valid for Excel: []:*?/\ become '_', at most 31 characters, unique regardless of case,
 // "Sheet<n>" when empty. Invalid UTF-8 becomes U+FFFD; control characters are kept through Excel's _xHHHH_ escape.
 // Read(Write({s})) returns s's cells with numbers re-formatted as above.
