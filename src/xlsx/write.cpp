@@ -83,9 +83,12 @@ std::string SheetName(std::string_view wanted, size_t index, std::vector<std::st
   return unique;
 }
 
+// xml:space="preserve" wherever white space could be taken as layout: at either end, tabs, line breaks, runs.
 bool NeedsPreserve(std::string_view s) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  return !s.empty() && (space(s.front()) || space(s.back()));
+  if (s.empty()) return false;
+  if (space(s.front()) || space(s.back())) return true;
+  return s.find_first_of("\t\n\r") != std::string_view::npos || s.find("  ") != std::string_view::npos;
 }
 
 std::string WorksheetXml(const Sheet& sheet) {

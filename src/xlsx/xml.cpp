@@ -25,8 +25,8 @@ bool Decode(std::string_view raw, std::string& out) {
       out.push_back(c);
       continue;
     }
-    const size_t semi = raw.find(';', i);
-    if (semi == std::string_view::npos || semi - i > 12) return false;
+    const size_t semi = raw.substr(0, i + 13).find(';', i);  // the longest reference is "&#x10FFFF;" + slack
+    if (semi == std::string_view::npos) return false;
     const std::string_view ref = raw.substr(i + 1, semi - i - 1);
     i = semi;
     if (ref == "lt")
