@@ -21,17 +21,20 @@ struct Sheet {
 // Bounds on what Read accepts, so that hostile files (zip bombs, millions of styled cells) are refused as values
 // instead of exhausting memory. Every bound is inclusive.
 struct ReadLimits {
-  size_t max_uncompressed_bytes = 64 << 20;  // sum of the ZIP entries read, and of the cell text returned
-  size_t max_rows = 200000;                  // the last row holding a non-empty cell
-  size_t max_columns = 200;                  // the last column holding a non-empty cell
-  size_t max_cells = 4000000;                // cells returned, counting the empty ones that fill gaps
-  size_t max_cell_bytes = 32767 * 4;         // UTF-8 bytes of one cell (Excel allows 32767 UTF-16 units)
+  // Sum of the ZIP entries read, and separately of the cell text returned. The default holds about a million cells
+  // as Write stores them (inline strings, ~50 bytes of XML a cell); raise it together with max_rows.
+  size_t max_uncompressed_bytes = 64 << 20;
+  size_t max_rows = 200000;           // the last row holding a non-empty cell
+  size_t max_columns = 200;           // the last column holding a non-empty cell
+  size_t max_cells = 4000000;         // cells returned, counting the empty ones that fill gaps
+  size_t max_cell_bytes = 32767 * 4;  // UTF-8 bytes of one cell (Excel allows 32767 UTF-16 units)
 };
 
 // The first worksheet of the workbook (in tab order), or the one named exactly `sheet`, with cells as text:
 //   - shared and inline strings as written (rich-text runs concatenated, phonetic runs left out);
 //   - numbers the way a spreadsheet shows them in the General format: integers without ".0", other numbers with up
-//     to 15 significant digits ("0.30000000000000004" reads as "0.3"); integers written as digits keep all of them;
+//     to 15 significant digits ("0.30000000000000004" reads as "0.3", "1E-7" as "1E-07"); an integer of more than
+//     15 digits (an identifier typed as a number) keeps every digit as written;
 //   - booleans "TRUE"/"FALSE", errors as their code ("#DIV/0!"), formula results as their cached value;
 //   - empty or missing cells as "", with column and row positions taken from the r="B3" references, so gaps stay
 //     gaps. Trailing empty cells of a row and trailing empty rows are dropped.
@@ -46,9 +49,10 @@ Result<Sheet> Read(std::string_view bytes, const ReadLimits& limits = {}, std::s
 // spreadsheet shows it unchanged. Empty cells are left out. The first row of each sheet is bold (a header).
 // Cells outside Excel's grid (1048576 rows, 16384 columns) are not written; the caller keeps within it, and
 // within Excel's 32767 characters a cell (longer text is written, but Excel truncates or repairs it).
-// Sheet names are made valid for Excel: []:*?/\ become '_', at most 31 characters, unique regardless of case,
-// "Sheet<n>" when empty. Invalid UTF-8 becomes U+FFFD; control characters are kept through Excel's _xHHHH_ escape.
-// Read(Write({s})) returns s's cells with numbers re-formatted as above.
+// Sheet names are made valid for Excel: []:*?/\ and control characters become '_', as are apostrophes at either
+// end; at most 31 UTF-16 units; "History" (reserved) gets a '_'; "Sheet<n>" when empty; unique regardless of ASCII
+// case by adding " (2)", " (3)"... Invalid UTF-8 becomes U+FFFD; control characters are kept through Excel's _xHHHH_
+// escape. Read(Write({s})) returns s's cells with numbers re-formatted as above.
 std::string Write(const std::vector<Sheet>& sheets);
 
 inline constexpr std::string_view kMimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
