@@ -67,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                                                 {"xl/sharedStrings.xml", pieces[1]},
                                                                 {"xl/workbook.xml", pieces[2]},
                                                                 {"xl/_rels/workbook.xml.rels", pieces[3]}},
-                                                               /*deflate=*/false);
+                                                               /*compress=*/false);
     Check(package);
   }
   return 0;

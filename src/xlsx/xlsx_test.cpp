@@ -40,7 +40,7 @@ std::string Package(const std::string& sheet_xml, const std::string& shared_xml 
       {"xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + sheet_xml + "</sheetData></worksheet>"},
   };
   if (!shared_xml.empty()) entries.emplace_back("xl/sharedStrings.xml", "<sst>" + shared_xml + "</sst>");
-  return internal::WriteZip(entries, /*deflate=*/false);
+  return internal::WriteZip(entries, /*compress=*/false);
 }
 
 TEST(XlsxText, FormatNumber) {
