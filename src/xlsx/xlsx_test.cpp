@@ -304,6 +304,30 @@ TEST(XlsxRead, FilesWrittenByPythonZipfile) {
   }
 }
 
+TEST(XlsxRead, WorkbookFoundThroughPackageRelationships) {
+  // Strict OOXML relationship types, a workbook outside xl/, a ".." target and a chartsheet listed first.
+  const std::string strict = "http://purl.oclc.org/ooxml/officeDocument/relationships";
+  const std::string bytes = internal::WriteZip({
+      {"_rels/.rels", "<Relationships><Relationship Id=\"r\" Type=\"" + strict +
+                          "/officeDocument\" Target=\"/book/wb.xml\"/></Relationships>"},
+      {"book/wb.xml",
+       "<workbook xmlns:r=\"" + strict +
+           "\"><sheets><sheet name=\"Chart\" r:id=\"c\"/><sheet name=\"Data\" r:id=\"w\"/></sheets></workbook>"},
+      {"book/_rels/wb.xml.rels", "<Relationships><Relationship Id=\"c\" Type=\"" + strict +
+                                     "/chartsheet\" Target=\"c.xml\"/><Relationship Id=\"w\" Type=\"" + strict +
+                                     "/worksheet\" Target=\"./../sheets/s.xml\"/></Relationships>"},
+      {"book/c.xml", "<chartsheet/>"},
+      {"sheets/s.xml", "<worksheet><sheetData><row><c><v>42</v></c></row></sheetData></worksheet>"},
+  });
+  auto s = Read(bytes);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->name, "Data");
+  EXPECT_EQ(s->rows, Rows{{"42"}});
+  auto chart = Read(bytes, {}, "Chart");
+  ASSERT_FALSE(chart.ok());
+  EXPECT_NE(chart.error().message.find("no worksheet named \"Chart\""), std::string::npos);
+}
+
 TEST(XlsxRead, BadFilesAreRefusedAsValues) {
   struct Case {
     const char* fixture;
