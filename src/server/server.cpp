@@ -31,7 +31,13 @@ using BeastResponse = bhttp::response<bhttp::string_body>;
 
 struct Server::Impl {
   Impl(Options o, const http::Router& r, http::Metrics& m, http::LiveHub& h, Authenticator a)
-      : opt(std::move(o)), router(r), metrics(m), hub(h), authenticate(std::move(a)), acceptor(ioc), signals(ioc) {
+      : opt(std::move(o)),
+        router(r),
+        metrics(m),
+        hub(h),
+        authenticate(std::move(a)),
+        acceptor(asio::make_strand(ioc)),
+        signals(acceptor.get_executor()) {
     std::random_device rd;
     id_prefix = fmt::format("{:06x}", rd() & 0xffffff);
   }
@@ -43,6 +49,8 @@ struct Server::Impl {
   Authenticator authenticate;
   asio::io_context ioc;
   std::optional<asio::ssl::context> ssl;
+  // The acceptor and the signal set share one strand: accepting, closing on shutdown and the signal handler never
+  // run at the same time on different I/O threads.
   tcp::acceptor acceptor;
   asio::signal_set signals;
   std::atomic<int> in_flight{0};
@@ -456,7 +464,7 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
 
 }  // namespace
 
-void Server::Impl::DoAccept() {
+void Server::Impl::DoAccept() {  // runs on the acceptor's strand
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec != asio::error::operation_aborted) spdlog::warn("accept failed: {}", ec.message());
@@ -476,7 +484,7 @@ void Server::Impl::DoAccept() {
   });
 }
 
-void Server::Impl::BeginShutdown() {
+void Server::Impl::BeginShutdown() {  // runs on the acceptor's strand
   if (stopping.exchange(true)) return;
   spdlog::info("server: shutting down; finishing {} in-flight request(s)", in_flight.load());
   beast::error_code ec;
@@ -539,6 +547,12 @@ Status Server::Start() {
   if (!ec) s.acceptor.bind(endpoint, ec);
   if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Error{ErrorCode::kUnavailable, "cannot listen on " + s.opt.listen + ": " + ec.message(), "listen"};
+  // Handle SIGINT/SIGTERM from now on, so a signal that arrives before Run() still stops the server cleanly.
+  s.signals.add(SIGINT, ec);
+  s.signals.add(SIGTERM, ec);
+  s.signals.async_wait([&s](beast::error_code sig_ec, int) {
+    if (!sig_ec) s.BeginShutdown();
+  });
   const auto local = s.acceptor.local_endpoint();
   s.bound = (local.address().is_v6() ? "[" + local.address().to_string() + "]" : local.address().to_string()) + ":" +
             std::to_string(local.port());
@@ -549,12 +563,7 @@ std::string Server::BoundAddress() const { return impl_->bound; }
 
 void Server::Run() {
   Impl& s = *impl_;
-  s.signals.add(SIGINT);
-  s.signals.add(SIGTERM);
-  s.signals.async_wait([&s](beast::error_code ec, int) {
-    if (!ec) s.BeginShutdown();
-  });
-  s.DoAccept();
+  asio::post(s.acceptor.get_executor(), [&s] { s.DoAccept(); });
   spdlog::info("server: listening on {}://{} with {} threads", s.ssl ? "https" : "http", s.bound, s.opt.threads);
   std::vector<std::thread> threads;
   for (int i = 1; i < std::max(1, s.opt.threads); ++i) threads.emplace_back([&s] { s.ioc.run(); });
@@ -564,7 +573,7 @@ void Server::Run() {
 }
 
 void Server::Stop() {
-  asio::post(impl_->ioc, [impl = impl_.get()] { impl->BeginShutdown(); });
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_.get()] { impl->BeginShutdown(); });
 }
 
 void Server::RegisterLiveRoute(http::Router& router) {
