@@ -70,6 +70,37 @@ const std::map<std::string, std::map<std::string, Setter>>& Keys() {
        {{"name", Set(&Config::park, &registry::ParkInfo::name)},
         {"name_en", Set(&Config::park, &registry::ParkInfo::name_en)}}},
       {"log", {{"level", SetTop(&Config::log_level)}}},
+      {"carbon",
+       {{"province", [](const toml::node& n, Config& c) -> std::string {
+           auto v = n.value<std::string>();
+           if (!v) return "must be a string";
+           c.carbon.calc.province = *v;
+           return {};
+         }},
+        {"electricity_region", [](const toml::node& n, Config& c) -> std::string {
+           auto v = n.value<std::string>();
+           if (!v || v->empty()) return "must be a grid region or province, e.g. national";
+           c.carbon.calc.electricity_region = *v;
+           return {};
+         }},
+        {"access_max_t_co2_per_10k_yuan_added_value", [](const toml::node& n, Config& c) -> std::string {
+           auto v = n.value<double>();
+           if (!v || *v <= 0) return "must be a positive number";
+           c.carbon.access.max_t_co2_per_10k_yuan_added_value = *v;
+           return {};
+         }},
+        {"access_standard_source", [](const toml::node& n, Config& c) -> std::string {
+           auto v = n.value<std::string>();
+           if (!v || v->empty()) return "must name the park document that sets the standard";
+           c.carbon.access.source = *v;
+           return {};
+         }},
+        {"discount_rate", [](const toml::node& n, Config& c) -> std::string {
+           auto v = n.value<double>();
+           if (!v || *v < 0 || *v > 0.5) return "must be from 0 to 0.5";
+           c.carbon.abatement.discount_rate = *v;
+           return {};
+         }}}},
   };
   return kKeys;
 }
@@ -79,6 +110,7 @@ const std::map<std::string, std::map<std::string, Setter>>& Keys() {
 Result<Config> LoadConfig(const std::string& path) {
   Config config;
   config.server.web_root = "web/dist";
+  PARK_ASSIGN_OR_RETURN(config.carbon, carbon::DefaultParkSettings());
   if (path.empty()) return config;
   toml::table root;
   try {

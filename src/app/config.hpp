@@ -4,6 +4,7 @@
 #include <string>
 
 #include "park/auth/auth.hpp"
+#include "park/carbon/service.hpp"
 #include "park/core/result.hpp"
 #include "park/registry/registry.hpp"
 #include "park/server/server.hpp"
@@ -16,6 +17,7 @@ struct Config {
   int pool_size = 4;
   auth::Config auth;
   registry::ParkInfo park;
+  carbon::ParkSettings carbon;
   std::string log_level = "info";
 };
 

@@ -1,16 +1,19 @@
 // parkbrain: composes the modules. Parsing flags, opening the store, registering each module's routes and
 // serving are all that happens here; everything else lives in the modules.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "app/config.hpp"
 #include "app/demo.hpp"
 #include "app/ops_routes.hpp"
 #include "park/auth/auth.hpp"
+#include "park/carbon/service.hpp"
 #include "park/registry/registry.hpp"
 #include "park/server/server.hpp"
 #include "park/store/store.hpp"
@@ -51,7 +54,7 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Config& c, bool migrate) {
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
   store::Options opts;
-  opts.pool_size = c.pool_size;
+  opts.pool_size = c.db == ":memory:" ? 1 : c.pool_size;  // each in-memory connection is a database of its own
   PARK_ASSIGN_OR_RETURN(auto store, store::Store::Open(c.db, opts));
   if (migrate) {
     PARK_ASSIGN_OR_RETURN(int version, store->Migrate());
@@ -69,11 +72,13 @@ struct App {
   http::Metrics metrics;
   http::LiveHub hub;
   std::unique_ptr<auth::Service> auth;
+  std::unique_ptr<carbon::Service> carbon;
 
   void RegisterModules() {
     RegisterOps(router, *store, metrics, hub, kVersion);
     auth->Register(router);
     registry::Register(router, *store, clock, hub, config.park);
+    carbon->Register(router);
     server::Server::RegisterLiveRoute(router);
   }
 };
@@ -83,6 +88,7 @@ Result<std::unique_ptr<App>> BuildApp(const Flags& flags, bool migrate) {
   PARK_ASSIGN_OR_RETURN(app->config, Configure(flags));
   PARK_ASSIGN_OR_RETURN(app->store, OpenStore(app->config, migrate));
   app->auth = std::make_unique<auth::Service>(*app->store, app->clock, app->config.auth, &app->hub);
+  PARK_ASSIGN_OR_RETURN(app->carbon, carbon::Service::Create(*app->store, app->clock, &app->hub, app->config.carbon));
   app->RegisterModules();
   return app;
 }
@@ -111,6 +117,8 @@ void AddServeFlags(CLI::App* cmd, Flags& f) {
 }  // namespace
 
 int Main(int argc, char** argv) {
+  // Logs go to stderr, so commands such as `openapi` and `carbon report` print only their result on stdout.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("parkbrain"));
   CLI::App cli{"ParkBrain: the operations platform of an industrial park"};
   cli.require_subcommand(1);
   Flags flags;
@@ -152,6 +160,24 @@ int Main(int argc, char** argv) {
 
   auto* openapi = cli.add_subcommand("openapi", "Print the OpenAPI document of every endpoint");
 
+  auto* carbon_cmd = cli.add_subcommand("carbon", "Carbon and energy accounting from the command line");
+  carbon_cmd->require_subcommand(1);
+  auto* carbon_import = carbon_cmd->add_subcommand(
+      "import", "Import activity data (CSV or .xlsx): all rows or none; safe while the server runs");
+  std::string import_file;
+  carbon_import->add_option("FILE", import_file, "enterprise_code,period,item,amount,unit,use,note")->required();
+  carbon_import->add_option("--config", flags.config, "TOML configuration file");
+  carbon_import->add_option("--db", flags.db, "SQLite file or postgresql:// URL");
+  auto* carbon_report = carbon_cmd->add_subcommand("report", "Print an enterprise's inventory for a year as JSON");
+  std::string report_code;
+  int report_year = 0;
+  bool report_explain = false;
+  carbon_report->add_option("--enterprise", report_code, "the enterprise's credit code")->required();
+  carbon_report->add_option("--year", report_year, "the accounting year")->required();
+  carbon_report->add_flag("--explain", report_explain, "add how each year figure was computed");
+  carbon_report->add_option("--config", flags.config, "TOML configuration file");
+  carbon_report->add_option("--db", flags.db, "SQLite file or postgresql:// URL");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -167,6 +193,7 @@ int Main(int argc, char** argv) {
       if (*empty) {
         auto seeded = SeedDemo(*(*app)->store, (*app)->clock, *(*app)->auth);
         if (!seeded.ok()) return Fail(seeded.error());
+        if (auto st = SeedCarbonDemo(*(*app)->store, (*app)->clock, *(*app)->carbon); !st.ok()) return Fail(st.error());
       }
       std::cout << "\nDemo logins (user / password):\n";
       for (const auto& l : DemoLogins()) {
@@ -206,10 +233,38 @@ int Main(int argc, char** argv) {
     std::cout << "backup written to " << backup_out << std::endl;
     return 0;
   }
+  if (carbon_import->parsed()) {
+    std::ifstream in(import_file, std::ios::binary);
+    if (!in) return Fail(Error::Invalid("FILE", "cannot read " + import_file));
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto app = BuildApp(flags, true);
+    if (!app.ok()) return Fail(app.error());
+    const bool xlsx = import_file.size() > 5 && import_file.substr(import_file.size() - 5) == ".xlsx";
+    auto out = (*app)->carbon->ImportFile(bytes, xlsx, nullptr);
+    if (!out.ok()) return Fail(out.error());
+    if (!out->errors.empty()) {
+      for (const auto& e : out->errors) {
+        std::cerr << import_file << ":" << e.line << ": " << (e.field.empty() ? "" : e.field + ": ") << e.reason
+                  << "\n";
+      }
+      std::cerr << "parkbrain: nothing was imported (" << out->errors.size() << " problem(s))\n";
+      return 2;
+    }
+    std::cout << "imported " << out->rows << " rows into " << out->periods.size() << " enterprise-months" << std::endl;
+    return 0;
+  }
+  if (carbon_report->parsed()) {
+    auto app = BuildApp(flags, true);
+    if (!app.ok()) return Fail(app.error());
+    auto report = (*app)->carbon->EnterpriseReport(report_code, report_year, report_explain);
+    if (!report.ok()) return Fail(report.error());
+    std::cout << report->dump(2) << std::endl;
+    return 0;
+  }
   if (openapi->parsed()) {
     // Built against a throw-away in-memory database: the document depends only on the routes.
     flags.db = ":memory:";
-    auto app = BuildApp(flags, false);
+    auto app = BuildApp(flags, true);
     if (!app.ok()) return Fail(app.error());
     std::cout << (*app)->router.OpenApi("ParkBrain API", kVersion).dump(2) << std::endl;
     return 0;

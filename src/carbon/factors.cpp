@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "park/carbon/factors.hpp"
 
 #include <array>
@@ -231,6 +232,16 @@ const Factor* FactorLibrary::Revision(std::string_view id, int revision) const {
     if (f->revision == revision) return f;
   }
   return nullptr;
+}
+
+std::vector<const Factor*> FactorLibrary::Current() const {
+  std::vector<const Factor*> out;
+  out.reserve(by_id_.size());
+  for (const auto& [id, revisions] : by_id_) {
+    if (!revisions.empty()) out.push_back(revisions.back());
+  }
+  std::sort(out.begin(), out.end(), [](const Factor* a, const Factor* b) { return a->id < b->id; });
+  return out;
 }
 
 std::vector<const Factor*> FactorLibrary::History(std::string_view id) const {

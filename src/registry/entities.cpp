@@ -75,6 +75,8 @@ std::string CheckContacts(const Json& v) {
   return {};
 }
 
+std::string CheckNonNegative(const Json& v) { return v.get<double>() < 0 ? "must not be negative" : ""; }
+
 std::string CheckPastDate(const Json& v) {
   const auto& s = v.get_ref<const std::string&>();
   return s < "1950-01-01" ? "must be on or after 1950-01-01" : "";
@@ -198,7 +200,10 @@ std::vector<EntitySpec> MakeSpecs() {
     };
     e.filters = {{"sector", "sector", false}};
     e.search_columns = {"name", "credit_code"};
-    e.children = {{"facilities", "enterprise_id", "facilities"}, {"users", "enterprise_id", "users"}};
+    e.children = {{"facilities", "enterprise_id", "facilities"},
+                  {"users", "enterprise_id", "users"},
+                  {"carbon_activity", "enterprise_id", "activity data rows"},
+                  {"reduction_projects", "enterprise_id", "reduction projects"}};
     e.read_roles = kEveryone;
     e.create_roles = {Role::kParkAdmin};
     e.update_roles = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
@@ -320,6 +325,41 @@ std::vector<EntitySpec> MakeSpecs() {
       PARK_ASSIGN_OR_RETURN(int64_t owner, Owner(tx, kEquipmentOwner, record, "equipment_id", actor));
       record["enterprise_id"] = owner;
       return owner;
+    };
+    specs.push_back(std::move(e));
+  }
+  {
+    // Pollution- and carbon-reduction projects: registered like any other record; their economics (cost per
+    // tonne, the abatement cost curve, planned vs achieved) are computed by the carbon module.
+    EntitySpec e;
+    e.entity = "reduction_project";
+    e.collection = "reduction-projects";
+    e.table = "reduction_projects";
+    e.scope_column = "enterprise_id";
+    e.fields = {
+        {"enterprise_id", FieldType::kInteger, true, true, 0, {}, nullptr, "the enterprise carrying it out"},
+        {"name", FieldType::kText, true, true, 200, {}, nullptr, ""},
+        {"description", FieldType::kText, false, true, 2000, {}, nullptr, "what changes (baseline and after)"},
+        {"status", FieldType::kEnum, true, true, 0, {"planned", "in_progress", "operating", "cancelled"}, nullptr, ""},
+        {"baseline_t_co2_per_yr", FieldType::kNumber, true, true, 0, {}, CheckNonNegative,
+         "emissions of the affected process before, tCO2/yr"},
+        {"after_t_co2_per_yr", FieldType::kNumber, true, true, 0, {}, CheckNonNegative, "planned emissions after"},
+        {"investment_10k_yuan", FieldType::kNumber, true, true, 0, {}, CheckNonNegative, "10^4 yuan"},
+        {"annual_benefit_10k_yuan", FieldType::kNumber, true, true, 0, {}, CheckNonNegative,
+         "savings and revenue per year, 10^4 yuan (extra costs go in annual_om_cost_10k_yuan)"},
+        {"annual_om_cost_10k_yuan", FieldType::kNumber, false, true, 0, {}, CheckNonNegative,
+         "extra operating cost per year, 10^4 yuan"},
+        {"lifetime_years", FieldType::kNumber, true, true, 0, {}, CheckLife, "economic life for annualising"},
+        {"achieved_t_co2_per_yr", FieldType::kNumber, false, true, 0, {}, CheckNonNegative,
+         "measured abatement once operating"},
+    };
+    e.filters = {{"enterprise_id", "enterprise_id", true}, {"status", "status", false}};
+    e.search_columns = {"name"};
+    e.read_roles = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
+    e.create_roles = e.update_roles = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
+    e.delete_roles = {Role::kParkAdmin, Role::kEnterpriseUser};
+    e.resolve = [](store::Tx& tx, Json& record, const Principal* actor) -> Result<int64_t> {
+      return Owner(tx, kEnterpriseOf, record, "enterprise_id", actor);
     };
     specs.push_back(std::move(e));
   }

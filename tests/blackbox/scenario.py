@@ -12,7 +12,8 @@
     ----
     400 invalid_argument credit_code    expected status, then optionally the error code and field (- = empty)
     {"error": {"message": "<any>"}}     optional JSON the response must contain (objects: a subset; lists: same
-                                        length, element by element; "<any>", "<absent>", "<len:N>" match loosely)
+                                        length, element by element; "<any>", "<absent>", "<len:N>", "<approx:V:TOL>"
+                                        match loosely)
     save ent_id = id                    remember a value of the response (dotted path, list indexes as numbers)
 """
 import json
@@ -45,6 +46,11 @@ def match(expected, actual, where="$"):
         if expected == "<any>":
             if actual is None:
                 raise ScenarioError(f"{where}: expected a value, got null")
+            return
+        m = re.fullmatch(r"<approx:([-\d.e]+):([\d.e]+)>", expected)
+        if m:
+            if not isinstance(actual, (int, float)) or abs(actual - float(m.group(1))) > float(m.group(2)):
+                raise ScenarioError(f"{where}: expected {m.group(1)} ± {m.group(2)}, got {actual}")
             return
         m = re.fullmatch(r"<len:(\d+)>", expected)
         if m:

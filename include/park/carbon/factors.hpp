@@ -99,6 +99,8 @@ class FactorLibrary {
   const Factor* Revision(std::string_view id, int revision) const;
   // Every revision of an id, oldest first.
   std::vector<const Factor*> History(std::string_view id) const;
+  // The revision in force of every factor, ordered by id.
+  std::vector<const Factor*> Current() const;
   size_t revision_count() const { return revisions_.size(); }
 
  private:
