@@ -33,6 +33,11 @@ std::string TableToCsv(const Table& table) {
 
 Result<std::string> XlsxToCsv(std::string_view bytes) {
   PARK_ASSIGN_OR_RETURN(xlsx::Sheet sheet, xlsx::Read(bytes));
+  // Spreadsheets do not store trailing empty cells (an empty note or use): pad each row to the header's width.
+  const size_t width = sheet.rows.empty() ? 0 : sheet.rows.front().size();
+  for (auto& row : sheet.rows) {
+    if (!row.empty() && row.size() < width) row.resize(width);
+  }
   // Line numbers in errors then match the spreadsheet's row numbers.
   return TableToCsv(sheet.rows).substr(3);
 }

@@ -234,6 +234,102 @@ def cli_user_add_and_backup(ctx):
         check(n >= 30, f"backup holds {n} enterprises")
 
 
+def make_xlsx(rows):
+    """A minimal workbook (inline strings, deflated) written with the standard library only."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def col(i):
+        return chr(ord("A") + i)
+    sheet_rows = "".join(
+        f'<row r="{r + 1}">' + "".join(f'<c r="{col(c)}{r + 1}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+                                       for c, v in enumerate(row)) + "</row>" for r, row in enumerate(rows))
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
+        '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
+        'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        f'relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+        f'</Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0"?><workbook {ns} xmlns:r="{rel}"><sheets><sheet name="activity" '
+        f'sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.'
+        f'org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+        f'Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0"?><worksheet {ns}><sheetData>{sheet_rows}</sheetData>'
+        f'</worksheet>',
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+@test
+def carbon_cli_and_xlsx(ctx):
+    admin = login(ctx.server.base, "admin", "admin-demo-2026")
+    _, _, e3 = request(ctx.server.base, "GET", "/api/v1/enterprises/3", token=admin)
+    code = e3["credit_code"]
+    header = "enterprise_code,period,item,amount,unit,use,note\n"
+    good = os.path.join(ctx.workdir, "good.csv")
+    with open(good, "w", encoding="utf-8") as f:
+        f.write(header + f"{code},2026-05,electricity,321.5,MWh,,\n{code},2026-05,steam_imaginary,1,t,,\n")
+    out = subprocess.run([ctx.binary, "carbon", "import", "--db", ctx.server.db, good], capture_output=True,
+                         text=True, timeout=120)
+    check(out.returncode == 2 and "good.csv:3: item" in out.stderr, f"bad file: {out.returncode} {out.stderr[-300:]}")
+    with open(good, "w", encoding="utf-8") as f:
+        f.write(header + f"{code},2026-05,electricity,321.5,MWh,,\n{code},2026-05,diesel,2,t,,\n")
+    out = subprocess.run([ctx.binary, "carbon", "import", "--db", ctx.server.db, good], capture_output=True,
+                         text=True, timeout=120)
+    check(out.returncode == 0 and "imported 2 rows" in out.stdout, f"CLI import while serving: {out.stderr[-300:]}")
+    _, _, rows = request(ctx.server.base, "GET", "/api/v1/enterprises/3/activity?year=2026", token=admin)
+    check(len(rows["items"]) == 2, f"the server does not see the CLI import: {rows}")
+    _, _, e1 = request(ctx.server.base, "GET", "/api/v1/enterprises/1", token=admin)
+    out = subprocess.run([ctx.binary, "carbon", "report", "--db", ctx.server.db, "--enterprise", e1["credit_code"],
+                          "--year", "2025"], capture_output=True, text=True, timeout=120)
+    check(out.returncode == 0, f"report failed: {out.stderr[-300:]}")
+    report = json.loads(out.stdout)
+    check(abs(report["intensity_t_co2_per_10k_yuan_output"] - 0.54) < 0.0005, f"report: {out.stdout[:300]}")
+
+    xlsx = make_xlsx([["enterprise_code", "period", "item", "amount", "unit", "use", "note"],
+                      [code, "2026-06", "heat", "4500", "GJ", "", "蒸汽 from the park CHP"]])
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    st, _, body = request(ctx.server.base, "POST", "/api/v1/carbon/import/xlsx", xlsx, admin, content_type=mime)
+    check(st == 200 and body["rows"] == 1, f"xlsx import: {st} {body}")
+    bad = make_xlsx([["enterprise_code", "period", "item", "amount", "unit", "use", "note"],
+                     [code, "2026-07", "heat", "lots", "GJ", "", ""]])
+    st, _, body = request(ctx.server.base, "POST", "/api/v1/carbon/import/xlsx", bad, admin, content_type=mime)
+    check(st == 400 and body["rows"][0]["line"] == 2 and body["rows"][0]["field"] == "amount", f"bad xlsx: {body}")
+    st, _, body = request(ctx.server.base, "POST", "/api/v1/carbon/import/xlsx", b"not a zip at all", admin,
+                          content_type=mime)
+    check(st == 400 and body["error"]["field"] == "file", f"garbage xlsx: {st} {body}")
+    _, _, rows = request(ctx.server.base, "GET", "/api/v1/enterprises/3/activity?year=2026", token=admin)
+    check([r["note"] for r in rows["items"] if r["period"] == "2026-06"] == ["蒸汽 from the park CHP"],
+          f"xlsx rows: {rows}")
+
+    import io
+    import zipfile
+    conn_status, headers, _ = request(ctx.server.base, "GET", "/api/v1/carbon/export/inventory?year=2025&format=xlsx",
+                                      token=admin)
+    check(conn_status == 200 and headers["content-type"] == mime, f"export: {conn_status} {headers}")
+    raw = __import__("urllib.request").request.urlopen(
+        __import__("urllib.request").request.Request(
+            f"http://{ctx.server.base}/api/v1/carbon/export/inventory?year=2025&format=xlsx",
+            headers={"Authorization": "Bearer " + admin})).read()
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    check("绿源原料药股份有限公司" in sheet, "the exported workbook lacks the enterprises")
+    st, headers, csv = request(ctx.server.base, "GET", "/api/v1/carbon/export/lists?year=2025", token=admin)
+    check(st == 200 and "key_carbon_emission_unit" in csv, f"csv export: {st} {csv[:200]}")
+
+
 @test
 def graceful_shutdown(ctx):
     code = ctx.server.stop(signal.SIGTERM)
