@@ -1,5 +1,7 @@
 #include "park/carbon/rating.hpp"
 
+#include "carbon/csv.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -245,6 +247,51 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
     }
     r.policy = config.policies[static_cast<size_t>(r.rating_class)];
     out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace park::carbon
+
+namespace park::carbon {
+
+Result<std::vector<SectorBenchmark>> ParseSectorBenchmarksCsv(std::string_view text) {
+  CsvReader reader(text, /*skip_comments=*/true);
+  CsvRecord rec;
+  std::string error;
+  std::vector<SectorBenchmark> out;
+  bool header = true;
+  auto number = [](const std::string& s, int line, const char* column) -> Result<std::optional<double>> {
+    if (s.empty()) return std::optional<double>();
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(v) || v <= 0) {
+      return Error::Invalid("line " + std::to_string(line) + "." + column, "must be a positive number or empty");
+    }
+    return std::optional<double>(v);
+  };
+  while (reader.Next(rec, error)) {
+    if (!error.empty()) return Error::Invalid("line " + std::to_string(rec.line), error);
+    if (header) {
+      header = false;
+      if (rec.fields.empty() || rec.fields[0] != "sector_prefix") {
+        return Error::Invalid("line " + std::to_string(rec.line), "the header must start with sector_prefix");
+      }
+      continue;
+    }
+    if (rec.fields.size() != 6) {
+      return Error::Invalid("line " + std::to_string(rec.line), "must have 6 fields");
+    }
+    SectorBenchmark b;
+    b.sector_prefix = rec.fields[0];
+    if (b.sector_prefix.empty() || b.sector_prefix.size() > 4) {
+      return Error::Invalid("line " + std::to_string(rec.line) + ".sector_prefix", "must be 1 to 4 digits");
+    }
+    PARK_ASSIGN_OR_RETURN(b.carbon_intensity_t_co2_per_10k_yuan, number(rec.fields[1], rec.line, "carbon"));
+    PARK_ASSIGN_OR_RETURN(b.energy_intensity_tce_per_10k_yuan, number(rec.fields[2], rec.line, "energy"));
+    PARK_ASSIGN_OR_RETURN(b.output_per_mu_10k_yuan, number(rec.fields[3], rec.line, "output_per_mu"));
+    if (rec.fields[4].empty()) return Error::Invalid("line " + std::to_string(rec.line) + ".source", "is required");
+    out.push_back(std::move(b));
   }
   return out;
 }

@@ -114,3 +114,36 @@ TEST(RatingTest, InvalidConfig) {
 
 }  // namespace
 }  // namespace park::carbon
+
+namespace park::carbon {
+namespace {
+
+TEST(SectorBenchmarks, ShippedFileLoadsAndBadLinesAreNamed) {
+  auto shipped = ParseSectorBenchmarksCsv(DefaultSectorBenchmarksCsv());
+  ASSERT_TRUE(shipped.ok()) << shipped.error().field << " " << shipped.error().message;
+  EXPECT_GE(shipped->size(), 10u);
+  EXPECT_TRUE(ValidateRatingConfig([&] {
+                RatingConfig c = DefaultRatingConfig();
+                c.benchmarks = *shipped;
+                return c;
+              }()).ok());
+  struct Case {
+    const char* text;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"sector,x\n", "line 1"},
+      {"sector_prefix,a,b,c,source,status\n27,0.6,0.2,150,src,check\n27,zero,0.2,150,src,check\n", "line 3.carbon"},
+      {"sector_prefix,a,b,c,source,status\n27,0.6,0.2,-1,src,check\n", "line 2.output_per_mu"},
+      {"sector_prefix,a,b,c,source,status\n27,0.6,0.2,1,,check\n", "line 2.source"},
+      {"sector_prefix,a,b,c,source,status\n27,0.6\n", "line 2"},
+  };
+  for (const auto& c : cases) {
+    auto r = ParseSectorBenchmarksCsv(c.text);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.error().field, c.field) << c.text;
+  }
+}
+
+}  // namespace
+}  // namespace park::carbon

@@ -323,6 +323,7 @@ Result<ParkSettings> DefaultParkSettings() {
   ParkSettings s;
   PARK_ASSIGN_OR_RETURN(s.lists, DefaultThreeListRules());
   s.rating = DefaultRatingConfig();
+  PARK_ASSIGN_OR_RETURN(s.rating.benchmarks, ParseSectorBenchmarksCsv(DefaultSectorBenchmarksCsv()));
   s.access.max_t_co2_per_10k_yuan_added_value = 1.5;
   s.access.source = "park access standard for new projects (demo value; set [carbon] access_max_t_co2_per_10k_yuan_added_value)";
   return s;

@@ -70,6 +70,11 @@ struct RatingConfig {
 // Default weights, curves, class bounds and policy wording. They are a starting point chosen by ParkBrain, not
 // taken from a regulation: a park configures its own. Benchmarks are empty: the park must supply them.
 RatingConfig DefaultRatingConfig();
+// Sector benchmarks from CSV (sector_prefix, carbon_t_co2_per_10k_yuan, energy_tce_per_10k_yuan,
+// output_10k_yuan_per_mu, source, status); errors name the line and column.
+Result<std::vector<SectorBenchmark>> ParseSectorBenchmarksCsv(std::string_view text);
+// The shipped data/carbon/sector_benchmarks.csv (the demo park's own values, marked "check").
+std::string_view DefaultSectorBenchmarksCsv();
 Status ValidateRatingConfig(const RatingConfig& config);
 
 struct IndicatorScore {
