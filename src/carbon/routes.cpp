@@ -294,15 +294,10 @@ void Service::Register(http::Router& router) {
         [s](const Request& req) {
           auto year = YearParam(req);
           if (!year.ok()) return Fail(year.error());
-          auto data = s->LoadYear(*year);
-          auto prev = s->LoadYear(*year - 1);
-          if (!data.ok()) return Fail(data.error());
-          if (!prev.ok()) return Fail(prev.error());
-          std::shared_lock lock(s->library_mutex);
-          const auto infos = data->Infos();
-          ParkInventory park = ComputePark(s->library, s->CalcFor(*year), infos, data->rows);
-          ParkInventory before = ComputePark(s->library, s->CalcFor(*year - 1), prev->Infos(), prev->rows);
-          const ParkComparison cmp = CompareParks(before, park);
+          auto years = s->ComputeParkYears(*year, true);
+          if (!years.ok()) return Fail(years.error());
+          const ParkInventory& park = years->current;
+          const ParkComparison cmp = CompareParks(years->previous, park);
           Json enterprises = Json::array();
           for (const auto& e : park.enterprises) {
             const auto& y = e.Year();
@@ -340,12 +335,9 @@ void Service::Register(http::Router& router) {
                        [s](const Request& req) {
                          auto year = YearParam(req);
                          if (!year.ok()) return Fail(year.error());
-                         auto data = s->LoadYear(*year);
-                         if (!data.ok()) return Fail(data.error());
-                         std::shared_lock lock(s->library_mutex);
-                         const auto infos = data->Infos();
-                         ParkInventory park = ComputePark(s->library, s->CalcFor(*year), infos, data->rows);
-                         auto lists = BuildThreeLists(park, s->settings.lists);
+                         auto years = s->ComputeParkYears(*year, false);
+                         if (!years.ok()) return Fail(years.error());
+                         auto lists = BuildThreeLists(years->current, s->settings.lists);
                          if (!lists.ok()) return Fail(lists.error());
                          return Response::FromJson({{"year", *year},
                                                     {"key_carbon_emission_units", ListJson(lists->key_carbon)},
@@ -364,17 +356,10 @@ void Service::Register(http::Router& router) {
                        [s](const Request& req) {
                          auto year = YearParam(req);
                          if (!year.ok()) return Fail(year.error());
-                         auto data = s->LoadYear(*year);
-                         auto prev = s->LoadYear(*year - 1);
-                         if (!data.ok()) return Fail(data.error());
-                         if (!prev.ok()) return Fail(prev.error());
-                         std::shared_lock lock(s->library_mutex);
-                         const auto infos = data->Infos();
-                         const auto prev_infos = prev->Infos();
-                         ParkInventory park = ComputePark(s->library, s->CalcFor(*year), infos, data->rows);
-                         ParkInventory before =
-                             ComputePark(s->library, s->CalcFor(*year - 1), prev_infos, prev->rows);
-                         auto ratings = RateEnterprises(park, &before, s->settings.rating);
+                         auto years = s->ComputeParkYears(*year, true);
+                         if (!years.ok()) return Fail(years.error());
+                         const ParkInventory& park = years->current;
+                         auto ratings = RateEnterprises(park, &years->previous, s->settings.rating);
                          if (!ratings.ok()) return Fail(ratings.error());
                          Json items = Json::array();
                          for (const auto& rating : *ratings) {
@@ -602,13 +587,9 @@ void Service::Register(http::Router& router) {
           const std::string table(req.Param("table"));
           const std::string format(req.Query("format").value_or("csv"));
           if (format != "csv" && format != "xlsx") return Fail(Error::Invalid("format", "must be csv or xlsx"));
-          auto data = s->LoadYear(*year);
-          auto prev = s->LoadYear(*year - 1);
-          if (!data.ok()) return Fail(data.error());
-          if (!prev.ok()) return Fail(prev.error());
-          std::shared_lock lock(s->library_mutex);
-          const auto infos = data->Infos();
-          ParkInventory park = ComputePark(s->library, s->CalcFor(*year), infos, data->rows);
+          auto years = s->ComputeParkYears(*year, table == "ratings");
+          if (!years.ok()) return Fail(years.error());
+          const ParkInventory& park = years->current;
           Table t;
           if (table == "inventory") {
             std::vector<std::string> header = {"credit_code", "name", "sector"};
@@ -634,9 +615,7 @@ void Service::Register(http::Router& router) {
             add("key_energy_using_unit", lists->key_energy);
             add("key_pollutant_discharge_unit", lists->key_pollutant);
           } else if (table == "ratings") {
-            const auto prev_infos = prev->Infos();
-            ParkInventory before = ComputePark(s->library, s->CalcFor(*year - 1), prev_infos, prev->rows);
-            auto ratings = RateEnterprises(park, &before, s->settings.rating);
+            auto ratings = RateEnterprises(park, &years->previous, s->settings.rating);
             if (!ratings.ok()) return Fail(ratings.error());
             t.push_back({"credit_code", "name", "class", "score", "reasons", "electricity", "water", "gas", "land",
                          "credit"});

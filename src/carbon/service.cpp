@@ -188,6 +188,22 @@ CalcConfig Service::Impl::CalcFor(int year) const {
   return c;
 }
 
+Result<Service::Impl::ParkYears> Service::Impl::ComputeParkYears(int year, bool with_previous) const {
+  PARK_ASSIGN_OR_RETURN(YearData data, LoadYear(year));
+  YearData prev;
+  if (with_previous) {
+    PARK_ASSIGN_OR_RETURN(prev, LoadYear(year - 1));  // a multi-statement macro: keep the braces
+  }
+  ParkYears out{std::shared_lock(library_mutex), {}, {}};
+  const auto infos = data.Infos();
+  out.current = ComputePark(library, CalcFor(year), infos, data.rows);
+  if (with_previous) {
+    const auto prev_infos = prev.Infos();
+    out.previous = ComputePark(library, CalcFor(year - 1), prev_infos, prev.rows);
+  }
+  return out;
+}
+
 Result<YearData> Service::Impl::LoadYear(int year) const {
   YearData data;
   PARK_TRY(store.Read([&](store::Tx& tx) -> Status {

@@ -39,6 +39,14 @@ struct Service::Impl {
   Result<YearData> LoadYear(int year) const;
   Result<std::vector<ActivityRow>> LoadEnterpriseRows(int64_t enterprise_id, int year) const;
   CalcConfig CalcFor(int year) const;
+  // The park's inventory for a year (and the year before, for year-on-year change and ratings). Holds the
+  // library's shared lock for as long as it lives: the inventories point into the library.
+  struct ParkYears {
+    std::shared_lock<std::shared_mutex> lock;
+    ParkInventory current;
+    ParkInventory previous;
+  };
+  Result<ParkYears> ComputeParkYears(int year, bool with_previous) const;
   // Writes parsed rows: replaces each (enterprise, month) present, audited per enterprise.
   Result<ImportOutcome> Store(std::vector<ActivityRow> rows, const Principal* actor, std::string_view source,
                               std::optional<int64_t> only_enterprise);
