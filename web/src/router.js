@@ -15,8 +15,18 @@ const AuditView = () => import('./views/AuditView.vue')
 const TokensView = () => import('./views/TokensView.vue')
 const ScreenView = () => import('./views/ScreenView.vue')
 const AccountView = () => import('./views/AccountView.vue')
+// Carbon pages (issue 3) load on demand.
+const CarbonPark = () => import('./views/carbon/ParkView.vue')
+const CarbonInventory = () => import('./views/carbon/InventoryView.vue')
+const CarbonActivity = () => import('./views/carbon/ActivityView.vue')
+const CarbonLists = () => import('./views/carbon/ListsView.vue')
+const CarbonRatings = () => import('./views/carbon/RatingsView.vue')
+const CarbonAccess = () => import('./views/carbon/AccessCheckView.vue')
+const CarbonProjects = () => import('./views/carbon/ProjectsView.vue')
 
 const ADMIN = ['park_admin']
+const PARK = ['park_admin', 'park_staff']
+const CARBON = ['park_admin', 'park_staff', 'enterprise_user']
 
 function registryRoutes(entity, titleKey) {
   return [
@@ -61,7 +71,26 @@ export const routes = [
       { path: 'audit', name: 'audit', component: AuditView, meta: { roles: ADMIN, title: 'nav.audit' } },
       { path: 'tokens', name: 'tokens', component: TokensView, meta: { roles: ADMIN, title: 'nav.tokens' } },
       { path: 'account', name: 'account', component: AccountView, meta: { title: 'nav.password' } },
-      // Carbon (issue 3) and telemetry (issue 4) pages slot in here as their APIs land.
+      { path: 'carbon/park', name: 'carbon-park', component: CarbonPark, meta: { roles: PARK, title: 'nav.carbonPark' } },
+      {
+        path: 'carbon/inventory/:id?',
+        name: 'carbon-inventory',
+        component: CarbonInventory,
+        props: (r) => ({ id: r.params.id || '' }),
+        meta: { roles: CARBON, title: 'nav.carbonInventory', ownEnterprise: true },
+      },
+      {
+        path: 'carbon/activity/:id?',
+        name: 'carbon-activity',
+        component: CarbonActivity,
+        props: (r) => ({ id: r.params.id || '' }),
+        meta: { roles: CARBON, title: 'nav.carbonActivity', ownEnterprise: true },
+      },
+      { path: 'carbon/lists', name: 'carbon-lists', component: CarbonLists, meta: { roles: PARK, title: 'nav.carbonLists' } },
+      { path: 'carbon/ratings', name: 'carbon-ratings', component: CarbonRatings, meta: { roles: PARK, title: 'nav.carbonRatings' } },
+      { path: 'carbon/access-check', name: 'carbon-access', component: CarbonAccess, meta: { roles: CARBON, title: 'nav.carbonAccess' } },
+      { path: 'carbon/projects', name: 'carbon-projects', component: CarbonProjects, meta: { roles: CARBON, title: 'nav.carbonProjects' } },
+      // Telemetry (issue 4) pages slot in here as their API lands.
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: 'common.notFound' } },
     ],
   },
@@ -92,6 +121,10 @@ export function makeRouter(history = createWebHistory()) {
     }
     const user = session.user
     if (to.meta.roles && !to.meta.roles.includes(user.role)) return { name: 'overview' }
+    // An enterprise user's carbon pages are their own enterprise's.
+    if (to.meta.ownEnterprise && !isParkUser(user) && user.enterprise_id && to.params.id !== String(user.enterprise_id)) {
+      return { name: to.name, params: { id: String(user.enterprise_id) }, query: to.query }
+    }
     // An enterprise user has one enterprise: the list is their enterprise's page.
     if (to.name === 'enterprises-list' && !isParkUser(user) && user.enterprise_id) {
       return { name: 'enterprises-detail', params: { id: String(user.enterprise_id) } }

@@ -2,12 +2,14 @@
 // {"error":{"code","message","field"}} turned into an ApiError that forms can show beside the named field.
 
 export class ApiError extends Error {
-  constructor(status, code, message, field = '') {
+  constructor(status, code, message, field = '', rows = null) {
     super(message || code)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.field = field || ''
+    // Imports name every bad row: [{line, field, reason}].
+    this.rows = Array.isArray(rows) ? rows : []
   }
 }
 
@@ -34,12 +36,16 @@ export function queryString(params = {}) {
 
 // createClient lets the big screen use its own token (from ?token=) while the app uses the session's.
 export function createClient({ getToken, onUnauthenticated, fetchImpl } = {}) {
-  async function request(method, path, { body, query } = {}) {
-    const headers = { Accept: 'application/json' }
+  async function request(method, path, { body, query, raw, contentType, blob } = {}) {
+    const headers = { Accept: blob ? '*/*' : 'application/json' }
     const token = getToken ? getToken() : ''
     if (token) headers.Authorization = `Bearer ${token}`
     let payload
-    if (body !== undefined) {
+    if (raw !== undefined) {
+      // A file sent as it is (CSV text or XLSX bytes) with its own content type.
+      headers['Content-Type'] = contentType
+      payload = raw
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json'
       payload = JSON.stringify(body)
     }
@@ -51,6 +57,11 @@ export function createClient({ getToken, onUnauthenticated, fetchImpl } = {}) {
       throw new ApiError(0, 'unavailable', e && e.message ? e.message : 'network error')
     }
     if (res.status === 204) return null
+    if (blob && res.ok) {
+      const disposition = (res.headers && res.headers.get && res.headers.get('Content-Disposition')) || ''
+      const m = /filename="?([^";]+)"?/.exec(disposition)
+      return { blob: await res.blob(), filename: m ? m[1] : '' }
+    }
     const text = await res.text()
     let data = null
     if (text) {
@@ -67,6 +78,7 @@ export function createClient({ getToken, onUnauthenticated, fetchImpl } = {}) {
         err.code || codeByStatus[res.status] || 'internal',
         err.message || res.statusText || `HTTP ${res.status}`,
         err.field || '',
+        data && data.rows,
       )
       if (res.status === 401 && onUnauthenticated) onUnauthenticated(apiErr)
       throw apiErr
@@ -78,7 +90,10 @@ export function createClient({ getToken, onUnauthenticated, fetchImpl } = {}) {
     get: (path, query) => request('GET', path, { query }),
     post: (path, body) => request('POST', path, { body }),
     patch: (path, body) => request('PATCH', path, { body }),
+    put: (path, body) => request('PUT', path, { body }),
     del: (path) => request('DELETE', path),
+    upload: (path, raw, contentType) => request('POST', path, { raw, contentType }),
+    download: (path, query) => request('GET', path, { query, blob: true }),
   }
 }
 

@@ -193,6 +193,43 @@ export const ENTITIES = {
   },
 }
 
+// Reduction projects (carbon module): edited with the same form, listed on the carbon projects page.
+export const PROJECT_STATUSES = ['planned', 'in_progress', 'operating', 'cancelled']
+ENTITIES.projects = {
+  path: '/reduction-projects',
+  i18n: 'project',
+  audit: 'reduction_project',
+  title: (r) => r.name,
+  columns: ['name', 'enterprise_id', 'status'],
+  filters: [],
+  fields: [
+    { key: 'enterprise_id', type: 'ref', ref: 'enterprises', required: true },
+    { key: 'name', type: 'text', required: true, wide: true },
+    { key: 'status', type: 'enum', options: PROJECT_STATUSES, label: 'project.statuses', required: true },
+    { key: 'baseline_t_co2_per_yr', type: 'number', step: 'any', min: 0, required: true },
+    { key: 'after_t_co2_per_yr', type: 'number', step: 'any', min: 0, required: true },
+    { key: 'achieved_t_co2_per_yr', type: 'number', step: 'any', min: 0, nullable: true, hint: true },
+    { key: 'investment_10k_yuan', type: 'number', step: 'any', min: 0, required: true },
+    { key: 'annual_benefit_10k_yuan', type: 'number', step: 'any', required: true, hint: true },
+    { key: 'annual_om_cost_10k_yuan', type: 'number', step: 'any', min: 0, nullable: true },
+    { key: 'lifetime_years', type: 'number', step: 'any', min: 0, required: true },
+    { key: 'description', type: 'text', wide: true, hint: true },
+  ],
+  empty: () => ({
+    enterprise_id: null,
+    name: '',
+    status: 'planned',
+    baseline_t_co2_per_yr: null,
+    after_t_co2_per_yr: null,
+    achieved_t_co2_per_yr: null,
+    investment_10k_yuan: null,
+    annual_benefit_10k_yuan: null,
+    annual_om_cost_10k_yuan: null,
+    lifetime_years: null,
+    description: '',
+  }),
+}
+
 // Children shown on an enterprise's page.
 ENTITIES.enterprises.children = [
   { entity: 'facilities', by: 'enterprise_id' },

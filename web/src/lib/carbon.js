@@ -1,0 +1,231 @@
+// Carbon pages: the inventory's figures, their units as people read them, activity items and units, the
+// monthly and MACC charts, and the small helpers for imports, exports and server error fields.
+import { PALETTE } from './charts.js'
+
+// The headline figures of an inventory, in the order the page shows them.
+export const HEADLINE = [
+  'scope1_t_co2',
+  'scope2_location_t_co2',
+  'scope2_market_t_co2',
+  'total_t_co2',
+  'energy_tce_equivalent',
+  'energy_tce_equal_value',
+  'intensity_t_co2_per_10k_yuan_output',
+  'intensity_t_co2_per_10k_yuan_added_value',
+]
+
+export const POLLUTANTS = ['cod', 'nh3n', 'tn', 'tp', 'so2', 'nox', 'pm', 'vocs']
+
+// Other figures of the inventory worth a second look (each explains itself too).
+export const DETAIL = [
+  'combustion_t_co2',
+  'process_t_co2',
+  'co2_recovered_t_co2',
+  'total_market_t_co2',
+  'electricity_mwh',
+  'green_electricity_mwh',
+  'heat_gj',
+  'water_t',
+  'output_value_10k_yuan',
+  'added_value_10k_yuan',
+  'energy_intensity_tce_per_10k_yuan_output',
+  'energy_intensity_tce_per_10k_yuan_added_value',
+]
+
+// Activity items the server knows (issue 3), grouped for the entry form, with the units it converts.
+const MASS = ['t', 'kg', '10^4 t']
+const ELECTRICITY = ['MWh', 'kWh', '10^4 kWh', 'GWh']
+const MONEY = ['10^4 yuan', 'yuan', '10^8 yuan']
+export const ITEM_UNITS = {
+  raw_coal: MASS,
+  washed_coal: MASS,
+  coke: MASS,
+  anthracite: MASS,
+  bituminous_coal: MASS,
+  sub_bituminous_coal: MASS,
+  crude_oil: MASS,
+  fuel_oil: MASS,
+  gasoline: MASS,
+  kerosene: MASS,
+  diesel: MASS,
+  lpg: MASS,
+  natural_gas: ['10^4 Nm3', 'Nm3', '10^4 m3', 'm3', '10^8 m3'],
+  electricity: ELECTRICITY,
+  green_electricity: ELECTRICITY,
+  heat: ['GJ', 'MJ', 'TJ', 'Gcal'],
+  process_co2: MASS,
+  co2_recovered: MASS,
+  output_value: MONEY,
+  added_value: MONEY,
+  water: ['t', 'm3', '10^4 t', '10^4 m3'],
+  cod: MASS,
+  nh3n: MASS,
+  tn: MASS,
+  tp: MASS,
+  so2: MASS,
+  nox: MASS,
+  pm: MASS,
+  vocs: MASS,
+}
+export const ITEMS = Object.keys(ITEM_UNITS)
+
+export const TEMPLATE_HEADER = 'enterprise_code,period,item,amount,unit,use,note'
+
+// The import template with one example row for the enterprise (its credit code) and month given.
+export function templateCsv(creditCode = '', period = '') {
+  const code = creditCode || '91330000XXXXXXXXXX'
+  const month = period || '2025-01'
+  return [
+    TEMPLATE_HEADER,
+    `${code},${month},electricity,3300,MWh,fuel,`,
+    `${code},${month},natural_gas,13.09,10^4 Nm3,fuel,`,
+    `${code},${month},output_value,5600,10^4 yuan,,`,
+    '',
+  ].join('\r\n')
+}
+
+// carbonUnit('tCO2/10^4 yuan', 'zh-CN') → 'tCO₂/万元'. The API writes units in ASCII.
+export function carbonUnit(unit, locale = 'zh-CN') {
+  if (!unit || unit === '1') return ''
+  let s = String(unit)
+  s = s.replace(/10\^4 yuan/g, locale === 'en' ? '10⁴ yuan' : '万元')
+  s = s.replace(/10\^4 /g, '10⁴ ').replace(/10\^8 /g, '10⁸ ')
+  s = s.replace(/CO2e/g, 'CO₂e').replace(/CO2(?!e)/g, 'CO₂')
+  s = s.replace(/m3/g, 'm³')
+  return s
+}
+
+// Numbers in the inventory span tonnes in the tens of thousands and intensities in the millionths.
+export function formatFigure(value, locale = 'zh-CN') {
+  if (value === null || value === undefined || value === '') return '—'
+  const n = Number(value)
+  if (!Number.isFinite(n)) return '—'
+  const a = Math.abs(n)
+  const loc = locale === 'en' ? 'en-US' : 'zh-CN'
+  if (a !== 0 && a < 0.01) return new Intl.NumberFormat(loc, { maximumSignificantDigits: 3 }).format(n)
+  const digits = a >= 1000 ? 1 : a >= 1 ? 2 : 3
+  return new Intl.NumberFormat(loc, { maximumFractionDigits: digits }).format(n)
+}
+
+export function formatWithUnit(value, unit, locale = 'zh-CN') {
+  const num = formatFigure(value, locale)
+  const u = carbonUnit(unit, locale)
+  return num === '—' || !u ? num : `${num} ${u}`
+}
+
+// A year-on-year change as "−12.5 %"; null when there was nothing the year before.
+export function formatPct(pct, locale = 'zh-CN') {
+  if (pct === null || pct === undefined || !Number.isFinite(Number(pct))) return '—'
+  const n = Number(pct)
+  const text = new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 1 }).format(Math.abs(n))
+  const sign = n > 0 ? '+' : n < 0 ? '−' : ''
+  return `${sign}${text}%`
+}
+
+export function changePct(current, previous) {
+  const c = Number(current)
+  const p = Number(previous)
+  if (!Number.isFinite(c) || !Number.isFinite(p) || p === 0) return null
+  return ((c - p) / Math.abs(p)) * 100
+}
+
+// rowFieldOf('rows[2].amount') → { row: 2, field: 'amount' }: where the server put an entry error.
+export function rowFieldOf(field) {
+  const m = /^rows\[(\d+)\]\.(\w+)$/.exec(String(field || ''))
+  return m ? { row: Number(m[1]), field: m[2] } : null
+}
+
+export function periodsOf(year) {
+  return Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`)
+}
+
+// The years the demo holds, newest first, plus the current one.
+export function yearOptions(now = new Date()) {
+  const y = now.getUTCFullYear()
+  const out = []
+  for (let i = y; i >= 2020; i--) out.push(i)
+  return out
+}
+
+export function defaultYear() {
+  return 2025
+}
+
+export function monthlyOption(months, metrics, { names = {}, unit = '' } = {}) {
+  const labels = (months || []).map((m) => String(m.period || '').slice(5))
+  return {
+    color: PALETTE,
+    aria: { enabled: true },
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: labels },
+    yAxis: { type: 'value', name: unit },
+    series: metrics.map((k) => ({
+      name: names[k] || k,
+      type: 'bar',
+      stack: 'total',
+      data: (months || []).map((m) => (m[k] === null || m[k] === undefined ? null : Math.round(m[k] * 10) / 10)),
+    })),
+  }
+}
+
+// The marginal abatement cost curve: each project a bar as wide as its abatement and as high as its cost
+// per tonne, cheapest first, side by side along the cumulative abatement.
+export function maccBars(steps) {
+  const sorted = [...(steps || [])].sort((a, b) => a.cost_yuan_per_t_co2 - b.cost_yuan_per_t_co2)
+  let x = 0
+  return sorted.map((s) => {
+    const w = Number(s.abatement_t_co2_per_yr) || 0
+    const bar = { id: s.id, name: s.name, x0: x, x1: x + w, cost: Number(s.cost_yuan_per_t_co2) || 0, abatement: w }
+    x += w
+    return bar
+  })
+}
+
+export function maccOption(steps, { xName = '', yName = '', dark = false } = {}) {
+  const bars = maccBars(steps)
+  const text = dark ? '#cfe3ff' : '#29374a'
+  return {
+    aria: { enabled: true },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p) => {
+        const b = bars[p.dataIndex]
+        return b ? `${b.name}<br/>${Math.round(b.abatement)} tCO₂/yr · ${Math.round(b.cost)} yuan/tCO₂` : ''
+      },
+    },
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', name: xName, min: 0, max: bars.length ? bars[bars.length - 1].x1 : 1, axisLabel: { color: text } },
+    yAxis: { type: 'value', name: yName, axisLabel: { color: text } },
+    series: [
+      {
+        type: 'custom',
+        renderItem: (params, api) => {
+          const start = api.coord([api.value(0), 0])
+          const end = api.coord([api.value(1), api.value(2)])
+          const height = end[1] - start[1]
+          return {
+            type: 'rect',
+            shape: { x: start[0], y: start[1], width: Math.max(1, end[0] - start[0] - 1), height },
+            style: { fill: PALETTE[params.dataIndex % PALETTE.length], stroke: '#fff' },
+          }
+        },
+        encode: { x: [0, 1], y: 2 },
+        data: bars.map((b) => [b.x0, b.x1, b.cost]),
+      },
+    ],
+  }
+}
+
+// saveBlob hands a downloaded file to the browser under its name.
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
