@@ -2,11 +2,19 @@
 
 #include <toml++/toml.h>
 
+#include <fstream>
 #include <functional>
+#include <optional>
 #include <map>
 
 namespace park::app {
 namespace {
+
+std::optional<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 // One setter per key: reads the node into the config or reports what is wrong with it.
 using Setter = std::function<std::string(const toml::node&, Config&)>;
@@ -93,6 +101,26 @@ const std::map<std::string, std::map<std::string, Setter>>& Keys() {
            auto v = n.value<std::string>();
            if (!v || v->empty()) return "must name the park document that sets the standard";
            c.carbon.access.source = *v;
+           return {};
+         }},
+        {"three_lists_rules_csv", [](const toml::node& n, Config& c) -> std::string {
+           auto v = n.value<std::string>();
+           if (!v) return "must be a file path";
+           auto text = ReadText(*v);
+           if (!text) return "cannot read " + *v;
+           auto rules = carbon::ParseThreeListRulesCsv(*text);
+           if (!rules.ok()) return *v + ": " + rules.error().field + " " + rules.error().message;
+           c.carbon.lists = std::move(*rules);
+           return {};
+         }},
+        {"sector_benchmarks_csv", [](const toml::node& n, Config& c) -> std::string {
+           auto v = n.value<std::string>();
+           if (!v) return "must be a file path";
+           auto text = ReadText(*v);
+           if (!text) return "cannot read " + *v;
+           auto benchmarks = carbon::ParseSectorBenchmarksCsv(*text);
+           if (!benchmarks.ok()) return *v + ": " + benchmarks.error().field + " " + benchmarks.error().message;
+           c.carbon.rating.benchmarks = std::move(*benchmarks);
            return {};
          }},
         {"discount_rate", [](const toml::node& n, Config& c) -> std::string {

@@ -43,12 +43,19 @@ TEST(Config, RefusesMistakesNamingTheKey) {
       {"[log]\nlevel = \"loud\"\n", "log.level"},
       {"[server\n", "config"},
       {"listen = 1\n", "listen"},
+      {"[carbon]\nsector_benchmarks_csv = \"/nonexistent.csv\"\n", "carbon.sector_benchmarks_csv"},
+      {"[carbon]\ndiscount_rate = 2\n", "carbon.discount_rate"},
   };
   for (const auto& c : cases) {
     auto r = LoadConfig(Write(c.text));
     ASSERT_FALSE(r.ok()) << c.text;
     EXPECT_EQ(r.error().field, c.field) << c.text << " -> " << r.error().message;
   }
+  const std::string bench = Write("sector_prefix,c,e,o,source,status\n27,0.5,0.2,100,park decision 2026-3,check\n");
+  auto custom = LoadConfig(Write("[carbon]\nsector_benchmarks_csv = \"" + bench + "\"\n"));
+  ASSERT_TRUE(custom.ok()) << custom.error().message;
+  ASSERT_EQ(custom->carbon.rating.benchmarks.size(), 1u);
+  EXPECT_EQ(custom->carbon.rating.benchmarks[0].carbon_intensity_t_co2_per_10k_yuan, 0.5);
   auto ok = LoadConfig(Write("[server]\nlisten = \"127.0.0.1:9000\"\n[store]\ndb = \"postgresql://x@y/z\"\n"));
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->server.listen, "127.0.0.1:9000");
