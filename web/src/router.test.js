@@ -59,4 +59,25 @@ describe('router guards', () => {
   it('shows the not-found page for unknown paths', async () => {
     expect((await landing('/no/such/page', ADMIN)).name).toBe('not-found')
   })
+
+  it("keeps an enterprise user on their own enterprise's carbon pages and off the park's", async () => {
+    const inv = await landing('/carbon/inventory/2?year=2025', ENT)
+    expect(inv.name).toBe('carbon-inventory')
+    expect(inv.params.id).toBe('7')
+    expect(inv.query.year).toBe('2025')
+    expect((await landing('/carbon/activity', ENT)).params.id).toBe('7')
+    expect((await landing('/carbon/lists', ENT)).name).toBe('overview')
+    expect((await landing('/carbon/ratings', ENT)).name).toBe('overview')
+    expect((await landing('/carbon/park', ENT)).name).toBe('overview')
+    expect((await landing('/carbon/projects', ENT)).name).toBe('carbon-projects')
+  })
+
+  it('opens every carbon page for park users and none for technicians', async () => {
+    expect((await landing('/carbon/inventory/2', ADMIN)).params.id).toBe('2')
+    expect((await landing('/carbon/lists', ADMIN)).name).toBe('carbon-lists')
+    expect((await landing('/carbon/park', ADMIN)).name).toBe('carbon-park')
+    expect((await landing('/carbon/ratings', TECH)).name).toBe('overview')
+    expect((await landing('/carbon/inventory/1', TECH)).name).toBe('overview')
+  })
 })
+

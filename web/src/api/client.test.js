@@ -56,4 +56,35 @@ describe('api client', () => {
     expect(liveUrl('t/1', { protocol: 'https:', host: 'park.example' })).toBe('wss://park.example/api/v1/live?token=t%2F1')
     expect(liveUrl('t', { protocol: 'http:', host: '127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/api/v1/live?token=t')
   })
+
+  it('keeps the row errors of a refused import', async () => {
+    const body = {
+      error: { code: 'invalid_argument', message: '1 problem in the file', field: 'line 3.item' },
+      rows: [{ line: 3, field: 'item', reason: 'unknown item "x"' }],
+    }
+    const fetchImpl = vi.fn().mockResolvedValue(response(400, body))
+    const c = createClient({ getToken: () => 't', fetchImpl })
+    const err = await c.upload('/carbon/import', 'a,b\n', 'text/csv').catch((e) => e)
+    expect(err.rows).toEqual(body.rows)
+    const [url, init] = fetchImpl.mock.calls[0]
+    expect(url).toBe('/api/v1/carbon/import')
+    expect(init.method).toBe('POST')
+    expect(init.headers['Content-Type']).toBe('text/csv')
+    expect(init.body).toBe('a,b\n')
+  })
+
+  it('downloads a file with the name the server gives it', async () => {
+    const blob = { size: 3 }
+    const fetchImpl = vi.fn().mockResolvedValue({
+      status: 200,
+      ok: true,
+      headers: { get: (h) => (h === 'Content-Disposition' ? 'attachment; filename="lists-2025.csv"' : null) },
+      blob: () => Promise.resolve(blob),
+    })
+    const c = createClient({ getToken: () => 't', fetchImpl })
+    const res = await c.download('/carbon/export/lists', { year: 2025, format: 'csv' })
+    expect(res).toEqual({ blob, filename: 'lists-2025.csv' })
+    expect(fetchImpl.mock.calls[0][0]).toBe('/api/v1/carbon/export/lists?year=2025&format=csv')
+    expect(fetchImpl.mock.calls[0][1].headers.Authorization).toBe('Bearer t')
+  })
 })

@@ -123,6 +123,7 @@ export function formatPct(pct, locale = 'zh-CN') {
 }
 
 export function changePct(current, previous) {
+  if (current === null || current === undefined || previous === null || previous === undefined) return null
   const c = Number(current)
   const p = Number(previous)
   if (!Number.isFinite(c) || !Number.isFinite(p) || p === 0) return null
@@ -183,36 +184,69 @@ export function maccBars(steps) {
   })
 }
 
-export function maccOption(steps, { xName = '', yName = '', dark = false } = {}) {
+// maccRange keeps the cost axis readable when one project is far cheaper (or dearer) than the rest: the axis
+// stops a little beyond the second-largest cost and the bar that runs past it is drawn cut, with its value.
+export function maccRange(costs) {
+  const vals = (costs || []).filter((c) => Number.isFinite(c))
+  if (!vals.length) return { min: 0, max: 1 }
+  const min = Math.min(0, ...vals)
+  const max = Math.max(0, ...vals)
+  const mags = vals.map(Math.abs).sort((a, b) => b - a)
+  if (mags.length < 3 || mags[0] <= 3 * mags[1]) return { min, max }
+  const ref = mags[1] * 1.3
+  return { min: Math.max(min, -ref), max: Math.min(max, ref) }
+}
+
+export function maccOption(steps, { xName = '', yName = '', dark = false, locale = 'zh-CN' } = {}) {
   const bars = maccBars(steps)
   const text = dark ? '#cfe3ff' : '#29374a'
+  const range = maccRange(bars.map((b) => b.cost))
+  const cut = (c) => Math.min(range.max, Math.max(range.min, c))
   return {
     aria: { enabled: true },
     tooltip: {
       trigger: 'item',
       formatter: (p) => {
         const b = bars[p.dataIndex]
-        return b ? `${b.name}<br/>${Math.round(b.abatement)} tCO₂/yr · ${Math.round(b.cost)} yuan/tCO₂` : ''
+        return b ? `${b.name}<br/>${formatFigure(b.abatement, locale)} tCO₂/yr · ${formatFigure(b.cost, locale)} yuan/tCO₂` : ''
       },
     },
-    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', name: xName, min: 0, max: bars.length ? bars[bars.length - 1].x1 : 1, axisLabel: { color: text } },
-    yAxis: { type: 'value', name: yName, axisLabel: { color: text } },
+    grid: { left: 8, right: 24, top: 32, bottom: 36, containLabel: true },
+    xAxis: {
+      type: 'value',
+      name: xName,
+      nameLocation: 'middle',
+      nameGap: 28,
+      min: 0,
+      max: bars.length ? bars[bars.length - 1].x1 : 1,
+      axisLabel: { color: text },
+    },
+    yAxis: { type: 'value', name: yName, min: range.min, max: range.max, axisLabel: { color: text } },
     series: [
       {
         type: 'custom',
         renderItem: (params, api) => {
-          const start = api.coord([api.value(0), 0])
-          const end = api.coord([api.value(1), api.value(2)])
-          const height = end[1] - start[1]
-          return {
-            type: 'rect',
-            shape: { x: start[0], y: start[1], width: Math.max(1, end[0] - start[0] - 1), height },
-            style: { fill: PALETTE[params.dataIndex % PALETTE.length], stroke: '#fff' },
+          const i = params.dataIndex
+          const b = bars[i]
+          const start = api.coord([b.x0, 0])
+          const end = api.coord([b.x1, cut(b.cost)])
+          const children = [
+            {
+              type: 'rect',
+              shape: { x: start[0], y: Math.min(start[1], end[1]), width: Math.max(1, end[0] - start[0] - 1), height: Math.abs(end[1] - start[1]) },
+              style: { fill: PALETTE[i % PALETTE.length], stroke: '#fff' },
+            },
+          ]
+          if (cut(b.cost) !== b.cost) {
+            children.push({
+              type: 'text',
+              style: { text: `${formatFigure(b.cost, locale)} ✂`, x: start[0] + 4, y: end[1] + (b.cost < 0 ? -16 : 4), fill: text, fontSize: 12 },
+            })
           }
+          return { type: 'group', children }
         },
         encode: { x: [0, 1], y: 2 },
-        data: bars.map((b) => [b.x0, b.x1, b.cost]),
+        data: bars.map((b) => [b.x0, b.x1, cut(b.cost)]),
       },
     ],
   }

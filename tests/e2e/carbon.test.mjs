@@ -1,0 +1,205 @@
+// End-to-end tests of the carbon pages against a running `parkbrain demo` (PARKBRAIN_URL, default
+// http://127.0.0.1:8080). Run: node --test tests/e2e/
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { ADMIN, BASE_URL, ENT_USER, api, launch, login, newPage, screenshot } from './helpers.mjs'
+
+let browser
+
+before(async () => {
+  try {
+    const res = await fetch(`${BASE_URL}/healthz`)
+    if (!res.ok) throw new Error(`GET /healthz answered ${res.status}`)
+  } catch (e) {
+    throw new Error(`no ParkBrain server at ${BASE_URL} (${e.message}); start \`parkbrain demo\` or set PARKBRAIN_URL`)
+  }
+  browser = await launch()
+})
+after(async () => {
+  if (browser) await browser.close()
+})
+
+// The API maker of the demo park (PRODUCT.md section 6): its intensity fell to 0.54 t per 10,000 yuan.
+const API_MAKER = 1
+const YEAR = 2025
+
+describe('carbon pages', { timeout: 180000 }, () => {
+  it("park admin opens the API maker's inventory and one figure's explanation", async () => {
+    const { context, page } = await newPage(browser)
+    try {
+      await login(page, ADMIN)
+      await page.locator('[data-testid="nav-carbon-inventory"]').click()
+      await page.waitForURL(/\/carbon\/inventory$/)
+      await page.goto(`${BASE_URL}/carbon/inventory/${API_MAKER}?year=${YEAR}`)
+      const intensity = page.locator('[data-testid="fig-intensity_t_co2_per_10k_yuan_output"] .fig-value')
+      await intensity.waitFor()
+      assert.equal((await intensity.textContent()).trim(), '0.54')
+      // Every headline figure is shown with its unit.
+      for (const k of ['scope1_t_co2', 'scope2_location_t_co2', 'scope2_market_t_co2', 'total_t_co2', 'energy_tce_equivalent', 'energy_tce_equal_value', 'intensity_t_co2_per_10k_yuan_added_value']) {
+        const fig = page.locator(`[data-testid="fig-${k}"]`)
+        assert.match((await fig.locator('.fig-value').textContent()).trim(), /\d/, k)
+        assert.ok((await fig.locator('.fig-unit').textContent()).trim().length > 0, `${k} has a unit`)
+      }
+      await page.locator('canvas').first().waitFor()
+      await screenshot(page, 'carbon-inventory-zh', { fullPage: true })
+
+      // One click shows how the intensity was computed: formula, factors with revision and source, input rows.
+      await page.locator('[data-testid="explain-intensity_t_co2_per_10k_yuan_output"]').click()
+      const explain = page.locator('[data-testid="explain"]')
+      await explain.waitFor()
+      assert.match(await explain.locator('[data-testid="explain-formula"]').textContent(), /total_t_co2 \/ output_value_10k_yuan/)
+      const factors = explain.locator('[data-testid="explain-factors"] tbody tr')
+      assert.ok((await factors.count()) > 0, 'factors listed')
+      assert.match(await factors.first().textContent(), /r\d/)
+      const inputs = explain.locator('[data-testid="explain-inputs"] tbody tr')
+      assert.ok((await inputs.count()) > 0, 'input rows listed')
+      assert.match(await inputs.first().textContent(), /=/)
+      await explain.screenshot({ path: (await import('node:path')).join((await import('./helpers.mjs')).ARTIFACTS, 'carbon-explain-zh.png') })
+      assert.deepEqual(page.problems, [])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('a CSV with a bad row shows the row error and imports nothing', async () => {
+    const { context, page } = await newPage(browser)
+    try {
+      await login(page, ADMIN)
+      const before = await api(page, 'GET', `/enterprises/${API_MAKER}/activity?year=${YEAR}`)
+      assert.equal(before.status, 200)
+      const ent = await api(page, 'GET', `/enterprises/${API_MAKER}`)
+      const code = ent.body.credit_code
+      await page.goto(`${BASE_URL}/carbon/activity/${API_MAKER}?year=${YEAR}`)
+      await page.locator('[data-testid="import-form"]').waitFor()
+      const csv = [
+        'enterprise_code,period,item,amount,unit,use,note',
+        `${code},${YEAR}-03,electricity,10,MWh,fuel,e2e`,
+        `${code},${YEAR}-03,unobtainium,5,t,fuel,e2e`,
+        '',
+      ].join('\n')
+      await page.locator('[data-testid="import-file"]').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+      await page.locator('[data-testid="import-submit"]').click()
+      const rows = page.locator('[data-testid="import-errors"] tbody tr')
+      await rows.first().waitFor()
+      assert.equal(await rows.count(), 1)
+      const cells = await rows.first().locator('td').allTextContents()
+      assert.equal(cells[0].trim(), '3')
+      assert.equal(cells[1].trim(), 'item')
+      assert.match(cells[2], /unobtainium/)
+      await screenshot(page, 'carbon-import-error-zh', { fullPage: true })
+      const afterImport = await api(page, 'GET', `/enterprises/${API_MAKER}/activity?year=${YEAR}`)
+      assert.deepEqual(afterImport.body.items, before.body.items, 'nothing was imported')
+
+      // Entering a month: the server's error appears beside the row and field it names, and nothing changes.
+      await page.locator('[data-testid="period"]').selectOption(`${YEAR}-03`)
+      await page.locator('[data-testid="entry-form"] tr[data-row="0"]').waitFor()
+      await page.locator('[data-testid="entry-form"] tr[data-row="0"] [data-field="rows[0].amount"] input').fill('-5')
+      await page.locator('[data-testid="save-month"]').click()
+      const fieldErr = page.locator('[data-field="rows[0].amount"] [data-testid="field-error"]')
+      await fieldErr.waitFor()
+      assert.ok((await fieldErr.textContent()).trim().length > 0)
+      await screenshot(page, 'carbon-activity-entry-error-zh', { fullPage: true })
+      const afterEntry = await api(page, 'GET', `/enterprises/${API_MAKER}/activity?year=${YEAR}`)
+      assert.deepEqual(afterEntry.body.items, before.body.items, 'a refused month changes nothing')
+      // The browser logs the two refused requests (400); nothing else may go wrong.
+      assert.deepEqual(page.problems.filter((p) => !/status of 400/.test(p)), [])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('park pages: overview, the three lists with their criteria, ratings, access check and the MACC', async () => {
+    const { context, page } = await newPage(browser)
+    try {
+      await login(page, ADMIN)
+      await page.locator('[data-testid="nav-carbon-park"]').click()
+      await page.locator('[data-testid="park-enterprises"] tbody tr').first().waitFor()
+      assert.ok((await page.locator('[data-testid="park-enterprises"] tbody tr').count()) > 1)
+      await page.locator('canvas').first().waitFor()
+      await screenshot(page, 'carbon-park-zh', { fullPage: true })
+
+      await page.locator('[data-testid="nav-carbon-lists"]').click()
+      for (const l of ['key_carbon_emission_units', 'key_energy_using_units', 'key_pollutant_discharge_units']) {
+        const rows = page.locator(`[data-testid="list-${l}"] tbody tr`)
+        await rows.first().waitFor()
+        assert.ok((await rows.first().locator('[data-testid="criteria"] li').count()) > 0, `${l} shows a criterion`)
+      }
+      const carbon = await page.locator('[data-testid="list-key_carbon_emission_units"]').textContent()
+      assert.match(carbon, /26000/)
+      await screenshot(page, 'carbon-lists-zh', { fullPage: true })
+
+      await page.locator('[data-testid="nav-carbon-ratings"]').click()
+      await page.locator('[data-testid="ratings-table"] [data-testid="rating-class"]').first().waitFor()
+      await page.locator('[data-testid="rating-details"]').first().click()
+      const detail = page.locator('[data-testid="rating-detail"]')
+      await detail.waitFor()
+      assert.ok((await detail.locator('dd').count()) >= 5, 'the policy of the class is shown')
+      await screenshot(page, 'carbon-ratings-zh', { fullPage: true })
+
+      await page.locator('[data-testid="nav-carbon-access"]').click()
+      await page.locator('#ac-name').fill('端到端测试项目')
+      await page.locator('#ac-added').fill('5000')
+      await page.locator('[data-field="uses[0].amount"] input').fill('2000')
+      await page.locator('[data-testid="access-submit"]').click()
+      await page.locator('[data-testid="access-result"]').waitFor()
+      assert.equal((await page.locator('[data-testid="access-verdict"]').textContent()).trim(), '通过')
+      assert.ok((await page.locator('[data-testid="access-reasons"] li').count()) >= 3)
+      await screenshot(page, 'carbon-access-check-zh', { fullPage: true })
+
+      await page.locator('[data-testid="nav-carbon-projects"]').click()
+      await page.locator('[data-testid="macc-table"] tbody tr[data-id]').first().waitFor()
+      await page.locator('canvas').first().waitFor()
+      await screenshot(page, 'carbon-projects-macc-zh', { fullPage: true })
+      assert.deepEqual(page.problems, [])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('an enterprise user sees only their own inventory and no park-level carbon pages', async () => {
+    const { context, page } = await newPage(browser)
+    try {
+      await login(page, ENT_USER)
+      const me = await api(page, 'GET', '/auth/me')
+      for (const k of ['carbon-park', 'carbon-lists', 'carbon-ratings']) {
+        assert.equal(await page.locator(`[data-testid="nav-${k}"]`).count(), 0, `no ${k} in the navigation`)
+      }
+      await page.locator('[data-testid="nav-carbon-inventory"]').click()
+      await page.waitForURL(new RegExp(`/carbon/inventory/${me.body.enterprise_id}`))
+      await page.locator('[data-testid="fig-total_t_co2"] .fig-value').waitFor()
+      assert.equal(await page.locator('[data-testid="enterprise-select"]').count(), 0, 'no enterprise picker')
+      await screenshot(page, 'carbon-inventory-enterprise-user-zh', { fullPage: true })
+
+      // Another enterprise's inventory URL lands on their own; park pages go back to the overview.
+      const other = Number(me.body.enterprise_id) === 1 ? 2 : 1
+      await page.goto(`${BASE_URL}/carbon/inventory/${other}?year=${YEAR}`)
+      await page.waitForURL(new RegExp(`/carbon/inventory/${me.body.enterprise_id}`))
+      for (const p of ['/carbon/park', '/carbon/lists', '/carbon/ratings']) {
+        await page.goto(`${BASE_URL}${p}`)
+        await page.waitForURL((u) => u.pathname === '/')
+      }
+      const res = await api(page, 'GET', `/enterprises/${other}/carbon?year=${YEAR}`)
+      assert.ok([403, 404].includes(res.status), `another enterprise's inventory answered ${res.status}`)
+      assert.equal((await api(page, 'GET', `/lists?year=${YEAR}`)).status, 403)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('the inventory in English', async () => {
+    const { context, page } = await newPage(browser, { locale: 'en' })
+    try {
+      await page.goto(`${BASE_URL}/login`)
+      await page.locator('[data-testid="lang-switch"]').click()
+      await login(page, ADMIN)
+      await page.goto(`${BASE_URL}/carbon/inventory/${API_MAKER}?year=${YEAR}`)
+      await page.locator('[data-testid="fig-intensity_t_co2_per_10k_yuan_output"] .fig-value').waitFor()
+      assert.match(await page.locator('[data-testid="fig-intensity_t_co2_per_10k_yuan_output"] .fig-unit').textContent(), /10⁴ yuan/)
+      assert.equal((await page.locator('[data-testid="nav-carbon-lists"]').textContent()).trim(), 'Three lists')
+      await page.locator('canvas').first().waitFor()
+      await screenshot(page, 'carbon-inventory-en', { fullPage: true })
+    } finally {
+      await context.close()
+    }
+  })
+})
