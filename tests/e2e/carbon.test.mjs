@@ -2,7 +2,8 @@
 // http://127.0.0.1:8080). Run: node --test tests/e2e/
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, BASE_URL, ENT_USER, api, launch, login, newPage, screenshot } from './helpers.mjs'
+import path from 'node:path'
+import { ADMIN, ARTIFACTS, BASE_URL, ENT_USER, api, launch, login, newPage, screenshot } from './helpers.mjs'
 
 let browser
 
@@ -54,7 +55,8 @@ describe('carbon pages', { timeout: 180000 }, () => {
       const inputs = explain.locator('[data-testid="explain-inputs"] tbody tr')
       assert.ok((await inputs.count()) > 0, 'input rows listed')
       assert.match(await inputs.first().textContent(), /=/)
-      await explain.screenshot({ path: (await import('node:path')).join((await import('./helpers.mjs')).ARTIFACTS, 'carbon-explain-zh.png') })
+      await screenshot(page, 'carbon-inventory-explained-zh', { fullPage: true })
+      await explain.screenshot({ path: path.join(ARTIFACTS, 'carbon-explain-zh.png') })
       assert.deepEqual(page.problems, [])
     } finally {
       await context.close()

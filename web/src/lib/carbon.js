@@ -116,7 +116,7 @@ export function formatWithUnit(value, unit, locale = 'zh-CN') {
 // A year-on-year change as "−12.5 %"; null when there was nothing the year before.
 export function formatPct(pct, locale = 'zh-CN') {
   if (pct === null || pct === undefined || !Number.isFinite(Number(pct))) return '—'
-  const n = Number(pct)
+  const n = Math.round(Number(pct) * 10) / 10
   const text = new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 1 }).format(Math.abs(n))
   const sign = n > 0 ? '+' : n < 0 ? '−' : ''
   return `${sign}${text}%`
@@ -193,8 +193,15 @@ export function maccRange(costs) {
   const max = Math.max(0, ...vals)
   const mags = vals.map(Math.abs).sort((a, b) => b - a)
   if (mags.length < 3 || mags[0] <= 3 * mags[1]) return { min, max }
-  const ref = mags[1] * 1.3
+  const ref = niceCeil(mags[1] * 1.2)
   return { min: Math.max(min, -ref), max: Math.min(max, ref) }
+}
+
+// niceCeil(896.2) → 900: an axis end people can read.
+function niceCeil(x) {
+  if (x <= 0) return 0
+  const step = 10 ** Math.floor(Math.log10(x))
+  return Math.ceil(x / step) * step
 }
 
 export function maccOption(steps, { xName = '', yName = '', dark = false, locale = 'zh-CN' } = {}) {
@@ -219,9 +226,15 @@ export function maccOption(steps, { xName = '', yName = '', dark = false, locale
       nameGap: 28,
       min: 0,
       max: bars.length ? bars[bars.length - 1].x1 : 1,
-      axisLabel: { color: text },
+      axisLabel: { color: text, formatter: (v) => formatFigure(v, locale) },
     },
-    yAxis: { type: 'value', name: yName, min: range.min, max: range.max, axisLabel: { color: text } },
+    yAxis: {
+      type: 'value',
+      name: yName,
+      min: range.min,
+      max: range.max,
+      axisLabel: { color: text, formatter: (v) => formatFigure(v, locale) },
+    },
     series: [
       {
         type: 'custom',
