@@ -158,6 +158,48 @@ describe('carbon pages', { timeout: 180000 }, () => {
     }
   })
 
+  it('reduction projects: create with the server error beside a field, edit, and delete', async () => {
+    const { context, page } = await newPage(browser)
+    try {
+      await login(page, ADMIN)
+      await page.goto(`${BASE_URL}/carbon/projects`)
+      await page.locator('[data-testid="macc-table"] tbody tr[data-id]').first().waitFor()
+      await page.locator('[data-testid="create"]').click()
+      const form = page.locator('[data-testid="project-form"]')
+      await form.waitFor()
+      const name = `E2E 减排项目 ${Date.now()}`
+      await form.locator('#f-enterprise_id').selectOption(String(API_MAKER))
+      await form.locator('#f-name').fill(name)
+      await form.locator('#f-baseline_t_co2_per_yr').fill('1000')
+      await form.locator('#f-after_t_co2_per_yr').fill('400')
+      await form.locator('#f-investment_10k_yuan').fill('100')
+      await form.locator('#f-annual_benefit_10k_yuan').fill('30')
+      // The economic life is left out: the server names the field and the form shows it there.
+      await form.locator('[data-testid="save"]').click()
+      await form.locator('[data-field="lifetime_years"] [data-testid="field-error"]').waitFor()
+      await screenshot(page, 'carbon-project-form-error-zh', { fullPage: true })
+      await form.locator('#f-lifetime_years').fill('10')
+      await form.locator('[data-testid="save"]').click()
+      const row = page.locator('[data-testid="macc-table"] tbody tr', { hasText: name })
+      await row.waitFor()
+      const id = await row.getAttribute('data-id')
+      try {
+        assert.match(await row.textContent(), /600/)
+        await row.locator(`[data-testid="edit-${id}"]`).click()
+        await page.locator('[data-testid="project-form"] #f-achieved_t_co2_per_yr').fill('550')
+        await page.locator('[data-testid="project-form"] [data-testid="save"]').click()
+        await page.locator('[data-testid="project-form"]').waitFor({ state: 'detached' })
+        const rec = await api(page, 'GET', `/reduction-projects/${id}`)
+        assert.equal(rec.body.achieved_t_co2_per_yr, 550)
+      } finally {
+        await api(page, 'DELETE', `/reduction-projects/${id}`)
+      }
+      assert.deepEqual(page.problems.filter((p) => !/status of 400/.test(p)), [])
+    } finally {
+      await context.close()
+    }
+  })
+
   it('an enterprise user sees only their own inventory and no park-level carbon pages', async () => {
     const { context, page } = await newPage(browser)
     try {

@@ -194,7 +194,7 @@ export function maccRange(costs) {
   const mags = vals.map(Math.abs).sort((a, b) => b - a)
   if (mags.length < 3 || mags[0] <= 3 * mags[1]) return { min, max }
   const ref = niceCeil(mags[1] * 1.2)
-  return { min: Math.max(min, -ref), max: Math.min(max, ref) }
+  return { min: Math.max(min, -ref), max: Math.min(niceCeil(max), ref) }
 }
 
 // niceCeil(896.2) → 900: an axis end people can read.
