@@ -230,6 +230,33 @@ describe('carbon pages', { timeout: 180000 }, () => {
     }
   })
 
+  it('carbon pages fit a phone without sideways scrolling', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 } })
+    try {
+      await login(page, ADMIN)
+      const pages = [
+        [`/carbon/inventory/${API_MAKER}?year=${YEAR}`, '[data-testid="fig-total_t_co2"]'],
+        [`/carbon/activity/${API_MAKER}?year=${YEAR}`, '[data-testid="entry-form"]'],
+        [`/carbon/park?year=${YEAR}`, '[data-testid="park-enterprises"]'],
+        [`/carbon/lists?year=${YEAR}`, '[data-testid="list-key_carbon_emission_units"]'],
+        [`/carbon/ratings?year=${YEAR}`, '[data-testid="ratings-table"]'],
+        ['/carbon/access-check', '[data-testid="access-form"]'],
+        ['/carbon/projects', '[data-testid="macc-table"]'],
+      ]
+      for (const [p, sel] of pages) {
+        await page.goto(`${BASE_URL}${p}`)
+        await page.locator(sel).waitFor()
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+        assert.ok(overflow <= 1, `${p} overflows by ${overflow}px`)
+      }
+      await page.goto(`${BASE_URL}/carbon/inventory/${API_MAKER}?year=${YEAR}`)
+      await page.locator('[data-testid="fig-total_t_co2"]').waitFor()
+      await screenshot(page, 'carbon-inventory-phone-zh', { fullPage: true })
+    } finally {
+      await context.close()
+    }
+  })
+
   it('the inventory in English', async () => {
     const { context, page } = await newPage(browser, { locale: 'en' })
     try {
