@@ -2,6 +2,7 @@
 // http://127.0.0.1:8080). Run: node --test tests/e2e/
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ADMIN, ARTIFACTS, BASE_URL, ENT_USER, api, launch, login, newPage, screenshot } from './helpers.mjs'
 
@@ -129,6 +130,10 @@ describe('carbon pages', { timeout: 180000 }, () => {
       const carbon = await page.locator('[data-testid="list-key_carbon_emission_units"]').textContent()
       assert.match(carbon, /26000/)
       await screenshot(page, 'carbon-lists-zh', { fullPage: true })
+      // Exports arrive as files under the server's names.
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-lists-csv"]').click()])
+      assert.equal(csv.suggestedFilename(), `lists-${YEAR}.csv`)
+      assert.match(await readFile(await csv.path(), 'utf8'), /key_carbon_emission_unit/)
 
       await page.locator('[data-testid="nav-carbon-ratings"]').click()
       await page.locator('[data-testid="ratings-table"] [data-testid="rating-class"]').first().waitFor()
@@ -137,6 +142,9 @@ describe('carbon pages', { timeout: 180000 }, () => {
       await detail.waitFor()
       assert.ok((await detail.locator('dd').count()) >= 5, 'the policy of the class is shown')
       await screenshot(page, 'carbon-ratings-zh', { fullPage: true })
+      const [xlsx] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-ratings-xlsx"]').click()])
+      assert.equal(xlsx.suggestedFilename(), `ratings-${YEAR}.xlsx`)
+      assert.equal((await readFile(await xlsx.path())).subarray(0, 2).toString(), 'PK', 'an XLSX is a ZIP')
 
       await page.locator('[data-testid="nav-carbon-access"]').click()
       await page.locator('#ac-name').fill('端到端测试项目')
