@@ -93,6 +93,30 @@ describe('carbon pages', { timeout: 180000 }, () => {
       const afterImport = await api(page, 'GET', `/enterprises/${API_MAKER}/activity?year=${YEAR}`)
       assert.deepEqual(afterImport.body.items, before.body.items, 'nothing was imported')
 
+      // The XLSX template downloads; the same bad row in a workbook is refused the same way.
+      const [tpl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="template-xlsx"]').click()])
+      assert.equal(tpl.suggestedFilename(), 'activity-template.xlsx')
+      const workbook = await readFile(await tpl.path())
+      assert.equal(workbook.subarray(0, 2).toString(), 'PK')
+      const { xlsxBytes } = await import('../../web/src/lib/xlsx.js')
+      const bad = xlsxBytes([
+        ['enterprise_code', 'period', 'item', 'amount', 'unit', 'use', 'note'],
+        [code, `${YEAR}-03`, 'electricity', 10, 'MWh', 'fuel', 'e2e'],
+        [code, `${YEAR}-03`, 'electricity', 'abc', 'MWh', 'fuel', 'e2e'],
+      ])
+      await page.locator('[data-testid="import-file"]').setInputFiles({
+        name: 'bad.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: Buffer.from(bad),
+      })
+      await page.locator('[data-testid="import-submit"]').click()
+      await page.locator('[data-testid="import-errors"] tbody tr', { hasText: 'abc' }).waitFor()
+      const xrow = await page.locator('[data-testid="import-errors"] tbody tr').first().locator('td').allTextContents()
+      assert.equal(xrow[0].trim(), '3')
+      assert.equal(xrow[1].trim(), 'amount')
+      const afterXlsx = await api(page, 'GET', `/enterprises/${API_MAKER}/activity?year=${YEAR}`)
+      assert.deepEqual(afterXlsx.body.items, before.body.items, 'nothing was imported from the workbook')
+
       // Entering a month: the server's error appears beside the row and field it names, and nothing changes.
       await page.locator('[data-testid="period"]').selectOption(`${YEAR}-03`)
       await page.locator('[data-testid="entry-form"] tr[data-row="0"]').waitFor()
@@ -104,7 +128,7 @@ describe('carbon pages', { timeout: 180000 }, () => {
       await screenshot(page, 'carbon-activity-entry-error-zh', { fullPage: true })
       const afterEntry = await api(page, 'GET', `/enterprises/${API_MAKER}/activity?year=${YEAR}`)
       assert.deepEqual(afterEntry.body.items, before.body.items, 'a refused month changes nothing')
-      // The browser logs the two refused requests (400); nothing else may go wrong.
+      // The browser logs the refused requests (400); nothing else may go wrong.
       assert.deepEqual(page.problems.filter((p) => !/status of 400/.test(p)), [])
     } finally {
       await context.close()

@@ -71,17 +71,26 @@ export const ITEMS = Object.keys(ITEM_UNITS)
 
 export const TEMPLATE_HEADER = 'enterprise_code,period,item,amount,unit,use,note'
 
-// The import template with one example row for the enterprise (its credit code) and month given.
+// The import template with example rows for the enterprise (its credit code) and month given. Each row ends
+// in a note: the server's XLSX reader drops trailing empty cells and then counts the row short.
 export function templateCsv(creditCode = '', period = '') {
   const code = creditCode || '91330000XXXXXXXXXX'
   const month = period || '2025-01'
   return [
     TEMPLATE_HEADER,
-    `${code},${month},electricity,3300,MWh,fuel,`,
-    `${code},${month},natural_gas,13.09,10^4 Nm3,fuel,`,
-    `${code},${month},output_value,5600,10^4 yuan,,`,
+    `${code},${month},electricity,3300,MWh,fuel,example`,
+    `${code},${month},natural_gas,13.09,10^4 Nm3,fuel,example`,
+    `${code},${month},output_value,5600,10^4 yuan,,example`,
     '',
   ].join('\r\n')
+}
+
+// The template as rows of cells, for the XLSX template (numbers stay numbers).
+export function templateRows(creditCode = '', period = '') {
+  return templateCsv(creditCode, period)
+    .split('\r\n')
+    .filter(Boolean)
+    .map((line, i) => line.split(',').map((v) => (i > 0 && v !== '' && Number.isFinite(Number(v)) ? Number(v) : v)))
 }
 
 // carbonUnit('tCO2/10^4 yuan', 'zh-CN') → 'tCO₂/万元'. The API writes units in ASCII.
