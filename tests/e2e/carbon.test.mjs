@@ -58,6 +58,13 @@ describe('carbon pages', { timeout: 180000 }, () => {
       assert.match(await inputs.first().textContent(), /=/)
       await screenshot(page, 'carbon-inventory-explained-zh', { fullPage: true })
       await explain.screenshot({ path: path.join(ARTIFACTS, 'carbon-explain-zh.png') })
+
+      // A month's figure explains itself too, from the monthly table.
+      await page.locator('[data-testid="explain-close"]').click()
+      await page.locator('details:has([data-testid="months-table"]) summary').click()
+      await page.locator('[data-testid="months-table"] tbody tr').nth(2).locator('td button').nth(2).click()
+      await page.locator('[data-testid="explain"] h3', { hasText: `${YEAR}-03` }).waitFor()
+      assert.match(await page.locator('[data-testid="explain-formula"]').textContent(), /total_t_co2 = /)
       assert.deepEqual(page.problems, [])
     } finally {
       await context.close()
