@@ -191,6 +191,12 @@ describe('carbon pages', { timeout: 180000 }, () => {
       await page.locator('[data-testid="macc-table"] tbody tr[data-id]').first().waitFor()
       await page.locator('canvas').first().waitFor()
       await screenshot(page, 'carbon-projects-macc-zh', { fullPage: true })
+
+      await page.locator('[data-testid="nav-carbon-factors"]').click()
+      await page.locator('[data-testid="factors-table"] tbody tr td.mono').first().waitFor()
+      await page.locator('[data-testid="factor-search"]').fill('grid')
+      assert.match(await page.locator('[data-testid="factors-table"] tbody tr').first().textContent(), /grid\./)
+      await screenshot(page, 'carbon-factors-zh', { fullPage: true })
       assert.deepEqual(page.problems, [])
     } finally {
       await context.close()

@@ -23,6 +23,7 @@ const CarbonLists = () => import('./views/carbon/ListsView.vue')
 const CarbonRatings = () => import('./views/carbon/RatingsView.vue')
 const CarbonAccess = () => import('./views/carbon/AccessCheckView.vue')
 const CarbonProjects = () => import('./views/carbon/ProjectsView.vue')
+const CarbonFactors = () => import('./views/carbon/FactorsView.vue')
 
 const ADMIN = ['park_admin']
 const PARK = ['park_admin', 'park_staff']
@@ -90,6 +91,7 @@ export const routes = [
       { path: 'carbon/ratings', name: 'carbon-ratings', component: CarbonRatings, meta: { roles: PARK, title: 'nav.carbonRatings' } },
       { path: 'carbon/access-check', name: 'carbon-access', component: CarbonAccess, meta: { roles: CARBON, title: 'nav.carbonAccess' } },
       { path: 'carbon/projects', name: 'carbon-projects', component: CarbonProjects, meta: { roles: CARBON, title: 'nav.carbonProjects' } },
+      { path: 'carbon/factors', name: 'carbon-factors', component: CarbonFactors, meta: { roles: CARBON, title: 'nav.carbonFactors' } },
       // Telemetry (issue 4) pages slot in here as their API lands.
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: 'common.notFound' } },
     ],

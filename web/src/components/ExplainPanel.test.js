@@ -43,6 +43,7 @@ describe('ExplainPanel', () => {
     expect(factors).toHaveLength(2)
     expect(factors[0].text()).toContain('grid.2023.national.average')
     expect(factors[0].text()).toContain('r1')
+    expect(factors[0].text()).toContain('0.5306 tCO₂/MWh')
     expect(factors[0].text()).toContain('MEE/NBS announcement')
     expect(factors[0].text()).toContain('已核实')
     expect(factors[1].text()).toContain('待核实')

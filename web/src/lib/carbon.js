@@ -116,6 +116,14 @@ export function formatFigure(value, locale = 'zh-CN') {
   return new Intl.NumberFormat(loc, { maximumFractionDigits: digits }).format(n)
 }
 
+// Factors and input amounts are shown as recorded (up to 6 decimals), since people check them against sources.
+export function formatExact(value, locale = 'zh-CN') {
+  if (value === null || value === undefined || value === '') return '—'
+  const n = Number(value)
+  if (!Number.isFinite(n)) return '—'
+  return new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 6 }).format(n)
+}
+
 export function formatWithUnit(value, unit, locale = 'zh-CN') {
   const num = formatFigure(value, locale)
   const u = carbonUnit(unit, locale)

@@ -5,6 +5,7 @@ import {
   TEMPLATE_HEADER,
   carbonUnit,
   changePct,
+  formatExact,
   formatFigure,
   formatPct,
   formatWithUnit,
@@ -39,6 +40,13 @@ describe('carbon units', () => {
     expect(formatFigure(0)).toBe('0')
     expect(formatFigure(null)).toBe('—')
     expect(formatFigure('x')).toBe('—')
+  })
+  it('shows factors and amounts as recorded', () => {
+    expect(formatExact(0.5306)).toBe('0.5306')
+    expect(formatExact(0.0153)).toBe('0.0153')
+    expect(formatExact(13.0895, 'en')).toBe('13.0895')
+    expect(formatExact(3300)).toBe('3,300')
+    expect(formatExact(undefined)).toBe('—')
   })
   it('joins a figure and its unit', () => {
     expect(formatWithUnit(0.54, 'tCO2/10^4 yuan', 'zh-CN')).toBe('0.54 tCO₂/万元')
