@@ -81,7 +81,7 @@ Result<Role> RoleField(http::Request const&, JsonReader& r, JsonReader::Need nee
   if (!name) return fallback;
   auto role = ParseRole(*name);
   if (!role) {
-    r.Fail("role", "must be one of park_admin, park_staff, enterprise_user, technician, driver, integrator");
+    r.Fail("role", "must be one of park_admin, park_staff, enterprise_user, technician, driver, integrator, viewer");
     return fallback;
   }
   return *role;
@@ -420,7 +420,8 @@ void Service::Register(http::Router& router) {
                                     201);
         });
     r.doc.request_schema = http::ObjectSchema({{"label", {{"type", "string"}}},
-                                               {"role", {{"type", "string"}, {"default", "integrator"}}},
+                                               {"role", {{"type", "string"}, {"default", "integrator"},
+                                                         {"description", "viewer: a read-only wall-display link"}}},
                                                {"enterprise_id", {{"type", "integer"}, {"nullable", true}}},
                                                {"expires_in_days", {{"type", "integer"}, {"default", 365}}}},
                                               {"label"});

@@ -66,7 +66,8 @@ User UserFromRow(const store::Row& r) {
 // Checks the role/enterprise pairing every user and token must satisfy.
 Status CheckScope(store::Tx& tx, Role role, std::optional<int64_t> enterprise_id, std::string_view field) {
   const bool needs = role == Role::kEnterpriseUser;
-  const bool forbidden = role == Role::kParkAdmin || role == Role::kParkStaff || role == Role::kDriver;
+  const bool forbidden =
+      role == Role::kParkAdmin || role == Role::kParkStaff || role == Role::kDriver || role == Role::kViewer;
   if (needs && !enterprise_id) return Error::Invalid(std::string(field), "is required for the role enterprise_user");
   if (forbidden && enterprise_id) {
     return Error::Invalid(std::string(field), "must be empty for the role " + std::string(RoleName(role)));
@@ -187,6 +188,9 @@ Status Service::Logout(const Principal& who) {
 Result<User> Service::CreateUser(const NewUser& nu, const Principal* actor) {
   Impl& s = *impl_;
   if (auto why = CheckUserName(nu.name); !why.empty()) return Error::Invalid("name", why);
+  if (nu.role == Role::kViewer) {
+    return Error::Invalid("role", "viewer is for read-only screen links: create an API token with it instead");
+  }
   if (auto why = CheckPasswordStrength(nu.password); !why.empty()) return Error::Invalid("password", why);
   const std::string hash = HashPassword(nu.password);  // slow on purpose: outside the transaction
   User u;

@@ -27,6 +27,8 @@ constexpr std::string_view kSelectProjects =
     "WHERE p.status <> 'cancelled' AND ($1 = 0 OR p.enterprise_id = $1) ORDER BY p.id";
 
 const std::vector<Role> kPark = {Role::kParkAdmin, Role::kParkStaff};
+// Park-level figures a wall display shows: park roles and read-only screen tokens.
+const std::vector<Role> kParkReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kViewer};
 const std::vector<Role> kParkAndEnterprise = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
 
 Result<int> YearParam(const Request& req) {
@@ -289,7 +291,7 @@ void Service::Register(http::Router& router) {
   router.Add(import_route("/api/v1/carbon/import/xlsx", true));
   {
     auto r = MakeRoute(
-        Method::kGet, "/api/v1/carbon/park", kPark,
+        Method::kGet, "/api/v1/carbon/park", kParkReaders,
         "The park's year: totals, by sector, every enterprise's headline figures, and year-on-year change",
         [s](const Request& req) {
           auto year = YearParam(req);
@@ -329,7 +331,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/lists", kPark,
+    auto r = MakeRoute(Method::kGet, "/api/v1/lists", kParkReaders,
                        "The three lists for a year: key carbon-emission, key energy-using and key pollutant-discharge "
                        "units, each with the criterion that listed it",
                        [s](const Request& req) {
@@ -350,7 +352,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/carbon/ratings", kPark,
+    auto r = MakeRoute(Method::kGet, "/api/v1/carbon/ratings", kParkReaders,
                        "A/B/C/D rating of every enterprise for a year, with the indicators, the reasons and the "
                        "differentiated policy of its class",
                        [s](const Request& req) {

@@ -10,13 +10,14 @@ std::string_view RoleName(Role role) {
     case Role::kTechnician: return "technician";
     case Role::kDriver: return "driver";
     case Role::kIntegrator: return "integrator";
+    case Role::kViewer: return "viewer";
   }
   return "driver";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
   for (Role r : {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser, Role::kTechnician, Role::kDriver,
-                 Role::kIntegrator}) {
+                 Role::kIntegrator, Role::kViewer}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;

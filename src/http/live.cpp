@@ -6,7 +6,7 @@ namespace park::http {
 
 bool LiveHub::Visible(const Principal& who, std::optional<int64_t> enterprise_id) {
   if (who.enterprise_id) return enterprise_id && *enterprise_id == *who.enterprise_id;
-  return who.IsPark() || (who.role == Role::kTechnician && enterprise_id.has_value());
+  return who.SeesWholePark() || (who.role == Role::kTechnician && enterprise_id.has_value());
 }
 
 uint64_t LiveHub::Subscribe(const Principal& who, Sink sink) {

@@ -61,8 +61,9 @@ std::string Lower(std::string_view s) {
 }  // namespace
 
 const std::vector<Role>& AllRoles() {
-  static const std::vector<Role> kAll = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
-                                         Role::kTechnician, Role::kDriver,    Role::kIntegrator};
+  static const std::vector<Role> kAll = {Role::kParkAdmin, Role::kParkStaff,  Role::kEnterpriseUser,
+                                         Role::kTechnician, Role::kDriver,     Role::kIntegrator,
+                                         Role::kViewer};
   return kAll;
 }
 

@@ -165,9 +165,9 @@ std::vector<std::string> QuantityNames() {
   return out;
 }
 
-const std::vector<Role> kEveryone = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
+const std::vector<Role> kEveryone = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser, Role::kViewer,
                                      Role::kTechnician, Role::kDriver, Role::kIntegrator};
-const std::vector<Role> kAssetReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
+const std::vector<Role> kAssetReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser, Role::kViewer,
                                          Role::kTechnician, Role::kIntegrator};
 
 // A referenced parent must exist and belong to an enterprise the actor may act for.

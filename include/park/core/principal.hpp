@@ -9,7 +9,8 @@
 namespace park {
 
 // Persisted by name ("park_admin", …) in users and tokens: do not rename.
-enum class Role { kParkAdmin, kParkStaff, kEnterpriseUser, kTechnician, kDriver, kIntegrator };
+// kViewer: read-only park view for wall displays (the big screen); only API tokens carry it.
+enum class Role { kParkAdmin, kParkStaff, kEnterpriseUser, kTechnician, kDriver, kIntegrator, kViewer };
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
@@ -23,6 +24,8 @@ struct Principal {
   bool api_token = false;
 
   bool IsPark() const { return role == Role::kParkAdmin || role == Role::kParkStaff; }
+  // May read the whole park (park roles and read-only screen tokens).
+  bool SeesWholePark() const { return IsPark() || role == Role::kViewer; }
   // True when the principal may see data of `enterprise_id` (park roles see all; scoped roles only their own).
   bool CanSeeEnterprise(int64_t id) const { return !enterprise_id || *enterprise_id == id; }
 };
