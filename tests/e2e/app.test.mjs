@@ -184,13 +184,17 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
     }
   })
 
-  it('the big screen runs from a token link and shows live events', async () => {
-    // Sign in once to get a token, then open the screen in a context that has no session at all.
+  it('the big screen runs from a read-only link and shows live events', async () => {
+    // A park admin creates a revocable viewer token; the screen opens with it in a context with no session.
     const { context: adminCtx, page: admin } = await newPage(browser)
     const { context, page } = await newPage(browser, { viewport: { width: 1920, height: 1080 } })
+    let tokenId = null
     try {
       await login(admin, ADMIN)
-      const token = await admin.evaluate(() => localStorage.getItem('parkbrain.token'))
+      const issued = await api(admin, 'POST', '/tokens', { label: `e2e wall ${Date.now()}`, role: 'viewer', expires_in_days: 1 })
+      assert.equal(issued.status, 201, JSON.stringify(issued.body))
+      tokenId = issued.body.id
+      const token = issued.body.token
       const started = Date.now()
       await page.goto(`${BASE_URL}/screen?token=${encodeURIComponent(token)}`)
       await page.waitForFunction(() => {
@@ -220,7 +224,18 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
       await screenshot(page, 'big-screen')
       console.log(`big screen showed its counts ${loadMs} ms after navigation`)
       assert.deepEqual(page.problems, [])
+      // The link reads but cannot write.
+      const write = await page.evaluate(async (t) => {
+        const res = await fetch('/api/v1/enterprises/1', {
+          method: 'PATCH',
+          headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ address: 'x' }),
+        })
+        return res.status
+      }, token)
+      assert.equal(write, 403)
     } finally {
+      if (tokenId) await api(admin, 'DELETE', `/tokens/${tokenId}`)
       await context.close()
       await adminCtx.close()
     }
