@@ -28,6 +28,11 @@ TEST(Config, ShippedFileIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(c->auth.session_ttl_ms, d.auth.session_ttl_ms);
   EXPECT_EQ(c->auth.login_max_failures, d.auth.login_max_failures);
   EXPECT_EQ(c->auth.login_window_ms, d.auth.login_window_ms);
+  EXPECT_EQ(c->park.name, d.park.name);
+  EXPECT_EQ(c->park.name_en, d.park.name_en);
+  EXPECT_EQ(c->carbon.access.max_t_co2_per_10k_yuan_added_value, d.carbon.access.max_t_co2_per_10k_yuan_added_value);
+  EXPECT_EQ(c->carbon.access.source, d.carbon.access.source);
+  EXPECT_EQ(c->carbon.abatement.discount_rate, d.carbon.abatement.discount_rate);
 }
 
 TEST(Config, RefusesMistakesNamingTheKey) {

@@ -16,8 +16,8 @@
 namespace park::registry {
 
 struct ParkInfo {
-  std::string name = "ParkBrain demo park";  // shown on the big screen; zh-CN
-  std::string name_en = "ParkBrain demo park";
+  std::string name = "滨海绿色医药化工园区";  // shown on the big screen; zh-CN (config [park] name)
+  std::string name_en = "Binhai Green Pharmaceutical & Chemical Park";
 };
 
 // Registers /api/v1/park, /api/v1/enterprises, /api/v1/facilities, /api/v1/equipment and /api/v1/sensors.
