@@ -1,4 +1,5 @@
 #include "park/carbon/access.hpp"
+#include "carbon/text.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -7,12 +8,6 @@
 
 namespace park::carbon {
 namespace {
-
-std::string Num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 }  // namespace
 
@@ -60,19 +55,19 @@ Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfi
     if (l.rule == LineRule::kElectricity) d.electricity_mwh += *canonical;
     if (l.rule == LineRule::kGreenElectricity) green_mwh += *canonical;
 
-    std::string step = std::string(ItemName(u.item)) + " " + Num(*canonical) + " " +
+    std::string step = std::string(ItemName(u.item)) + " " + FormatNumber(*canonical) + " " +
                        std::string(InfoOf(u.item).canonical_unit) + "/yr";
     if (l.rule == LineRule::kFeedstock) {
       step += " as feedstock: no combustion emissions, no energy use";
     } else {
-      step += ": " + Num(l.scope1_t_co2 + l.scope2_location_t_co2) + " tCO2, " + Num(l.energy_tce_equivalent) + " tce";
+      step += ": " + FormatNumber(l.scope1_t_co2 + l.scope2_location_t_co2) + " tCO2, " + FormatNumber(l.energy_tce_equivalent) + " tce";
       std::string ids;
       // Only the factors behind location-based CO2 and equivalent-basis energy, the two figures judged here.
       for (size_t slot = 0; slot < l.factors.size(); ++slot) {
         const Factor* f = l.factors[slot];
         const bool market_or_equal_value = l.rule == LineRule::kElectricity && (slot == 1 || slot == 3);
         if (f == nullptr || market_or_equal_value) continue;
-        ids += (ids.empty() ? "" : ", ") + f->id + " r" + std::to_string(f->revision) + " (" + Num(f->value) + " " +
+        ids += (ids.empty() ? "" : ", ") + f->id + " r" + std::to_string(f->revision) + " (" + FormatNumber(f->value) + " " +
                f->unit + ")";
       }
       if (!ids.empty()) step += " [factors " + ids + "]";
@@ -83,42 +78,42 @@ Result<AccessDecision> CheckAccess(const FactorLibrary& library, const CalcConfi
     return Error::Invalid("uses", "green_electricity exceeds electricity");
   }
   if (green_mwh > 0) {
-    d.reasons.push_back("certificated green power " + Num(green_mwh) +
+    d.reasons.push_back("certificated green power " + FormatNumber(green_mwh) +
                         " MWh lowers only market-based emissions; the access check uses location-based emissions");
   }
   d.total_t_co2 = d.scope1_t_co2 + d.scope2_t_co2;
   d.intensity_t_co2_per_10k_yuan_added_value = d.total_t_co2 / project.added_value_10k_yuan;
   d.energy_intensity_tce_per_10k_yuan_added_value = d.energy_tce_equivalent / project.added_value_10k_yuan;
 
-  d.reasons.push_back("projected emissions " + Num(d.total_t_co2) + " tCO2/yr (scope 1 " + Num(d.scope1_t_co2) +
-                      ", scope 2 location-based " + Num(d.scope2_t_co2) + ") / added value " +
-                      Num(project.added_value_10k_yuan) +
-                      " × 10^4 yuan = " + Num(d.intensity_t_co2_per_10k_yuan_added_value) + " tCO2 per 10^4 yuan");
+  d.reasons.push_back("projected emissions " + FormatNumber(d.total_t_co2) + " tCO2/yr (scope 1 " + FormatNumber(d.scope1_t_co2) +
+                      ", scope 2 location-based " + FormatNumber(d.scope2_t_co2) + ") / added value " +
+                      FormatNumber(project.added_value_10k_yuan) +
+                      " × 10^4 yuan = " + FormatNumber(d.intensity_t_co2_per_10k_yuan_added_value) + " tCO2 per 10^4 yuan");
   if (project.kind != ProjectKind::kNew) {
     d.reasons.push_back("a " + std::string(ProjectKindName(project.kind)) +
                         " project is judged on the increment it brings");
   }
   d.pass = d.intensity_t_co2_per_10k_yuan_added_value <= standard.max_t_co2_per_10k_yuan_added_value;
   d.reasons.push_back(std::string(d.pass ? "meets" : "exceeds") + " the park's access standard of " +
-                      Num(standard.max_t_co2_per_10k_yuan_added_value) + " tCO2 per 10^4 yuan of added value" +
+                      FormatNumber(standard.max_t_co2_per_10k_yuan_added_value) + " tCO2 per 10^4 yuan of added value" +
                       (standard.source.empty() ? "" : " (" + standard.source + ")"));
   if (standard.max_tce_per_10k_yuan_added_value) {
     const bool energy_ok =
         d.energy_intensity_tce_per_10k_yuan_added_value <= *standard.max_tce_per_10k_yuan_added_value;
-    d.reasons.push_back("energy intensity " + Num(d.energy_intensity_tce_per_10k_yuan_added_value) + " tce per 10^4 " +
+    d.reasons.push_back("energy intensity " + FormatNumber(d.energy_intensity_tce_per_10k_yuan_added_value) + " tce per 10^4 " +
                         "yuan " + (energy_ok ? "meets" : "exceeds") + " the standard of " +
-                        Num(*standard.max_tce_per_10k_yuan_added_value));
+                        FormatNumber(*standard.max_tce_per_10k_yuan_added_value));
     d.pass = d.pass && energy_ok;
   }
   d.energy_review_required = !(d.energy_tce_equivalent < rules.review_exempt_below_tce &&
                                d.electricity_mwh < rules.review_exempt_below_electricity_mwh);
   d.reasons.push_back(
       d.energy_review_required
-          ? "needs the fixed-asset energy-saving review (" + Num(d.energy_tce_equivalent) + " tce/yr, " +
-                Num(d.electricity_mwh) + " MWh/yr; exempt only below " + Num(rules.review_exempt_below_tce) +
-                " tce and " + Num(rules.review_exempt_below_electricity_mwh) + " MWh)"
-          : "exempt from the fixed-asset energy-saving review (below " + Num(rules.review_exempt_below_tce) +
-                " tce/yr and " + Num(rules.review_exempt_below_electricity_mwh) + " MWh/yr)");
+          ? "needs the fixed-asset energy-saving review (" + FormatNumber(d.energy_tce_equivalent) + " tce/yr, " +
+                FormatNumber(d.electricity_mwh) + " MWh/yr; exempt only below " + FormatNumber(rules.review_exempt_below_tce) +
+                " tce and " + FormatNumber(rules.review_exempt_below_electricity_mwh) + " MWh)"
+          : "exempt from the fixed-asset energy-saving review (below " + FormatNumber(rules.review_exempt_below_tce) +
+                " tce/yr and " + FormatNumber(rules.review_exempt_below_electricity_mwh) + " MWh/yr)");
   d.reasons.push_back(d.pass ? "result: pass" : "result: fail");
   return d;
 }

@@ -1,4 +1,5 @@
 #include "park/carbon/activity.hpp"
+#include "carbon/text.hpp"
 
 #include <array>
 #include <charconv>
@@ -10,16 +11,6 @@
 
 namespace park::carbon {
 namespace {
-
-// "text" in quotes. Built by appending: GCC 12 at -O3 raises a false -Wrestrict on "\"" + std::string&&.
-std::string Quoted(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  out.append(text);
-  out += '"';
-  return out;
-}
 
 constexpr std::array<ItemInfo, kItemCount> kItems = {{
     {Item::kRawCoal, "raw_coal", "原煤", ItemClass::kFuel, Dimension::kMass, "t"},

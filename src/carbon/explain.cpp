@@ -6,16 +6,11 @@
 #include <tuple>
 
 #include "inventory_internal.hpp"
+#include "carbon/text.hpp"
 #include "park/carbon/inventory.hpp"
 
 namespace park::carbon {
 namespace {
-
-std::string Num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
 
 // Which line rules feed an additive metric; for ratios, the numerator and denominator metrics.
 bool Feeds(const LineResult& l, Metric m) {
@@ -115,44 +110,44 @@ std::string FormulaOf(Metric m) {
 
 std::string LineFormula(const LineResult& l, Metric m) {
   const ItemInfo& info = InfoOf(l.item);
-  const std::string amount = Num(l.amount_canonical) + " " + std::string(info.canonical_unit);
+  const std::string amount = FormatNumber(l.amount_canonical, 10) + " " + std::string(info.canonical_unit);
   const bool energy = m == Metric::kEnergyTceEquivalent || m == Metric::kEnergyTceEqualValue;
   auto f = [&](int i) { return l.factors[static_cast<size_t>(i)]; };
-  auto fv = [&](int i) { return Num(f(i)->value) + " " + f(i)->unit; };
+  auto fv = [&](int i) { return FormatNumber(f(i)->value, 10) + " " + f(i)->unit; };
   switch (l.rule) {
     case LineRule::kFeedstock: return amount + " used as feedstock: not combustion, not energy use";
     case LineRule::kCombustion:
       if (energy) {
         if (l.tce_from_ncv) {
           return amount + " × " + fv(0) + " / 29.3076 GJ/tce (no standard-coal coefficient; derived from NCV) = " +
-                 Num(l.energy_tce_equivalent) + " tce";
+                 FormatNumber(l.energy_tce_equivalent, 10) + " tce";
         }
-        return amount + " × " + fv(3) + " (converted to the coefficient's unit) = " + Num(l.energy_tce_equivalent) +
+        return amount + " × " + fv(3) + " (converted to the coefficient's unit) = " + FormatNumber(l.energy_tce_equivalent, 10) +
                " tce";
       }
       if (f(1)->kind == FactorKind::kFuelCarbonContent) {
-        return amount + " × " + fv(0) + " × " + fv(1) + " × OF " + Num(f(2)->value) +
-               " × 44/12 = " + Num(l.scope1_t_co2) + " tCO2";
+        return amount + " × " + fv(0) + " × " + fv(1) + " × OF " + FormatNumber(f(2)->value, 10) +
+               " × 44/12 = " + FormatNumber(l.scope1_t_co2, 10) + " tCO2";
       }
-      return amount + " × " + fv(0) + " × " + fv(1) + " / 10^6 × OF " + Num(f(2)->value) + " = " + Num(l.scope1_t_co2) +
+      return amount + " × " + fv(0) + " × " + fv(1) + " / 10^6 × OF " + FormatNumber(f(2)->value, 10) + " = " + FormatNumber(l.scope1_t_co2, 10) +
              " tCO2";
     case LineRule::kElectricity:
       if (m == Metric::kEnergyTceEquivalent)
-        return amount + " × " + fv(2) + " = " + Num(l.energy_tce_equivalent) + " tce";
+        return amount + " × " + fv(2) + " = " + FormatNumber(l.energy_tce_equivalent, 10) + " tce";
       if (m == Metric::kEnergyTceEqualValue)
-        return amount + " × " + fv(3) + " = " + Num(l.energy_tce_equal_value) + " tce";
+        return amount + " × " + fv(3) + " = " + FormatNumber(l.energy_tce_equal_value, 10) + " tce";
       if (m == Metric::kScope2MarketTCo2 || m == Metric::kTotalMarketTCo2) {
-        return amount + " × " + fv(1) + " = " + Num(l.scope2_market_t_co2) + " tCO2";
+        return amount + " × " + fv(1) + " = " + FormatNumber(l.scope2_market_t_co2, 10) + " tCO2";
       }
       if (m == Metric::kElectricityMwh) return amount;
-      return amount + " × " + fv(0) + " = " + Num(l.scope2_location_t_co2) + " tCO2";
+      return amount + " × " + fv(0) + " = " + FormatNumber(l.scope2_location_t_co2, 10) + " tCO2";
     case LineRule::kGreenElectricity:
       if (m == Metric::kGreenElectricityMwh) return amount;
-      return "− " + amount + " × " + fv(1) + " = " + Num(l.scope2_market_t_co2) + " tCO2 (certificated green power)";
+      return "− " + amount + " × " + fv(1) + " = " + FormatNumber(l.scope2_market_t_co2, 10) + " tCO2 (certificated green power)";
     case LineRule::kHeat:
-      if (energy) return amount + " × " + fv(1) + " = " + Num(l.energy_tce_equivalent) + " tce";
+      if (energy) return amount + " × " + fv(1) + " = " + FormatNumber(l.energy_tce_equivalent, 10) + " tce";
       if (m == Metric::kHeatGj) return amount;
-      return amount + " × " + fv(0) + " = " + Num(l.scope2_location_t_co2) + " tCO2";
+      return amount + " × " + fv(0) + " = " + FormatNumber(l.scope2_location_t_co2, 10) + " tCO2";
     case LineRule::kProcessCo2: return "+ " + amount + " process CO2";
     case LineRule::kCo2Recovered: return "− " + amount + " CO2 recovered and supplied to others";
     case LineRule::kQuantity: return amount;
@@ -215,9 +210,9 @@ Explanation Explain(const EnterpriseInventory& inv, Metric metric, int month) {
   if (IsRatioMetric(metric)) {
     const auto [num, den] = RatioParts(metric);
     parts = {num, den};
-    e.notes.push_back(std::string(MetricName(num)) + " = " + Num(inv.periods[static_cast<size_t>(m)][num]) + " " +
+    e.notes.push_back(std::string(MetricName(num)) + " = " + FormatNumber(inv.periods[static_cast<size_t>(m)][num], 10) + " " +
                       std::string(MetricUnit(num)) + "; " + std::string(MetricName(den)) + " = " +
-                      Num(inv.periods[static_cast<size_t>(m)][den]) + " " + std::string(MetricUnit(den)));
+                      FormatNumber(inv.periods[static_cast<size_t>(m)][den], 10) + " " + std::string(MetricUnit(den)));
     if (!e.value) e.notes.push_back(std::string(MetricName(den)) + " is 0 in this period, so the ratio is undefined");
   }
   std::set<const Factor*> seen;
@@ -282,8 +277,8 @@ Explanation ExplainSum(const ParkInventory& park, Metric metric, int m, std::str
                 std::string(MetricName(num)) + " / Σ enterprises " + std::string(MetricName(den)) +
                 " (a ratio of sums, not a mean of ratios)";
     if (totals != nullptr) {
-      e.notes.push_back("Σ " + std::string(MetricName(num)) + " = " + Num((*totals)[num]) + "; Σ " +
-                        std::string(MetricName(den)) + " = " + Num((*totals)[den]));
+      e.notes.push_back("Σ " + std::string(MetricName(num)) + " = " + FormatNumber((*totals)[num], 10) + "; Σ " +
+                        std::string(MetricName(den)) + " = " + FormatNumber((*totals)[den], 10));
     }
   } else {
     e.formula = std::string(scope) + " " + std::string(MetricName(metric)) + " = Σ enterprises " +

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include "park/carbon/factors.hpp"
+#include "carbon/text.hpp"
 
 #include <array>
 #include <charconv>
@@ -9,16 +10,6 @@
 
 namespace park::carbon {
 namespace {
-
-// "text" in quotes. Built by appending: GCC 12 at -O3 raises a false -Wrestrict on "\"" + std::string&&.
-std::string Quoted(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  out.append(text);
-  out += '"';
-  return out;
-}
 
 constexpr std::array<std::string_view, 8> kKindNames = {
     "fuel_ncv",        "fuel_cc",  "fuel_ef",       "fuel_of",

@@ -1,4 +1,5 @@
 #include "park/carbon/lists.hpp"
+#include "carbon/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -10,12 +11,6 @@
 
 namespace park::carbon {
 namespace {
-
-std::string Num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 bool ParseNumber(std::string_view text, double& out) {
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -165,23 +160,23 @@ Result<ThreeLists> BuildThreeLists(const ParkInventory& park, const ThreeListRul
       lists.key_carbon.push_back({inv.info.code,
                                   inv.info.name,
                                   carbon,
-                                  {std::string(MetricName(rules.carbon_basis)) + " = " + Num(carbon) +
-                                   " tCO2e ≥ threshold " + Num(rules.carbon_threshold_t_co2e) + " tCO2e"}});
+                                  {std::string(MetricName(rules.carbon_basis)) + " = " + FormatNumber(carbon) +
+                                   " tCO2e ≥ threshold " + FormatNumber(rules.carbon_threshold_t_co2e) + " tCO2e"}});
     }
     const double energy = inv.Year()[rules.energy_basis];
     if (energy >= rules.energy_threshold_tce) {
       lists.key_energy.push_back({inv.info.code,
                                   inv.info.name,
                                   energy,
-                                  {std::string(MetricName(rules.energy_basis)) + " = " + Num(energy) +
-                                   " tce ≥ threshold " + Num(rules.energy_threshold_tce) + " tce"}});
+                                  {std::string(MetricName(rules.energy_basis)) + " = " + FormatNumber(energy) +
+                                   " tce ≥ threshold " + FormatNumber(rules.energy_threshold_tce) + " tce"}});
     } else if (inv.info.designated_key_energy_unit && energy >= rules.energy_designated_threshold_tce) {
       lists.key_energy.push_back(
           {inv.info.code,
            inv.info.name,
            energy,
-           {std::string(MetricName(rules.energy_basis)) + " = " + Num(energy) + " tce ≥ designated-unit threshold " +
-            Num(rules.energy_designated_threshold_tce) + " tce (designated)"}});
+           {std::string(MetricName(rules.energy_basis)) + " = " + FormatNumber(energy) + " tce ≥ designated-unit threshold " +
+            FormatNumber(rules.energy_designated_threshold_tce) + " tce (designated)"}});
     }
   }
 
@@ -211,10 +206,10 @@ Result<ThreeLists> BuildThreeLists(const ParkInventory& park, const ThreeListRul
       ListedUnit& unit = Entry(lists.key_pollutant, index, *inv);
       const double share = t / park_load;
       unit.value = std::max(unit.value, share);
-      unit.criteria.push_back(std::string(ItemName(pollutant)) + ": rank " + std::to_string(rank) + ", " + Num(t) +
-                              " t = " + Num(share * 100) + " % of the park load " + Num(park_load) + " t; the top " +
-                              std::to_string(rank) + " cover " + Num(covered / park_load * 100) +
-                              " % (rule: the largest units covering ≥ " + Num(rules.pollutant_cover_fraction * 100) +
+      unit.criteria.push_back(std::string(ItemName(pollutant)) + ": rank " + std::to_string(rank) + ", " + FormatNumber(t) +
+                              " t = " + FormatNumber(share * 100) + " % of the park load " + FormatNumber(park_load) + " t; the top " +
+                              std::to_string(rank) + " cover " + FormatNumber(covered / park_load * 100) +
+                              " % (rule: the largest units covering ≥ " + FormatNumber(rules.pollutant_cover_fraction * 100) +
                               " %)");
     }
   }

@@ -1,4 +1,5 @@
 #include "park/carbon/projects.hpp"
+#include "carbon/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,12 +7,6 @@
 
 namespace park::carbon {
 namespace {
-
-std::string Num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 bool NonNegative(double v) { return std::isfinite(v) && v >= 0; }
 
@@ -40,17 +35,17 @@ Result<ProjectEvaluation> EvaluateProject(const ReductionProject& p, const Abate
   e.crf = r == 0 ? 1.0 / n : r * std::pow(1 + r, n) / (std::pow(1 + r, n) - 1);
   e.annualised_investment_10k_yuan = p.investment_10k_yuan * e.crf;
   e.net_annual_cost_10k_yuan = e.annualised_investment_10k_yuan + p.annual_om_cost_10k_yuan - p.annual_benefit_10k_yuan;
-  e.explanation = "abatement = " + Num(p.baseline_t_co2_per_yr) + " − " + Num(p.after_t_co2_per_yr) + " = " +
-                  Num(e.abatement_t_co2_per_yr) + " tCO2/yr; annualised investment = " + Num(p.investment_10k_yuan) +
-                  " × CRF(" + Num(r * 100) + " %, " + std::to_string(n) + " yr) " + Num(e.crf) + " = " +
-                  Num(e.annualised_investment_10k_yuan) +
-                  " × 10^4 yuan/yr; net annual cost = " + Num(e.annualised_investment_10k_yuan) + " + O&M " +
-                  Num(p.annual_om_cost_10k_yuan) + " − benefit " + Num(p.annual_benefit_10k_yuan) + " = " +
-                  Num(e.net_annual_cost_10k_yuan) + " × 10^4 yuan/yr";
+  e.explanation = "abatement = " + FormatNumber(p.baseline_t_co2_per_yr) + " − " + FormatNumber(p.after_t_co2_per_yr) + " = " +
+                  FormatNumber(e.abatement_t_co2_per_yr) + " tCO2/yr; annualised investment = " + FormatNumber(p.investment_10k_yuan) +
+                  " × CRF(" + FormatNumber(r * 100) + " %, " + std::to_string(n) + " yr) " + FormatNumber(e.crf) + " = " +
+                  FormatNumber(e.annualised_investment_10k_yuan) +
+                  " × 10^4 yuan/yr; net annual cost = " + FormatNumber(e.annualised_investment_10k_yuan) + " + O&M " +
+                  FormatNumber(p.annual_om_cost_10k_yuan) + " − benefit " + FormatNumber(p.annual_benefit_10k_yuan) + " = " +
+                  FormatNumber(e.net_annual_cost_10k_yuan) + " × 10^4 yuan/yr";
   if (e.abatement_t_co2_per_yr > 0) {
     e.cost_yuan_per_t_co2 = e.net_annual_cost_10k_yuan * 1e4 / e.abatement_t_co2_per_yr;
-    e.explanation += "; cost = " + Num(e.net_annual_cost_10k_yuan) + " × 10^4 yuan / " + Num(e.abatement_t_co2_per_yr) +
-                     " t = " + Num(*e.cost_yuan_per_t_co2) + " yuan/tCO2";
+    e.explanation += "; cost = " + FormatNumber(e.net_annual_cost_10k_yuan) + " × 10^4 yuan / " + FormatNumber(e.abatement_t_co2_per_yr) +
+                     " t = " + FormatNumber(*e.cost_yuan_per_t_co2) + " yuan/tCO2";
   } else {
     e.explanation += "; no abatement, so no cost per tonne";
   }
@@ -78,7 +73,7 @@ Result<Macc> BuildMacc(const std::vector<ReductionProject>& projects, const Abat
       macc.planned_of_reporting_t_co2_per_yr += std::max(0.0, e->abatement_t_co2_per_yr);
     }
     if (!e->cost_yuan_per_t_co2) {
-      macc.excluded.emplace_back(e->id, "abatement " + Num(e->abatement_t_co2_per_yr) +
+      macc.excluded.emplace_back(e->id, "abatement " + FormatNumber(e->abatement_t_co2_per_yr) +
                                             " tCO2/yr is not above 0: a MACC bar needs a positive width");
       continue;
     }

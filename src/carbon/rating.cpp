@@ -1,4 +1,5 @@
 #include "park/carbon/rating.hpp"
+#include "carbon/text.hpp"
 
 #include "carbon/csv.hpp"
 
@@ -8,12 +9,6 @@
 
 namespace park::carbon {
 namespace {
-
-std::string Num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
 
 const SectorBenchmark* FindBenchmark(const std::vector<SectorBenchmark>& benchmarks, const std::string& sector) {
   const SectorBenchmark* best = nullptr;
@@ -143,8 +138,8 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
           s.reason = "no sector benchmark for " + std::string(what) + " (sector " + inv.info.sector + ")";
         } else {
           s.x = *actual / *benchmark;
-          s.reason = std::string(what) + " " + Num(*actual) + " is " + Num(*s.x * 100) + " % of the benchmark " +
-                     Num(*benchmark);
+          s.reason = std::string(what) + " " + FormatNumber(*actual, 4) + " is " + FormatNumber(*s.x * 100, 4) + " % of the benchmark " +
+                     FormatNumber(*benchmark, 4);
         }
       };
       switch (w.indicator) {
@@ -167,13 +162,13 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
             sum += *a / *b;
             ++n;
             detail +=
-                (detail.empty() ? "" : ", ") + std::string(ItemName(PollutantAt(p))) + " " + Num(*a / *b * 100) + " %";
+                (detail.empty() ? "" : ", ") + std::string(ItemName(PollutantAt(p))) + " " + FormatNumber(*a / *b * 100, 4) + " %";
           }
           if (n == 0) {
             s.reason = "no pollutant intensity with a sector benchmark";
           } else {
             s.x = sum / n;
-            s.reason = "pollutant intensity averages " + Num(*s.x * 100) + " % of the benchmarks (" + detail + ")";
+            s.reason = "pollutant intensity averages " + FormatNumber(*s.x * 100, 4) + " % of the benchmarks (" + detail + ")";
           }
           break;
         }
@@ -196,8 +191,8 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
             s.reason = "no carbon intensity for both years";
           } else {
             s.x = (*then - *now) / *then * 100;
-            s.reason = "carbon intensity " + Num(*then) + " → " + Num(*now) +
-                       " tCO2/10^4 yuan: " + (*s.x >= 0 ? "fell " : "rose ") + Num(std::fabs(*s.x)) + " %";
+            s.reason = "carbon intensity " + FormatNumber(*then, 4) + " → " + FormatNumber(*now, 4) +
+                       " tCO2/10^4 yuan: " + (*s.x >= 0 ? "fell " : "rose ") + FormatNumber(std::fabs(*s.x), 4) + " %";
           }
           break;
         }
@@ -228,9 +223,9 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
       } else {
         r.rating_class = RatingClass::kD;
       }
-      r.reasons.push_back("class " + std::string(RatingClassName(r.rating_class)) + ": weighted score " + Num(r.score) +
-                          " (A ≥ " + Num(config.min_score_a) + ", B ≥ " + Num(config.min_score_b) + ", C ≥ " +
-                          Num(config.min_score_c) + ")");
+      r.reasons.push_back("class " + std::string(RatingClassName(r.rating_class)) + ": weighted score " + FormatNumber(r.score, 4) +
+                          " (A ≥ " + FormatNumber(config.min_score_a, 4) + ", B ≥ " + FormatNumber(config.min_score_b, 4) + ", C ≥ " +
+                          FormatNumber(config.min_score_c, 4) + ")");
       std::vector<const IndicatorScore*> scored;
       for (const IndicatorScore& s : r.indicators) {
         if (s.score) scored.push_back(&s);
@@ -238,8 +233,8 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
       std::stable_sort(scored.begin(), scored.end(),
                        [](const IndicatorScore* a, const IndicatorScore* b) { return *a->score < *b->score; });
       for (const IndicatorScore* s : scored) {
-        r.reasons.push_back(std::string(IndicatorName(s->indicator)) + " scores " + Num(*s->score) + " (weight " +
-                            Num(s->effective_weight * 100) + " %): " + s->reason);
+        r.reasons.push_back(std::string(IndicatorName(s->indicator)) + " scores " + FormatNumber(*s->score, 4) + " (weight " +
+                            FormatNumber(s->effective_weight * 100, 4) + " %): " + s->reason);
       }
     }
     for (const IndicatorScore& s : r.indicators) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "carbon/service_impl.hpp"
+#include "carbon/text.hpp"
 #include "park/core/time.hpp"
 #include "park/store/audit.hpp"
 #include "park/xlsx/xlsx.hpp"
@@ -63,10 +64,8 @@ Response RowErrors(const std::vector<RowError>& errors) {
   return r;
 }
 
-std::string Fmt(double v) {
-  if (!std::isfinite(v)) return "";
-  return fmt::format("{:.6g}", v);
-}
+// Export cells: empty where a figure is undefined.
+std::string Fmt(double v) { return std::isfinite(v) ? FormatNumber(v) : std::string(); }
 
 Response TableResponse(const Table& table, std::string_view format, const std::string& name) {
   if (format == "xlsx") {
