@@ -1,10 +1,13 @@
 // HTTP endpoints of the auth module: sign-in, users, API tokens and the audit log.
 #include "auth/service_impl.hpp"
 #include "park/core/time.hpp"
+#include "park/http/route_builder.hpp"
 #include "park/store/audit.hpp"
 
 namespace park::auth {
 namespace {
+
+constexpr const char* kTag = "auth";  // OpenAPI tag of these routes
 
 using http::Method;
 using http::Request;
@@ -113,19 +116,6 @@ const Json kAuditSchema = http::ObjectSchema({{"id", {{"type", "integer"}}},
                                               {"before", {{"nullable", true}}},
                                               {"after", {{"nullable", true}}}});
 
-http::Route MakeRoute(Method m, std::string pattern, std::vector<Role> roles, std::string summary,
-                      http::Handler handler) {
-  http::Route r;
-  r.method = m;
-  r.pattern = std::move(pattern);
-  r.roles = std::move(roles);
-  r.authenticated = !r.roles.empty();
-  r.doc.summary = std::move(summary);
-  r.doc.tag = "auth";
-  r.handler = std::move(handler);
-  return r;
-}
-
 }  // namespace
 
 void Service::Register(http::Router& router) {
@@ -134,7 +124,7 @@ void Service::Register(http::Router& router) {
   const std::vector<Role> admin = {Role::kParkAdmin};
 
   {
-    auto r = MakeRoute(Method::kPost, "/api/v1/auth/login", {}, "Sign in with a user name and password; returns a "
+    auto r = http::MakeRoute(kTag, Method::kPost, "/api/v1/auth/login", {}, "Sign in with a user name and password; returns a "
                        "bearer token (expiring, revocable). Repeated failures are rate limited (429).",
                        [self](const Request& req) {
                          auto body = ParseJsonObject(req.body);
@@ -156,7 +146,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kPost, "/api/v1/auth/logout", http::AllRoles(), "Revoke the token used for this call",
+    auto r = http::MakeRoute(kTag, Method::kPost, "/api/v1/auth/logout", http::AllRoles(), "Revoke the token used for this call",
                        [self](const Request& req) {
                          auto st = self->Logout(req.Who());
                          return st.ok() ? Response::NoContent() : Response::FromError(st.error());
@@ -165,7 +155,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/auth/me", http::AllRoles(), "Who am I: the caller's user or token",
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/auth/me", http::AllRoles(), "Who am I: the caller's user or token",
                        [s](const Request& req) {
                          const Principal& who = req.Who();
                          if (who.user_id == 0) {
@@ -191,7 +181,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kPost, "/api/v1/auth/password", http::AllRoles(),
         "Change the caller's own password; other sessions of the user are signed out", [s](const Request& req) {
           const Principal& who = req.Who();
@@ -233,7 +223,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/users", admin, "List users (park admins)", [s](const Request& req) {
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/users", admin, "List users (park admins)", [s](const Request& req) {
       auto page = http::ParsePage(req);
       if (!page.ok()) return Response::FromError(page.error());
       auto ent = http::QueryId(req, "enterprise_id");
@@ -265,7 +255,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kPost, "/api/v1/users", admin, "Create a user (park admins)",
+    auto r = http::MakeRoute(kTag, Method::kPost, "/api/v1/users", admin, "Create a user (park admins)",
                        [self](const Request& req) {
                          auto body = ParseJsonObject(req.body);
                          if (!body.ok()) return Response::FromError(body.error());
@@ -293,7 +283,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/users/{id}", admin, "Read a user (park admins)", [s](const Request& req) {
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/users/{id}", admin, "Read a user (park admins)", [s](const Request& req) {
       auto id = req.IdParam();
       if (!id.ok()) return Response::FromError(id.error());
       std::optional<store::Row> row;
@@ -309,7 +299,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kPatch, "/api/v1/users/{id}", admin,
         "Change a user's display name, role, enterprise, password or disable them (disabling signs them out)",
         [s](const Request& req) {
@@ -381,7 +371,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/tokens", admin, "List API tokens for devices and gateways (park admins)",
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/tokens", admin, "List API tokens for devices and gateways (park admins)",
                        [s](const Request& req) {
                          auto page = http::ParsePage(req);
                          if (!page.ok()) return Response::FromError(page.error());
@@ -402,7 +392,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kPost, "/api/v1/tokens", admin,
         "Create an API token for a device or gateway; the token is shown once in the response",
         [self](const Request& req) {
@@ -431,7 +421,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kDelete, "/api/v1/tokens/{id}", admin, "Revoke an API token at once",
+    auto r = http::MakeRoute(kTag, Method::kDelete, "/api/v1/tokens/{id}", admin, "Revoke an API token at once",
                        [s](const Request& req) {
                          auto id = req.IdParam();
                          if (!id.ok()) return Response::FromError(id.error());
@@ -455,7 +445,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/audit", admin,
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/audit", admin,
                        "The audit log, newest first: who changed what, when, before and after (park admins)",
                        [s](const Request& req) {
                          auto page = http::ParsePage(req);

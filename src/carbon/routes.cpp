@@ -8,11 +8,14 @@
 #include "carbon/service_impl.hpp"
 #include "carbon/text.hpp"
 #include "park/core/time.hpp"
+#include "park/http/route_builder.hpp"
 #include "park/store/audit.hpp"
 #include "park/xlsx/xlsx.hpp"
 
 namespace park::carbon {
 namespace {
+
+constexpr const char* kTag = "carbon";  // OpenAPI tag of these routes
 
 using http::Method;
 using http::Request;
@@ -78,18 +81,6 @@ Response TableResponse(const Table& table, std::string_view format, const std::s
   return r;
 }
 
-http::Route MakeRoute(Method m, std::string pattern, std::vector<Role> roles, std::string summary,
-                      http::Handler handler) {
-  http::Route r;
-  r.method = m;
-  r.pattern = std::move(pattern);
-  r.roles = std::move(roles);
-  r.doc.summary = std::move(summary);
-  r.doc.tag = "carbon";
-  r.handler = std::move(handler);
-  return r;
-}
-
 const std::vector<http::QueryParamDoc> kYearDoc = {{"year", "integer", "the accounting year", true}};
 
 Json ListJson(const std::vector<ListedUnit>& units) {
@@ -142,7 +133,7 @@ void Service::Register(http::Router& router) {
   };
 
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kGet, "/api/v1/enterprises/{id}/carbon", kParkAndEnterprise,
         "An enterprise's emissions, energy and pollutant inventory for a year, by month; explain=1 adds how each "
         "year figure was computed (formula, factors with source and revision, input rows)",
@@ -166,7 +157,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kGet, "/api/v1/enterprises/{id}/carbon/explain", kParkAndEnterprise,
         "How one figure of an enterprise's inventory was computed (month 0 or absent: the year)",
         [s, enterprise](const Request& req) {
@@ -194,7 +185,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/enterprises/{id}/activity", kParkAndEnterprise,
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/enterprises/{id}/activity", kParkAndEnterprise,
                        "An enterprise's activity data for a year (as entered, and in canonical units)",
                        [s, enterprise](const Request& req) {
                          auto e = enterprise(req);
@@ -212,7 +203,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kPut, "/api/v1/enterprises/{id}/activity/{period}", kParkAndEnterprise,
         "Replace one month of an enterprise's activity data (all rows valid, or nothing changes; audited)",
         [s, enterprise](const Request& req) {
@@ -270,7 +261,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   auto import_route = [self](std::string pattern, bool xlsx) {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kPost, std::move(pattern), kParkAndEnterprise,
         std::string("Import activity data from ") + (xlsx ? "an XLSX workbook (first sheet)" : "CSV") +
             " with the columns enterprise_code,period,item,amount,unit,use,note: every row or none; each "
@@ -289,7 +280,7 @@ void Service::Register(http::Router& router) {
   router.Add(import_route("/api/v1/carbon/import", false));
   router.Add(import_route("/api/v1/carbon/import/xlsx", true));
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kGet, "/api/v1/carbon/park", kParkReaders,
         "The park's year: totals, by sector, every enterprise's headline figures, and year-on-year change",
         [s](const Request& req) {
@@ -330,7 +321,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/lists", kParkReaders,
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/lists", kParkReaders,
                        "The three lists for a year: key carbon-emission, key energy-using and key pollutant-discharge "
                        "units, each with the criterion that listed it",
                        [s](const Request& req) {
@@ -351,7 +342,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/carbon/ratings", kParkReaders,
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/carbon/ratings", kParkReaders,
                        "A/B/C/D rating of every enterprise for a year, with the indicators, the reasons and the "
                        "differentiated policy of its class",
                        [s](const Request& req) {
@@ -375,7 +366,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kPost, "/api/v1/carbon/access-check", kParkAndEnterprise,
         "Access check for a new, rebuilt or expanded project: projected carbon intensity per 10,000 yuan of "
         "added value against the park's standard, with every step of the reasoning",
@@ -461,7 +452,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kGet, "/api/v1/carbon/macc", kParkAndEnterprise,
         "Marginal abatement cost curve of the reduction projects (cheapest first), with cost per tonne and planned "
         "vs achieved reduction; enterprise users see their own projects",
@@ -521,7 +512,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(Method::kGet, "/api/v1/carbon/factors", http::AllRoles(),
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/carbon/factors", http::AllRoles(),
                        "The factor library in force (id=… gives every revision of one factor, newest last)",
                        [s](const Request& req) {
                          std::shared_lock lock(s->library_mutex);
@@ -539,7 +530,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kPost, "/api/v1/carbon/factors", {Role::kParkAdmin},
         "Add a factor, or supersede one with a new revision (revisions are never edited; results name the "
         "revision they used)",
@@ -579,7 +570,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = MakeRoute(
+    auto r = http::MakeRoute(kTag, 
         Method::kGet, "/api/v1/carbon/export/{table}", kPark,
         "Export a year as CSV or XLSX: table is inventory, lists or ratings; format=csv (default) or xlsx",
         [s](const Request& req) {
