@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "park/core/time.hpp"
+#include "park/http/route_builder.hpp"
 #include "park/registry/registry.hpp"
 #include "park/store/audit.hpp"
 #include "registry/spec.hpp"
@@ -386,14 +387,8 @@ class Endpoints {
     const Json input = SchemaOf(s_, true);
     auto add = [&](Method m, const std::string& pattern, const std::vector<Role>& roles, std::string summary,
                    Response (Endpoints::*fn)(const Request&) const) {
-      http::Route r;
-      r.method = m;
-      r.pattern = pattern;
-      r.roles = roles;
-      r.doc.summary = std::move(summary);
-      r.doc.tag = s_.collection;
-      r.handler = [self, fn](const Request& req) { return (*self.*fn)(req); };
-      return r;
+      return http::MakeRoute(s_.collection, m, pattern, roles, std::move(summary),
+                             [self, fn](const Request& req) { return (*self.*fn)(req); });
     };
     auto list = add(Method::kGet, base, s_.read_roles, fmt::format("List {} (scoped users see their own)", s_.collection),
                     &Endpoints::List);
