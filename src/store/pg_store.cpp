@@ -14,6 +14,19 @@
 namespace park::store {
 namespace {
 
+// bytea parameters travel in text format as "\x" followed by hex digits.
+std::string HexBytea(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 + bytes.size() * 2);
+  out += "\\x";
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
 // Column from 'Key (enterprise_id, tag)=(1, T-1) already exists.' -> "tag".
 std::string UniqueColumn(const std::string& message) {
   const auto open = message.find("Key (");
@@ -59,6 +72,7 @@ class PgTx final : public Tx {
           case 20: case 21: case 23: values.emplace_back(static_cast<int64_t>(std::atoll(f.c_str()))); break;
           case 16: values.emplace_back(int64_t{f.c_str()[0] == 't' ? 1 : 0}); break;
           case 700: case 701: case 1700: values.emplace_back(std::strtod(f.c_str(), nullptr)); break;
+          case 17: values.emplace_back(Bytes{pqxx::binarystring(f).str()}); break;  // bytea
           default: values.emplace_back(std::string(f.c_str(), f.size()));
         }
       }
@@ -99,6 +113,8 @@ class PgTx final : public Tx {
       } else if (const auto* d = std::get_if<double>(&v)) {
         std::snprintf(buf, sizeof buf, "%.17g", *d);
         storage.emplace_back(buf);
+      } else if (const auto* b = std::get_if<Bytes>(&v)) {
+        storage.emplace_back(HexBytea(b->data));
       } else {
         storage.push_back(std::get<std::string>(v));
       }

@@ -79,6 +79,11 @@ class SqliteTx final : public Tx {
           case SQLITE_INTEGER: values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i))); break;
           case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, i)); break;
           case SQLITE_NULL: values.emplace_back(nullptr); break;
+          case SQLITE_BLOB: {
+            const auto* blob = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+            values.emplace_back(Bytes{std::string(blob, static_cast<size_t>(sqlite3_column_bytes(stmt, i)))});
+            break;
+          }
           default: {
             const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
             values.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, i))));
@@ -134,6 +139,8 @@ class SqliteTx final : public Tx {
         rc = sqlite3_bind_int64(stmt, idx, *n);
       } else if (const auto* d = std::get_if<double>(&v)) {
         rc = sqlite3_bind_double(stmt, idx, *d);
+      } else if (const auto* b = std::get_if<Bytes>(&v)) {
+        rc = sqlite3_bind_blob64(stmt, idx, b->data.data(), b->data.size(), SQLITE_TRANSIENT);
       } else {
         const auto& s = std::get<std::string>(v);
         rc = sqlite3_bind_text64(stmt, idx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);

@@ -42,6 +42,13 @@ std::string Row::Text(size_t i) const {
   return {};
 }
 
+std::string_view Row::Blob(size_t i) const {
+  const Value& v = values_.at(i);
+  if (const auto* b = std::get_if<Bytes>(&v)) return b->data;
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return {};
+}
+
 std::optional<double> Row::OptReal(size_t i) const {
   if (IsNull(i)) return std::nullopt;
   return Real(i);

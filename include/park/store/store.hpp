@@ -18,7 +18,11 @@ namespace park::store {
 
 // A parameter or a column value. Booleans are stored as 0/1 integers, instants as epoch milliseconds, dates as
 // "YYYY-MM-DD" text and structured values as JSON text, identically on both backends.
-using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+// Bytes: binary data (BLOB on SQLite, bytea on PostgreSQL), e.g. compressed time-series chunks.
+struct Bytes {
+  std::string data;
+};
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Bytes>;
 using Params = std::vector<Value>;
 
 class Row {
@@ -32,6 +36,8 @@ class Row {
   std::optional<double> OptReal(size_t i) const;   // nullopt for NULL
   std::optional<int64_t> OptInt(size_t i) const;   // nullopt for NULL
   std::optional<std::string> OptText(size_t i) const;
+  // A BLOB/bytea column (text columns are returned as their bytes too); empty for NULL.
+  std::string_view Blob(size_t i) const;
   const Value& at(size_t i) const { return values_.at(i); }
 
  private:
