@@ -84,7 +84,8 @@ Result<Role> RoleField(http::Request const&, JsonReader& r, JsonReader::Need nee
   if (!name) return fallback;
   auto role = ParseRole(*name);
   if (!role) {
-    r.Fail("role", "must be one of park_admin, park_staff, enterprise_user, technician, driver, integrator, viewer");
+    r.Fail("role",
+             "must be one of park_admin, park_staff, enterprise_user, technician, driver, integrator, viewer, device");
     return fallback;
   }
   return *role;
@@ -411,7 +412,9 @@ void Service::Register(http::Router& router) {
         });
     r.doc.request_schema = http::ObjectSchema({{"label", {{"type", "string"}}},
                                                {"role", {{"type", "string"}, {"default", "integrator"},
-                                                         {"description", "viewer: a read-only wall-display link"}}},
+                                                         {"description",
+                                                          "viewer: a read-only wall-display link; device: may only "
+                                                          "send telemetry (of its enterprise when scoped)"}}},
                                                {"enterprise_id", {{"type", "integer"}, {"nullable", true}}},
                                                {"expires_in_days", {{"type", "integer"}, {"default", 365}}}},
                                               {"label"});

@@ -188,8 +188,9 @@ Status Service::Logout(const Principal& who) {
 Result<User> Service::CreateUser(const NewUser& nu, const Principal* actor) {
   Impl& s = *impl_;
   if (auto why = CheckUserName(nu.name); !why.empty()) return Error::Invalid("name", why);
-  if (nu.role == Role::kViewer) {
-    return Error::Invalid("role", "viewer is for read-only screen links: create an API token with it instead");
+  if (nu.role == Role::kViewer || nu.role == Role::kDevice) {
+    return Error::Invalid("role", std::string(RoleName(nu.role)) +
+                                      " is for API tokens (screen links, devices): create an API token with it instead");
   }
   if (auto why = CheckPasswordStrength(nu.password); !why.empty()) return Error::Invalid("password", why);
   const std::string hash = HashPassword(nu.password);  // slow on purpose: outside the transaction

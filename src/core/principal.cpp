@@ -11,13 +11,14 @@ std::string_view RoleName(Role role) {
     case Role::kDriver: return "driver";
     case Role::kIntegrator: return "integrator";
     case Role::kViewer: return "viewer";
+    case Role::kDevice: return "device";
   }
   return "driver";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
   for (Role r : {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser, Role::kTechnician, Role::kDriver,
-                 Role::kIntegrator, Role::kViewer}) {
+                 Role::kIntegrator, Role::kViewer, Role::kDevice}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;

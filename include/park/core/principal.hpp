@@ -10,7 +10,8 @@ namespace park {
 
 // Persisted by name ("park_admin", …) in users and tokens: do not rename.
 // kViewer: read-only park view for wall displays (the big screen); only API tokens carry it.
-enum class Role { kParkAdmin, kParkStaff, kEnterpriseUser, kTechnician, kDriver, kIntegrator, kViewer };
+// kDevice: a device or gateway that may only send telemetry (of its enterprise when scoped); only API tokens.
+enum class Role { kParkAdmin, kParkStaff, kEnterpriseUser, kTechnician, kDriver, kIntegrator, kViewer, kDevice };
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
