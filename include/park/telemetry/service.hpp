@@ -1,0 +1,86 @@
+// The telemetry service: ingest (line protocol, JSON, MQTT payloads, HJ 212 frames), durable time-series
+// storage, queries, meters, alarm rules and live push. Transport lives elsewhere: the server delivers HTTP
+// requests through the router, the MQTT client and the HJ 212 TCP listener call the entry points below.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "park/core/clock.hpp"
+#include "park/core/principal.hpp"
+#include "park/core/result.hpp"
+#include "park/http/live.hpp"
+#include "park/http/router.hpp"
+#include "park/store/store.hpp"
+#include "park/telemetry/line_protocol.hpp"
+
+namespace park::telemetry {
+
+struct Config {
+  // Series that match no registry sensor: "reject" (the batch is refused, naming the series) or "register"
+  // (created on first sight, scoped to the writer's enterprise).
+  std::string unknown_series = "reject";
+  uint32_t chunk_points = 720;              // a series' unsealed points become a chunk at this many
+  int64_t seal_after_s = 3 * 3600;          // ... or when the oldest arrived this long ago
+  size_t max_buffered_points = 4'000'000;   // unsealed points in memory (16 B each); above: 503 until sealed
+  size_t max_pending_mib = 64;              // writes waiting for the disk; above: 429
+  int raw_days = 90;                        // raw points kept this long, then 1-min rollups
+  int rollup_1m_days = 365;                 // 0: forever
+  int rollup_1h_days = 5 * 365;             // 0: forever; day rollups are kept forever
+  int utc_offset_minutes = 8 * 60;          // local time of the park (days, months, HJ 212 timestamps)
+  int64_t no_data_check_s = 10;             // how often no-data (offline) rules are checked
+  std::string hj212_password;               // when set, HJ 212 packets must carry this PW
+};
+
+// Sends a webhook: url and JSON body; an error when delivery failed (it is retried, then logged).
+using WebhookSender = std::function<Status(const std::string& url, const std::string& json_body)>;
+
+struct WriteReport {
+  size_t lines = 0;   // records or lines accepted
+  size_t values = 0;  // field values stored
+};
+
+// One HJ 212 TCP connection: bytes in, replies out. Not thread-safe (one per connection).
+class Hj212Connection {
+ public:
+  virtual ~Hj212Connection() = default;
+  // Returns the bytes to send back (data replies), possibly empty.
+  virtual std::string OnBytes(std::string_view bytes) = 0;
+};
+
+class Service {
+ public:
+  static Result<std::unique_ptr<Service>> Create(store::Store& store, const Clock& clock, http::LiveHub* hub,
+                                                 Config config, WebhookSender webhook = nullptr);
+  ~Service();
+
+  // /api/v1/write, /write (InfluxDB 1.x), /api/v1/telemetry, /api/v1/series…, /api/v1/meters…, /api/v1/alarms…
+  void Register(http::Router& router);
+
+  // Starts the background work: sealing, retention, no-data checks, webhook delivery. Stop seals everything.
+  void Start();
+  void Stop();
+
+  // Ingest entry points; each returns once the data is durable. Errors name the line/field and reason.
+  Result<WriteReport> WriteLineProtocol(const Principal& who, std::string_view body, Precision precision);
+  // `key_prefix` (e.g. from an MQTT topic segment): keys that are not series keys are tried as prefix + "." + key.
+  Result<WriteReport> WriteJson(const Principal& who, std::string_view body, std::string_view key_prefix = {});
+  // An MQTT message: JSON telemetry (object or array) or line protocol, with the topic's first wildcard segment as
+  // the key prefix. Ingested with park-wide scope (the broker is configured by the park).
+  Status WriteMqtt(std::string_view topic_segment, std::string_view payload);
+  std::unique_ptr<Hj212Connection> NewHj212Connection(std::string remote_address);
+
+  // Seals every buffered point into chunks (tests, benchmarks, shutdown).
+  Status Flush();
+
+  struct Impl;
+
+ private:
+  explicit Service(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace park::telemetry

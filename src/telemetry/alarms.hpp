@@ -1,0 +1,84 @@
+// Alarm rules applied to incoming points, the open alarms, their storage, audit, live events and webhooks.
+#pragma once
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "park/core/json.hpp"
+#include "park/telemetry/alarm.hpp"
+#include "telemetry/service_impl.hpp"
+
+namespace park::telemetry {
+
+struct AlarmRule {
+  int64_t id = 0;
+  std::string name;
+  std::optional<int64_t> enterprise_id;
+  std::optional<int64_t> sensor_id;
+  std::string equipment_type;  // with quantity: every sensor of this equipment type (and enterprise, when set)
+  std::string quantity;
+  std::string kind;            // "threshold", "rate" or "no_data"
+  std::optional<double> high, low;
+  double deadband = 0;
+  std::optional<double> max_rate_per_s;
+  std::optional<int64_t> timeout_s;
+  std::string severity;        // "info", "warning", "critical"
+  std::string webhook_url;
+  std::string webhook_format;  // "dingtalk", "wecom" or "json"
+  bool enabled = true;
+};
+
+Json RuleJson(const AlarmRule& r);
+
+class AlarmEngine {
+ public:
+  AlarmEngine(Service::Impl& service) : s_(service) {}
+  // Loads the rules, the sensors they cover and the open alarms.
+  Status Load();
+  // Feeds durable points (sensor series only; others are ignored quickly).
+  void Observe(const std::vector<SeriesPoint>& points);
+  // Checks no-data rules; called periodically.
+  void CheckNoData();
+  Result<Json> Acknowledge(int64_t alarm_id, const Principal& who);
+  // Webhook deliveries waiting; the worker drains them.
+  struct Delivery {
+    std::string url;
+    std::string body;
+    int attempts = 0;
+  };
+  std::vector<Delivery> TakeDeliveries();
+  void Requeue(Delivery d);
+  size_t open_count() const;
+
+ private:
+  struct Watch {  // one rule on one series
+    const AlarmRule* rule = nullptr;
+    int64_t series_id = 0;
+    int64_t sensor_id = 0;
+    std::optional<int64_t> enterprise_id;
+    std::string sensor_key;
+    std::string sensor_name;
+    std::string unit;
+    std::optional<ThresholdMachine> threshold;
+    std::optional<RateOfChangeMachine> rate;
+    std::optional<NoDataMachine> no_data;
+  };
+  void Handle(Watch& w, Condition c, double value, int64_t now_ms);
+  void Persist(const AlarmEvent& e, const Watch& w, const Principal* actor = nullptr);
+  Json AlarmJson(const Alarm& a, const Watch* w) const;
+
+  Service::Impl& s_;
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<AlarmRule>> rules_;
+  std::vector<std::unique_ptr<Watch>> watches_;
+  std::unordered_map<int64_t, std::vector<Watch*>> by_series_;
+  std::map<std::pair<int64_t, int64_t>, Watch*> by_rule_series_;
+  AlarmBook book_;
+  std::deque<Delivery> deliveries_;
+};
+
+}  // namespace park::telemetry

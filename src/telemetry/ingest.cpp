@@ -1,0 +1,387 @@
+// Ingest: what arrives (line protocol, JSON telemetry, MQTT payloads, HJ 212 frames) becomes series points, bound
+// to registry sensors, checked against the writer's scope, and handed to the engine in one durable append.
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <cmath>
+
+#include "park/telemetry/hj212.hpp"
+#include "park/telemetry/json_telemetry.hpp"
+#include "telemetry/alarms.hpp"
+#include "telemetry/service_impl.hpp"
+
+namespace park::telemetry {
+namespace {
+
+constexpr std::string_view kLoadSeries = "SELECT id, key, sensor_id, enterprise_id FROM telemetry_series";
+constexpr std::string_view kSensorByKey = "SELECT id, enterprise_id FROM sensors WHERE key = $1";
+constexpr std::string_view kInsertSeries =
+    "INSERT INTO telemetry_series (key, sensor_id, enterprise_id, source, created_at) VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT (key) DO NOTHING";
+constexpr std::string_view kSeriesByKey = "SELECT id, key, sensor_id, enterprise_id FROM telemetry_series WHERE key = $1";
+constexpr std::string_view kSeriesBySensor =
+    "SELECT id, key, sensor_id, enterprise_id FROM telemetry_series WHERE sensor_id = $1";
+
+SeriesInfo InfoOf(const store::Row& r) {
+  return SeriesInfo{r.Int(0), r.Text(1), r.OptInt(2), r.OptInt(3)};
+}
+
+store::Value OptValue(std::optional<int64_t> v) { return v ? store::Value(*v) : store::Value(nullptr); }
+
+bool Within(std::string_view body, std::string_view part) {
+  return part.data() >= body.data() && part.data() + part.size() <= body.data() + body.size();
+}
+
+// The raw "measurement,tag=value,..." text of a line when it sits in the body unescaped; else the canonical key.
+std::string_view RawPrefix(std::string_view body, const LpBatch& batch, const LpLine& line, std::string& scratch) {
+  std::string_view first = line.measurement;
+  std::string_view last = line.tag_count ? batch.tags[line.first_tag + line.tag_count - 1].value : line.measurement;
+  if (Within(body, first) && Within(body, last) && last.data() >= first.data()) {
+    return {first.data(), static_cast<size_t>(last.data() + last.size() - first.data())};
+  }
+  scratch = SeriesKey(batch, line);
+  scratch.insert(0, "\x01");  // never equal to a raw prefix
+  return scratch;
+}
+
+Result<double> NumberOf(const LpField& f, uint32_t line) {
+  switch (f.type) {
+    case ValueType::kFloat: return f.float_value;
+    case ValueType::kInteger: return static_cast<double>(f.int_value);
+    case ValueType::kUnsigned: return static_cast<double>(f.uint_value);
+    case ValueType::kBoolean: return f.bool_value ? 1.0 : 0.0;
+    case ValueType::kString: break;
+  }
+  return Error::Invalid("line " + std::to_string(line),
+                        "field '" + std::string(f.key) + "' is a string; ParkBrain stores numbers and booleans");
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Status CheckWriteScope(const Principal& who, const SeriesInfo& s, std::string_view where) {
+  if (!who.enterprise_id) return {};
+  if (s.enterprise_id && *s.enterprise_id == *who.enterprise_id) return {};
+  return Error{ErrorCode::kPermissionDenied,
+               std::string(where) + ": series '" + s.key + "' belongs to another enterprise; this token may write only "
+               "to enterprise " + std::to_string(*who.enterprise_id),
+               std::string(where)};
+}
+
+// --- SeriesResolver ------------------------------------------------------------------------------------------------
+
+Status SeriesResolver::Load() {
+  return store_.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(kLoadSeries));
+    std::unique_lock lk(mutex_);
+    for (const auto& r : rows) {
+      SeriesInfo s = InfoOf(r);
+      key_by_id_[s.id] = s.key;
+      by_key_[s.key] = std::move(s);
+    }
+    return {};
+  });
+}
+
+Result<SeriesInfo> SeriesResolver::Insert(std::string_view key, std::optional<int64_t> sensor_id,
+                                          std::optional<int64_t> enterprise_id, std::string_view source) {
+  SeriesInfo out;
+  PARK_TRY(store_.Write([&](store::Tx& tx) -> Status {
+    store::Params p;
+    p.reserve(5);
+    p.emplace_back(std::string(key));
+    p.emplace_back(OptValue(sensor_id));
+    p.emplace_back(OptValue(enterprise_id));
+    p.emplace_back(std::string(source));
+    p.emplace_back(clock_.NowMs());
+    PARK_TRY(tx.Exec(kInsertSeries, p));
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSeriesByKey, {std::string(key)}));
+    out = InfoOf(*row);
+    return {};
+  }));
+  std::unique_lock lk(mutex_);
+  key_by_id_[out.id] = out.key;
+  by_key_[out.key] = out;
+  return out;
+}
+
+std::optional<SeriesInfo> SeriesResolver::SensorSeries(std::string_view key, std::optional<int64_t>) {
+  {
+    std::shared_lock lk(mutex_);
+    if (auto it = by_key_.find(key); it != by_key_.end() && it->second.sensor_id) return it->second;
+  }
+  std::optional<std::pair<int64_t, std::optional<int64_t>>> sensor;
+  auto st = store_.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSensorByKey, {std::string(key)}));
+    if (row) sensor = std::pair{row->Int(0), row->OptInt(1)};
+    return {};
+  });
+  if (!st.ok() || !sensor) return std::nullopt;
+  auto s = Insert(key, sensor->first, sensor->second, "sensor");
+  if (!s.ok()) return std::nullopt;
+  return *s;
+}
+
+Result<SeriesInfo> SeriesResolver::ForKey(std::string_view key, std::optional<int64_t> enterprise_id,
+                                          std::string_view source) {
+  {
+    std::shared_lock lk(mutex_);
+    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+  }
+  if (auto s = SensorSeries(key, enterprise_id)) return *s;
+  if (!register_unknown_) {
+    return Error::Invalid(std::string(key), "is not the key of a registry sensor; register the sensor (or set "
+                                            "[telemetry] unknown_series = \"register\")");
+  }
+  if (key.size() > 512) return Error::Invalid(std::string(key.substr(0, 64)), "series keys are at most 512 bytes");
+  return Insert(key, std::nullopt, enterprise_id, source);
+}
+
+std::optional<SeriesInfo> SeriesResolver::Find(int64_t series_id) const {
+  std::shared_lock lk(mutex_);
+  auto it = key_by_id_.find(series_id);
+  if (it == key_by_id_.end()) return std::nullopt;
+  return by_key_.find(it->second)->second;
+}
+
+std::optional<SeriesInfo> SeriesResolver::FindBySensor(int64_t sensor_id) {
+  std::optional<SeriesInfo> out;
+  (void)store_.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSeriesBySensor, {sensor_id}));
+    if (row) out = InfoOf(*row);
+    return {};
+  });
+  return out;
+}
+
+const SeriesInfo* SeriesResolver::CachedLineField(std::string_view prefix, std::string_view field) const {
+  auto it = lines_.find(prefix);
+  if (it == lines_.end()) return nullptr;
+  for (const auto& [name, info] : it->second.fields) {
+    if (name == field) return &info;
+  }
+  return nullptr;
+}
+
+void SeriesResolver::CacheLineField(std::string_view prefix, std::string_view field, const SeriesInfo& info) {
+  std::unique_lock lk(mutex_);
+  if (lines_.size() > 1'000'000) lines_.clear();  // bounded: a gateway inventing keys cannot grow it forever
+  auto it = lines_.find(prefix);
+  if (it == lines_.end()) it = lines_.emplace(std::string(prefix), LineEntry{}).first;
+  it->second.fields.emplace_back(std::string(field), info);
+}
+
+// --- Writes --------------------------------------------------------------------------------------------------------
+
+Result<WriteReport> Service::Impl::Store(const Principal& who, std::vector<SeriesPoint>& points, size_t records) {
+  (void)who;
+  PARK_TRY(engine.Append(points));
+  AfterWrite(points);
+  return WriteReport{records, points.size()};
+}
+
+Result<WriteReport> Service::WriteLineProtocol(const Principal& who, std::string_view body, Precision precision) {
+  Impl& s = *impl_;
+  LpOptions opts;
+  opts.precision = precision;
+  opts.default_timestamp_ns = s.clock.NowMs() * 1'000'000;
+  LpBatch batch = ParseLineProtocol(body, opts);
+  if (batch.error_count > 0) return BatchError(batch);
+  std::vector<SeriesPoint> points(batch.fields.size());
+  struct Miss {
+    uint32_t line;
+    uint32_t field;
+  };
+  std::vector<Miss> misses;
+  std::string scratch;
+  {
+    std::shared_lock lk(s.resolver.mutex());
+    for (uint32_t li = 0; li < batch.lines.size(); ++li) {
+      const LpLine& line = batch.lines[li];
+      const std::string_view prefix = RawPrefix(body, batch, line, scratch);
+      for (uint32_t fi = line.first_field; fi < line.first_field + line.field_count; ++fi) {
+        const LpField& f = batch.fields[fi];
+        PARK_ASSIGN_OR_RETURN(double v, NumberOf(f, line.line_number));
+        points[fi].timestamp_ns = line.timestamp_ns;
+        points[fi].value = v;
+        const SeriesInfo* info = s.resolver.CachedLineField(prefix, f.key);
+        if (info == nullptr) {
+          misses.push_back({li, fi});
+          continue;
+        }
+        if (who.enterprise_id) PARK_TRY(CheckWriteScope(who, *info, "line " + std::to_string(line.line_number)));
+        points[fi].series_id = info->id;
+      }
+    }
+  }
+  for (const Miss& m : misses) {
+    const LpLine& line = batch.lines[m.line];
+    const LpField& f = batch.fields[m.field];
+    const std::string where = "line " + std::to_string(line.line_number);
+    // A field named after a sensor, or a line named after a sensor with field "value", is that sensor's series;
+    // anything else is the canonical "measurement,tags field" series.
+    std::optional<SeriesInfo> info = s.resolver.SensorSeries(f.key, who.enterprise_id);
+    if (!info && f.key == "value") info = s.resolver.SensorSeries(line.measurement, who.enterprise_id);
+    if (!info) {
+      std::string key = SeriesKey(batch, line);
+      key += ' ';
+      key += f.key;
+      auto r = s.resolver.ForKey(key, who.enterprise_id, "line");
+      if (!r.ok()) return Error::Invalid(where, "series '" + key + "': " + r.error().message);
+      info = *r;
+    }
+    PARK_TRY(CheckWriteScope(who, *info, where));
+    s.resolver.CacheLineField(RawPrefix(body, batch, line, scratch), f.key, *info);
+    points[m.field].series_id = info->id;
+  }
+  return s.Store(who, points, batch.lines.size());
+}
+
+Result<WriteReport> Service::WriteJson(const Principal& who, std::string_view body, std::string_view key_prefix) {
+  Impl& s = *impl_;
+  JsonTelemetryOptions opts;
+  opts.default_timestamp_ms = s.clock.NowMs();
+  PARK_ASSIGN_OR_RETURN(auto records, ParseJsonTelemetry(body, opts));
+  std::vector<SeriesPoint> points;
+  for (size_t ri = 0; ri < records.size(); ++ri) {
+    const auto& rec = records[ri];
+    for (const auto& v : rec.values) {
+      const std::string where = records.size() > 1 ? "[" + std::to_string(ri) + "]." + v.key : v.key;
+      double value = 0;
+      switch (v.type) {
+        case ValueType::kFloat: value = v.float_value; break;
+        case ValueType::kInteger: value = static_cast<double>(v.int_value); break;
+        case ValueType::kUnsigned: value = static_cast<double>(v.uint_value); break;
+        case ValueType::kBoolean: value = v.bool_value ? 1 : 0; break;
+        case ValueType::kString: return Error::Invalid(where, "is a string; ParkBrain stores numbers and booleans");
+      }
+      if (!std::isfinite(value)) return Error::Invalid(where, "must be a finite number");
+      Result<SeriesInfo> info = Error::Invalid(where, "unknown");
+      if (!key_prefix.empty()) {
+        if (auto sensor = s.resolver.SensorSeries(v.key, who.enterprise_id)) {
+          info = *sensor;
+        } else {
+          info = s.resolver.ForKey(std::string(key_prefix) + "." + v.key, who.enterprise_id, "json");
+        }
+      } else {
+        info = s.resolver.ForKey(v.key, who.enterprise_id, "json");
+      }
+      if (!info.ok()) return Error::Invalid(where, info.error().message);
+      PARK_TRY(CheckWriteScope(who, *info, where));
+      points.push_back({info->id, rec.timestamp_ms * 1'000'000, value});
+    }
+  }
+  return s.Store(who, points, records.size());
+}
+
+Status Service::WriteMqtt(std::string_view topic_segment, std::string_view payload) {
+  Principal system;
+  system.name = "mqtt";
+  system.role = Role::kDevice;
+  size_t i = 0;
+  while (i < payload.size() && std::isspace(static_cast<unsigned char>(payload[i]))) ++i;
+  if (i < payload.size() && (payload[i] == '{' || payload[i] == '[')) {
+    PARK_TRY(WriteJson(system, payload, topic_segment));
+  } else {
+    PARK_TRY(WriteLineProtocol(system, payload, Precision::kNanoseconds));
+  }
+  return {};
+}
+
+Status Service::Flush() { return impl_->engine.Seal(true); }
+
+// --- HJ 212 --------------------------------------------------------------------------------------------------------
+
+namespace {
+
+class Hj212Session final : public Hj212Connection {
+ public:
+  Hj212Session(Service::Impl& impl, std::string remote)
+      : impl_(impl), remote_(std::move(remote)), assembler_(impl.clock) {}
+
+  std::string OnBytes(std::string_view bytes) override {
+    std::string replies;
+    splitter_.Append(bytes);
+    while (auto item = splitter_.Next()) {
+      if (!item->error.empty()) {
+        Reject(item->error);
+        continue;
+      }
+      ++impl_.hj212_frames;
+      auto packet = hj212::ParseFrame(item->frame);
+      if (!packet.ok()) {
+        Reject((packet.error().field.empty() ? "" : packet.error().field + ": ") + packet.error().message);
+        continue;
+      }
+      if (!impl_.config.hj212_password.empty() && packet->pw != impl_.config.hj212_password) {
+        Reject("MN " + packet->mn + ": wrong PW");
+        continue;
+      }
+      auto whole = assembler_.Add(std::move(*packet));
+      if (!whole.ok()) {
+        Reject(whole.error().message);
+        continue;
+      }
+      if (!whole->has_value()) continue;
+      const hj212::Packet& p = **whole;
+      if (p.cn.size() != 4 || p.cn[0] != '2') continue;  // not a data upload: nothing to store
+      if (auto st = StorePacket(p); !st.ok()) {
+        Reject("MN " + p.mn + " CN " + p.cn + ": " + st.error().message);
+        continue;  // no reply: the logger sends it again
+      }
+      if (auto reply = hj212::BuildDataReply(p)) replies += *reply;
+    }
+    return replies;
+  }
+
+ private:
+  void Reject(const std::string& why) {
+    ++impl_.hj212_rejected;
+    spdlog::warn("hj212 {}: rejected: {}", remote_, why);
+  }
+
+  Status StorePacket(const hj212::Packet& p) {
+    PARK_ASSIGN_OR_RETURN(int64_t at_ms, hj212::PacketTimeMs(p, impl_.config.utc_offset_minutes));
+    const std::string mn = Lower(p.mn);
+    Principal system;
+    system.name = "hj212";
+    system.role = Role::kDevice;
+    std::vector<SeriesPoint> points;
+    for (const auto& v : hj212::Flatten(p)) {
+      const std::string key = mn + "." + std::string(v.code) + "-" + Lower(v.statistic);
+      auto info = impl_.resolver.ForKey(key, std::nullopt, "hj212");
+      if (!info.ok()) return Error::Invalid(key, info.error().message);
+      points.push_back({info->id, at_ms * 1'000'000, v.value});
+    }
+    // Hourly uploads also give each pollutant's mass for the hour (kg), the basis of monthly discharge totals.
+    if (p.cn == hj212::kCnHourData) {
+      for (const auto& d : hj212::Discharges(p).discharges) {
+        const std::string key = mn + "." + std::string(d.code) + "-kg";
+        auto info = impl_.resolver.ForKey(key, std::nullopt, "hj212");
+        if (!info.ok()) return Error::Invalid(key, info.error().message);
+        points.push_back({info->id, at_ms * 1'000'000, d.kg});
+      }
+    }
+    if (points.empty()) return {};
+    PARK_TRY(impl_.Store(system, points, 1));
+    return {};
+  }
+
+  Service::Impl& impl_;
+  std::string remote_;
+  hj212::FrameSplitter splitter_;
+  hj212::SplitAssembler assembler_;
+};
+
+}  // namespace
+
+std::unique_ptr<Hj212Connection> Service::NewHj212Connection(std::string remote_address) {
+  return std::make_unique<Hj212Session>(*impl_, std::move(remote_address));
+}
+
+}  // namespace park::telemetry
