@@ -251,7 +251,7 @@ std::vector<EntitySpec> MakeSpecs() {
         {"type", FieldType::kEnum, true, true, 0,
          {"reactor", "pressure_vessel", "storage_tank", "valve", "safety_valve", "pump", "compressor", "boiler",
           "distillation_tower", "heat_exchanger", "electrolyser", "transformer", "pv_array", "wind_turbine",
-          "flow_battery", "dryer", "centrifuge", "other"},
+          "flow_battery", "dryer", "centrifuge", "online_monitor", "other"},
          nullptr, ""},
         {"model", FieldType::kText, false, true, 100, {}, nullptr, ""},
         {"manufacturer", FieldType::kText, false, true, 200, {}, nullptr, ""},

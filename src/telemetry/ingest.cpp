@@ -19,6 +19,7 @@ constexpr std::string_view kInsertSeries =
     "INSERT INTO telemetry_series (key, sensor_id, enterprise_id, source, created_at) VALUES ($1, $2, $3, $4, $5) "
     "ON CONFLICT (key) DO NOTHING";
 constexpr std::string_view kSeriesByKey = "SELECT id, key, sensor_id, enterprise_id FROM telemetry_series WHERE key = $1";
+constexpr std::string_view kMonitorByPrefix = "SELECT enterprise_id FROM sensors WHERE key LIKE $1 LIMIT 1";
 constexpr std::string_view kSeriesBySensor =
     "SELECT id, key, sensor_id, enterprise_id FROM telemetry_series WHERE sensor_id = $1";
 
@@ -128,18 +129,28 @@ std::optional<SeriesInfo> SeriesResolver::SensorSeries(std::string_view key, std
 }
 
 Result<SeriesInfo> SeriesResolver::ForKey(std::string_view key, std::optional<int64_t> enterprise_id,
-                                          std::string_view source) {
+                                          std::string_view source, bool always_register) {
   {
     std::shared_lock lk(mutex_);
     if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
   }
   if (auto s = SensorSeries(key, enterprise_id)) return *s;
-  if (!register_unknown_) {
+  if (!register_unknown_ && !always_register) {
     return Error::Invalid(std::string(key), "is not the key of a registry sensor; register the sensor (or set "
                                             "[telemetry] unknown_series = \"register\")");
   }
   if (key.size() > 512) return Error::Invalid(std::string(key.substr(0, 64)), "series keys are at most 512 bytes");
   return Insert(key, std::nullopt, enterprise_id, source);
+}
+
+std::optional<std::optional<int64_t>> SeriesResolver::Monitor(std::string_view mn) {
+  std::optional<std::optional<int64_t>> out;
+  (void)store_.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kMonitorByPrefix, {std::string(mn) + ".%"}));
+    if (row) out = row->OptInt(0);
+    return {};
+  });
+  return out;
 }
 
 std::optional<SeriesInfo> SeriesResolver::Find(int64_t series_id) const {
@@ -295,6 +306,8 @@ Status Service::WriteMqtt(std::string_view topic_segment, std::string_view paylo
 
 Status Service::Flush() { return impl_->engine.Seal(true); }
 
+Status Service::ReloadAlarmRules() { return impl_->alarms->Load(); }
+
 // --- HJ 212 --------------------------------------------------------------------------------------------------------
 
 namespace {
@@ -348,21 +361,29 @@ class Hj212Session final : public Hj212Connection {
   Status StorePacket(const hj212::Packet& p) {
     PARK_ASSIGN_OR_RETURN(int64_t at_ms, hj212::PacketTimeMs(p, impl_.config.utc_offset_minutes));
     const std::string mn = Lower(p.mn);
+    // A monitoring point is registered by giving its sensors keys "<mn>.<code>-<statistic>" (at least one); the
+    // other statistics of a registered point are registered with it. Unknown points follow the series policy.
+    if (mn != monitor_mn_) {
+      monitor_ = impl_.resolver.Monitor(mn);
+      monitor_mn_ = mn;
+    }
+    const bool known = monitor_.has_value();
+    const std::optional<int64_t> enterprise = known ? *monitor_ : std::nullopt;
     Principal system;
     system.name = "hj212";
     system.role = Role::kDevice;
     std::vector<SeriesPoint> points;
     for (const auto& v : hj212::Flatten(p)) {
       const std::string key = mn + "." + std::string(v.code) + "-" + Lower(v.statistic);
-      auto info = impl_.resolver.ForKey(key, std::nullopt, "hj212");
-      if (!info.ok()) return Error::Invalid(key, info.error().message);
+      auto info = impl_.resolver.ForKey(key, enterprise, "hj212", known);
+      if (!info.ok()) return Error::Invalid(key, "MN " + p.mn + " is not a registered monitoring point: " + info.error().message);
       points.push_back({info->id, at_ms * 1'000'000, v.value});
     }
     // Hourly uploads also give each pollutant's mass for the hour (kg), the basis of monthly discharge totals.
     if (p.cn == hj212::kCnHourData) {
       for (const auto& d : hj212::Discharges(p).discharges) {
         const std::string key = mn + "." + std::string(d.code) + "-kg";
-        auto info = impl_.resolver.ForKey(key, std::nullopt, "hj212");
+        auto info = impl_.resolver.ForKey(key, enterprise, "hj212", known);
         if (!info.ok()) return Error::Invalid(key, info.error().message);
         points.push_back({info->id, at_ms * 1'000'000, d.kg});
       }
@@ -374,6 +395,8 @@ class Hj212Session final : public Hj212Connection {
 
   Service::Impl& impl_;
   std::string remote_;
+  std::string monitor_mn_;
+  std::optional<std::optional<int64_t>> monitor_;
   hj212::FrameSplitter splitter_;
   hj212::SplitAssembler assembler_;
 };

@@ -38,7 +38,11 @@ class SeriesResolver {
 
   // The series for a key, bound to the sensor with that key if there is one. nullptr with an error when the key is
   // unknown and may not be registered. `enterprise_id`: the writer's scope, for registering.
-  Result<SeriesInfo> ForKey(std::string_view key, std::optional<int64_t> enterprise_id, std::string_view source);
+  // `always_register`: register an unknown key whatever the policy (series of a registered HJ 212 monitor).
+  Result<SeriesInfo> ForKey(std::string_view key, std::optional<int64_t> enterprise_id, std::string_view source,
+                            bool always_register = false);
+  // The enterprise of the registered monitoring point whose sensors' keys start with "<mn>.", if any.
+  std::optional<std::optional<int64_t>> Monitor(std::string_view mn);
   // A sensor's key, or nullopt when no sensor has it.
   std::optional<SeriesInfo> SensorSeries(std::string_view key, std::optional<int64_t> enterprise_id);
   std::optional<SeriesInfo> Find(int64_t series_id) const;

@@ -75,6 +75,8 @@ class Service {
 
   // Seals every buffered point into chunks (tests, benchmarks, shutdown).
   Status Flush();
+  // Reloads alarm rules after they were changed outside the API (the demo seeder).
+  Status ReloadAlarmRules();
 
   struct Impl;
 
