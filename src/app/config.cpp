@@ -78,6 +78,47 @@ const std::map<std::string, std::map<std::string, Setter>>& Keys() {
        {{"name", Set(&Config::park, &registry::ParkInfo::name)},
         {"name_en", Set(&Config::park, &registry::ParkInfo::name_en)}}},
       {"log", {{"level", SetTop(&Config::log_level)}}},
+      {"telemetry",
+       {{"unknown_series", Set(&Config::telemetry, &telemetry::Config::unknown_series)},
+        {"chunk_points",
+         SetInt([](Config& c, int64_t v) { c.telemetry.chunk_points = static_cast<uint32_t>(v); }, 16, 1'000'000)},
+        {"seal_after_s", SetInt([](Config& c, int64_t v) { c.telemetry.seal_after_s = v; }, 10, 7 * 86400)},
+        {"max_buffered_points",
+         SetInt([](Config& c, int64_t v) { c.telemetry.max_buffered_points = static_cast<size_t>(v); }, 1000,
+                1'000'000'000)},
+        {"max_pending_mib",
+         SetInt([](Config& c, int64_t v) { c.telemetry.max_pending_mib = static_cast<size_t>(v); }, 1, 65536)},
+        {"raw_days", SetInt([](Config& c, int64_t v) { c.telemetry.raw_days = static_cast<int>(v); }, 0, 36500)},
+        {"rollup_1m_days",
+         SetInt([](Config& c, int64_t v) { c.telemetry.rollup_1m_days = static_cast<int>(v); }, 0, 36500)},
+        {"rollup_1h_days",
+         SetInt([](Config& c, int64_t v) { c.telemetry.rollup_1h_days = static_cast<int>(v); }, 0, 36500)},
+        {"utc_offset_minutes",
+         SetInt([](Config& c, int64_t v) { c.telemetry.utc_offset_minutes = static_cast<int>(v); }, -720, 840)},
+        {"no_data_check_s", SetInt([](Config& c, int64_t v) { c.telemetry.no_data_check_s = v; }, 1, 3600)}}},
+      {"mqtt",
+       {{"enabled", Set(&Config::mqtt, &Config::Mqtt::enabled)},
+        {"host", Set(&Config::mqtt, &Config::Mqtt::host)},
+        {"port", SetInt([](Config& c, int64_t v) { c.mqtt.port = static_cast<int>(v); }, 1, 65535)},
+        {"client_id", Set(&Config::mqtt, &Config::Mqtt::client_id)},
+        {"username", Set(&Config::mqtt, &Config::Mqtt::username)},
+        {"password", Set(&Config::mqtt, &Config::Mqtt::password)},
+        {"qos", SetInt([](Config& c, int64_t v) { c.mqtt.qos = static_cast<int>(v); }, 0, 2)},
+        {"topics",
+         [](const toml::node& n, Config& c) -> std::string {
+           const auto* a = n.as_array();
+           if (!a || a->empty()) return "must be a non-empty array of topic patterns";
+           c.mqtt.topics.clear();
+           for (const auto& t : *a) {
+             auto v = t.value<std::string>();
+             if (!v || v->empty()) return "must be a non-empty array of topic patterns";
+             c.mqtt.topics.push_back(*v);
+           }
+           return {};
+         }}}},
+      {"hj212",
+       {{"listen", SetTop(&Config::hj212_listen)},
+        {"password", Set(&Config::telemetry, &telemetry::Config::hj212_password)}}},
       {"carbon",
        {{"province", [](const toml::node& n, Config& c) -> std::string {
            auto v = n.value<std::string>();
@@ -164,6 +205,9 @@ Result<Config> LoadConfig(const std::string& path) {
   static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (std::find(kLevels.begin(), kLevels.end(), config.log_level) == kLevels.end()) {
     return Error::Invalid("log.level", "must be trace, debug, info, warn or error");
+  }
+  if (config.telemetry.unknown_series != "reject" && config.telemetry.unknown_series != "register") {
+    return Error::Invalid("telemetry.unknown_series", "must be \"reject\" or \"register\"");
   }
   return config;
 }

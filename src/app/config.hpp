@@ -8,6 +8,7 @@
 #include "park/core/result.hpp"
 #include "park/registry/registry.hpp"
 #include "park/server/server.hpp"
+#include "park/telemetry/service.hpp"
 
 namespace park::app {
 
@@ -18,6 +19,20 @@ struct Config {
   auth::Config auth;
   registry::ParkInfo park;
   carbon::ParkSettings carbon;
+  telemetry::Config telemetry;
+  // MQTT: subscribe to the park's broker (off unless enabled).
+  struct Mqtt {
+    bool enabled = false;
+    std::string host = "127.0.0.1";
+    int port = 1883;
+    std::string client_id = "parkbrain";
+    std::string username;
+    std::string password;
+    std::vector<std::string> topics = {"parkbrain/+/telemetry"};
+    int qos = 1;
+  } mqtt;
+  // HJ 212 data loggers connect here ("" = off; `demo` listens on a free loopback port when off).
+  std::string hj212_listen;
   std::string log_level = "info";
 };
 

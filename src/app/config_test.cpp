@@ -33,6 +33,22 @@ TEST(Config, ShippedFileIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(c->carbon.access.max_t_co2_per_10k_yuan_added_value, d.carbon.access.max_t_co2_per_10k_yuan_added_value);
   EXPECT_EQ(c->carbon.access.source, d.carbon.access.source);
   EXPECT_EQ(c->carbon.abatement.discount_rate, d.carbon.abatement.discount_rate);
+  EXPECT_EQ(c->telemetry.unknown_series, d.telemetry.unknown_series);
+  EXPECT_EQ(c->telemetry.chunk_points, d.telemetry.chunk_points);
+  EXPECT_EQ(c->telemetry.seal_after_s, d.telemetry.seal_after_s);
+  EXPECT_EQ(c->telemetry.max_buffered_points, d.telemetry.max_buffered_points);
+  EXPECT_EQ(c->telemetry.max_pending_mib, d.telemetry.max_pending_mib);
+  EXPECT_EQ(c->telemetry.raw_days, d.telemetry.raw_days);
+  EXPECT_EQ(c->telemetry.rollup_1m_days, d.telemetry.rollup_1m_days);
+  EXPECT_EQ(c->telemetry.rollup_1h_days, d.telemetry.rollup_1h_days);
+  EXPECT_EQ(c->telemetry.utc_offset_minutes, d.telemetry.utc_offset_minutes);
+  EXPECT_EQ(c->telemetry.no_data_check_s, d.telemetry.no_data_check_s);
+  EXPECT_EQ(c->mqtt.enabled, d.mqtt.enabled);
+  EXPECT_EQ(c->mqtt.host, d.mqtt.host);
+  EXPECT_EQ(c->mqtt.port, d.mqtt.port);
+  EXPECT_EQ(c->mqtt.topics, d.mqtt.topics);
+  EXPECT_EQ(c->mqtt.qos, d.mqtt.qos);
+  EXPECT_EQ(c->hj212_listen, d.hj212_listen);
 }
 
 TEST(Config, RefusesMistakesNamingTheKey) {
@@ -50,6 +66,11 @@ TEST(Config, RefusesMistakesNamingTheKey) {
       {"listen = 1\n", "listen"},
       {"[carbon]\nsector_benchmarks_csv = \"/nonexistent.csv\"\n", "carbon.sector_benchmarks_csv"},
       {"[carbon]\ndiscount_rate = 2\n", "carbon.discount_rate"},
+      {"[telemetry]\nunknown_series = \"accept\"\n", "telemetry.unknown_series"},
+      {"[telemetry]\nchunk_points = 1\n", "telemetry.chunk_points"},
+      {"[mqtt]\ntopics = []\n", "mqtt.topics"},
+      {"[mqtt]\nport = 70000\n", "mqtt.port"},
+      {"[hj212]\nlisten = 9212\n", "hj212.listen"},
   };
   for (const auto& c : cases) {
     auto r = LoadConfig(Write(c.text));

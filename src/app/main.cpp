@@ -12,10 +12,15 @@
 #include "app/config.hpp"
 #include "app/demo.hpp"
 #include "app/ops_routes.hpp"
+#include "app/simulator.hpp"
 #include "park/auth/auth.hpp"
 #include "park/carbon/service.hpp"
+#include "park/mqtt/mqtt.hpp"
 #include "park/registry/registry.hpp"
+#include "park/server/http_client.hpp"
 #include "park/server/server.hpp"
+#include "park/server/tcp_listener.hpp"
+#include "park/telemetry/service.hpp"
 #include "park/store/store.hpp"
 
 namespace park::app {
@@ -73,12 +78,16 @@ struct App {
   http::LiveHub hub;
   std::unique_ptr<auth::Service> auth;
   std::unique_ptr<carbon::Service> carbon;
+  std::unique_ptr<telemetry::Service> telemetry;
+  std::unique_ptr<mqtt::Subscriber> mqtt;
+  std::unique_ptr<server::TcpListener> hj212;
 
   void RegisterModules() {
     RegisterOps(router, *store, metrics, hub, kVersion);
     auth->Register(router);
     registry::Register(router, *store, clock, hub, config.park);
     carbon->Register(router);
+    telemetry->Register(router);
     server::Server::RegisterLiveRoute(router);
   }
 };
@@ -89,11 +98,70 @@ Result<std::unique_ptr<App>> BuildApp(const Flags& flags, bool migrate) {
   PARK_ASSIGN_OR_RETURN(app->store, OpenStore(app->config, migrate));
   app->auth = std::make_unique<auth::Service>(*app->store, app->clock, app->config.auth, &app->hub);
   PARK_ASSIGN_OR_RETURN(app->carbon, carbon::Service::Create(*app->store, app->clock, &app->hub, app->config.carbon));
+  auto webhook = [](const std::string& url, const std::string& body) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto r, server::PostJson(url, body));
+    if (r.status < 200 || r.status >= 300) {
+      return Error{ErrorCode::kUnavailable, "webhook answered " + std::to_string(r.status), "url"};
+    }
+    return {};
+  };
+  PARK_ASSIGN_OR_RETURN(app->telemetry, telemetry::Service::Create(*app->store, app->clock, &app->hub,
+                                                                   app->config.telemetry, webhook));
   app->RegisterModules();
   return app;
 }
 
-int Serve(App& app) {
+// Device transports beside HTTP: the HJ 212 listener and the MQTT subscription, both feeding telemetry.
+class Hj212Adapter final : public server::TcpSession {
+ public:
+  explicit Hj212Adapter(std::unique_ptr<telemetry::Hj212Connection> c) : c_(std::move(c)) {}
+  std::optional<std::string> OnBytes(std::string_view bytes) override { return c_->OnBytes(bytes); }
+
+ private:
+  std::unique_ptr<telemetry::Hj212Connection> c_;
+};
+
+Status StartDeviceTransports(App& app) {
+  if (!app.config.hj212_listen.empty()) {
+    server::TcpListenerOptions o;
+    o.listen = app.config.hj212_listen;
+    app.hj212 = std::make_unique<server::TcpListener>(o, [&app](const std::string& remote) {
+      return std::make_unique<Hj212Adapter>(app.telemetry->NewHj212Connection(remote));
+    });
+    if (auto st = app.hj212->Start(); !st.ok()) {
+      return Error{st.error().code, "HJ 212 listener: " + st.error().message, "hj212.listen"};
+    }
+    std::cout << "HJ 212 data loggers: tcp://" << app.hj212->BoundAddress() << std::endl;
+  }
+  if (app.config.mqtt.enabled) {
+    mqtt::Options o;
+    o.host = app.config.mqtt.host;
+    o.port = app.config.mqtt.port;
+    o.client_id = app.config.mqtt.client_id;
+    o.username = app.config.mqtt.username;
+    o.password = app.config.mqtt.password;
+    o.qos = app.config.mqtt.qos;
+    const auto topics = app.config.mqtt.topics;
+    app.mqtt = std::make_unique<mqtt::Subscriber>(o, topics, [&app, topics](const mqtt::Message& m) -> Status {
+      std::string device;
+      for (const auto& pattern : topics) {
+        auto segments = mqtt::WildcardSegments(pattern, m.topic);
+        if (!segments.empty()) {
+          device = segments.front();
+          break;
+        }
+      }
+      return app.telemetry->WriteMqtt(device, m.payload);
+    });
+    if (auto st = app.mqtt->Start(); !st.ok()) return Error{st.error().code, st.error().message, "mqtt." + st.error().field};
+    std::cout << "MQTT: subscribed at " << o.host << ":" << o.port << std::endl;
+  }
+  return {};
+}
+
+// `started`: runs once the server and the device transports are up (the demo starts its simulator there).
+// `stopping`: runs when the server has stopped, before the device transports and telemetry shut down.
+int Serve(App& app, const std::function<Status()>& started = nullptr, const std::function<void()>& stopping = nullptr) {
   if (!app.config.server.web_root.empty() &&
       !std::filesystem::exists(std::filesystem::path(app.config.server.web_root) / "index.html")) {
     spdlog::warn("web: {} has no index.html; serving the API only (build the app with `make web`)",
@@ -102,8 +170,18 @@ int Serve(App& app) {
   server::Server server(app.config.server, app.router, app.metrics, app.hub,
                         [&app](std::string_view token) { return app.auth->Authenticate(token); });
   if (auto st = server.Start(); !st.ok()) return Fail(st.error());
+  app.telemetry->Start();
+  if (auto st = StartDeviceTransports(app); !st.ok()) return Fail(st.error());
+  if (started) {
+    if (auto st = started(); !st.ok()) return Fail(st.error());
+  }
   std::cout << "ParkBrain is serving on http://" << server.BoundAddress() << "/" << std::endl;
   server.Run();
+  // Devices first, so nothing arrives after the last seal; then seal every buffered point.
+  if (stopping) stopping();
+  if (app.mqtt) app.mqtt->Stop();
+  if (app.hj212) app.hj212->Stop();
+  app.telemetry->Stop();
   return 0;
 }
 
@@ -131,6 +209,8 @@ int Main(int argc, char** argv) {
   AddServeFlags(demo, flags);
   bool seed_only = false;
   demo->add_flag("--seed-only", seed_only, "seed and exit without serving");
+  bool no_simulator = false;
+  demo->add_flag("--no-simulator", no_simulator, "serve without the simulated devices");
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   migrate->add_option("--config", flags.config, "TOML configuration file");
@@ -194,6 +274,8 @@ int Main(int argc, char** argv) {
         auto seeded = SeedDemo(*(*app)->store, (*app)->clock, *(*app)->auth);
         if (!seeded.ok()) return Fail(seeded.error());
         if (auto st = SeedCarbonDemo(*(*app)->store, (*app)->clock, *(*app)->carbon); !st.ok()) return Fail(st.error());
+        if (auto st = SeedTelemetryDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
+        if (auto st = (*app)->telemetry->ReloadAlarmRules(); !st.ok()) return Fail(st.error());
       }
       std::cout << "\nDemo logins (user / password):\n";
       for (const auto& l : DemoLogins()) {
@@ -202,6 +284,26 @@ int Main(int argc, char** argv) {
       std::cout << "\nOpen http://" << (*app)->config.server.listen << "/ in a browser; the big screen is at /screen.\n"
                 << std::endl;
       if (seed_only) return 0;
+      // The demo's devices: a simulator feeding every sensor and meter and one HJ 212 data logger.
+      App& a = **app;
+      if (a.config.hj212_listen.empty()) a.config.hj212_listen = "127.0.0.1:0";
+      std::unique_ptr<Simulator> simulator;
+      const bool backfill = *empty;
+      return Serve(a, [&]() -> Status {
+        if (no_simulator) return {};
+        simulator = std::make_unique<Simulator>(*a.store, *a.telemetry, a.clock, a.hj212->BoundAddress());
+        if (backfill) {
+          spdlog::info("demo: writing 24 h of sensor history and 35 days of meter readings");
+          PARK_TRY(simulator->Backfill(24, 35));
+        }
+        simulator->Start();
+        std::cout << "Simulator: every sensor and meter reports every 10 s; an HJ 212 data logger uploads every "
+                     "minute; a few alarms happen on a schedule."
+                  << std::endl;
+        return {};
+      }, [&] {
+        if (simulator) simulator->Stop();
+      });
     }
     return Serve(**app);
   }
