@@ -115,12 +115,90 @@ std::optional<http::Response> ServeStatic(const Options& opt, std::string_view p
   return std::nullopt;
 }
 
-std::optional<std::string_view> BearerToken(const http::Request& req) {
-  auto h = req.Header("authorization");
-  if (!h) return std::nullopt;
-  constexpr std::string_view kBearer = "Bearer ";
-  if (h->size() <= kBearer.size() || h->substr(0, kBearer.size()) != kBearer) return std::nullopt;
-  return h->substr(kBearer.size());
+// Standard base64 (RFC 4648 section 4) with or without padding; nullopt when malformed.
+std::optional<std::string> DecodeBase64(std::string_view in) {
+  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+  if (in.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (const char c : in) {
+    const auto v = kAlphabet.find(c);
+    if (v == std::string_view::npos) return std::nullopt;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+// "<scheme> <credentials>" with the scheme compared case-insensitively (RFC 9110 section 11.1); the credentials,
+// trimmed of surrounding spaces, or nullopt when the header uses another scheme.
+std::optional<std::string_view> AuthCredentials(std::string_view header, std::string_view scheme) {
+  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
+  for (size_t i = 0; i < scheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != std::tolower(static_cast<unsigned char>(scheme[i]))) {
+      return std::nullopt;
+    }
+  }
+  std::string_view rest = header.substr(scheme.size());
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+  return rest;
+}
+
+// The token a request presents, in any of the forms our clients and InfluxDB-compatible writers (Telegraf,
+// gateways) send unchanged to /write:
+//   Authorization: Bearer <token>              our own clients
+//   Authorization: Token <token>               InfluxDB 2.x clients (outputs.influxdb_v2)
+//   Authorization: Basic base64(user:token)    InfluxDB 1.x clients with username/password; the user is ignored
+//   ?p=<token>                                 InfluxDB 1.x query-string credentials (?u=...&p=...)
+// The Authorization header wins over the query string. Empty tokens count as none.
+std::optional<std::string> RequestToken(const http::Request& req) {
+  if (auto h = req.Header("authorization")) {
+    for (const std::string_view scheme : {"Bearer", "Token"}) {
+      if (auto t = AuthCredentials(*h, scheme); t && !t->empty()) return std::string(*t);
+    }
+    if (auto b64 = AuthCredentials(*h, "Basic")) {
+      if (auto pair = DecodeBase64(*b64)) {
+        const auto colon = pair->find(':');
+        if (colon != std::string::npos && colon + 1 < pair->size()) return pair->substr(colon + 1);
+      }
+    }
+  }
+  if (auto p = req.Query("p"); p && !p->empty()) return std::string(*p);
+  return std::nullopt;
+}
+
+// The request target for the access log, with credential-bearing query values (?p=, ?token=) masked.
+std::string RedactTarget(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::string(target);
+  std::string out(target.substr(0, q + 1));
+  std::string_view rest = target.substr(q + 1);
+  bool first = true;
+  while (true) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const auto eq = pair.find('=');
+    std::string key;
+    if (!http::PercentDecode(pair.substr(0, eq), key, true)) key.clear();
+    if (!first) out += '&';
+    first = false;
+    if (eq != std::string_view::npos && (key == "p" || key == "token")) {
+      out.append(pair.substr(0, eq)).append("=***");
+    } else {
+      out.append(pair);
+    }
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return out;
 }
 
 // Converts the Beast request into our transport-free form; false (with an error response) when it is malformed.
@@ -173,8 +251,10 @@ http::Response Dispatch(Server::Impl& s, http::Request& req, std::string& route_
   route_label = route.pattern;
   req.params = match.params;
   if (route.authenticated) {
-    auto token = BearerToken(req);
-    if (!token && req.path == Server::kLivePath) token = req.Query("token");
+    auto token = RequestToken(req);
+    if (!token && req.path == Server::kLivePath) {
+      if (auto q = req.Query("token")) token = std::string(*q);
+    }
     if (!token) {
       auto r = http::Response::FromError(
           Error{ErrorCode::kUnauthenticated, "sign in first: send Authorization: Bearer <token>", {}});
@@ -363,7 +443,7 @@ class HttpSession {
     const bool keep = req.keep_alive() && !s_.stopping;
     const std::string user = r.principal ? r.principal->name : "-";
     Send(ToBeast(std::move(out), req.version(), keep, r.request_id), std::string(req.method_string()), route,
-         std::string(req.target()), user);
+         RedactTarget(std::string_view(req.target().data(), req.target().size())), user);
   }
 
   void Upgrade(BeastRequest req) {
@@ -385,7 +465,7 @@ class HttpSession {
     ++s_.in_flight;
     start_ = std::chrono::steady_clock::now();
     Send(ToBeast(std::move(denied), req.version(), false, r.request_id), "GET", Server::kLivePath,
-         std::string(req.target()), "-");
+         RedactTarget(std::string_view(req.target().data(), req.target().size())), "-");
   }
 
   void Send(BeastResponse res, std::string method, std::string route, std::string target, std::string user) {
