@@ -24,10 +24,17 @@ const CarbonRatings = () => import('./views/carbon/RatingsView.vue')
 const CarbonAccess = () => import('./views/carbon/AccessCheckView.vue')
 const CarbonProjects = () => import('./views/carbon/ProjectsView.vue')
 const CarbonFactors = () => import('./views/carbon/FactorsView.vue')
+// Telemetry pages (issue 4) load on demand.
+const TelemetrySeries = () => import('./views/telemetry/SeriesView.vue')
+const TelemetryMeters = () => import('./views/telemetry/MetersView.vue')
+const TelemetryAlarms = () => import('./views/telemetry/AlarmsView.vue')
+const TelemetryRules = () => import('./views/telemetry/AlarmRulesView.vue')
 
 const ADMIN = ['park_admin']
 const PARK = ['park_admin', 'park_staff']
 const CARBON = ['park_admin', 'park_staff', 'enterprise_user']
+// Who may read telemetry (the server's readers, less the wall-display viewer, which has no app login).
+const TELEMETRY = ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'integrator']
 
 function registryRoutes(entity, titleKey) {
   return [
@@ -92,7 +99,15 @@ export const routes = [
       { path: 'carbon/access-check', name: 'carbon-access', component: CarbonAccess, meta: { roles: CARBON, title: 'nav.carbonAccess' } },
       { path: 'carbon/projects', name: 'carbon-projects', component: CarbonProjects, meta: { roles: CARBON, title: 'nav.carbonProjects' } },
       { path: 'carbon/factors', name: 'carbon-factors', component: CarbonFactors, meta: { roles: CARBON, title: 'nav.carbonFactors' } },
-      // Telemetry (issue 4) pages slot in here as their API lands.
+      { path: 'telemetry/series', name: 'telemetry-series', component: TelemetrySeries, meta: { roles: TELEMETRY, title: 'nav.series' } },
+      { path: 'telemetry/meters', name: 'telemetry-meters', component: TelemetryMeters, meta: { roles: TELEMETRY, title: 'nav.meters' } },
+      { path: 'telemetry/alarms', name: 'telemetry-alarms', component: TelemetryAlarms, meta: { roles: TELEMETRY, title: 'nav.alarms' } },
+      {
+        path: 'telemetry/alarm-rules',
+        name: 'telemetry-alarm-rules',
+        component: TelemetryRules,
+        meta: { roles: TELEMETRY, title: 'nav.alarmRules' },
+      },
       { path: ':pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: 'common.notFound' } },
     ],
   },

@@ -1,9 +1,30 @@
 // Only the ECharts parts the app draws with, so the bundle carries no unused chart types.
 import * as echarts from 'echarts/core'
-import { BarChart, CustomChart, PieChart } from 'echarts/charts'
-import { GridComponent, TooltipComponent, LegendComponent, TitleComponent, AriaComponent } from 'echarts/components'
+import { BarChart, CustomChart, LineChart, PieChart } from 'echarts/charts'
+import {
+  AriaComponent,
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+} from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 
-echarts.use([BarChart, CustomChart, PieChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent, AriaComponent, CanvasRenderer])
+echarts.use([
+  BarChart,
+  CustomChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  TitleComponent,
+  AriaComponent,
+  DataZoomComponent,
+  MarkLineComponent,
+  CanvasRenderer,
+])
 
 export { echarts }
