@@ -250,9 +250,10 @@ Json AlarmEngine::AlarmJson(const Alarm& a, const Watch* w) const {
 }
 
 // Stores the alarm's new state with its audit entry, then tells the live feed and the rule's webhook.
-void AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* actor) {
+void AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* actor, const std::string& note) {
   const Alarm& a = e.alarm;
-  const Json body = AlarmJson(a, &w);
+  Json body = AlarmJson(a, &w);
+  if (!note.empty()) body["note"] = note;
   auto st = s_.store.Write([&](store::Tx& tx) -> Status {
     store::Params p;
     p.reserve(14);
@@ -297,7 +298,7 @@ void AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* 
   }
 }
 
-Result<Json> AlarmEngine::Acknowledge(int64_t alarm_id, const Principal& who) {
+Result<Json> AlarmEngine::Acknowledge(int64_t alarm_id, const Principal& who, const std::string& note) {
   std::optional<int64_t> enterprise;
   std::string state;
   PARK_TRY(s_.store.Read([&](store::Tx& tx) -> Status {
@@ -316,7 +317,7 @@ Result<Json> AlarmEngine::Acknowledge(int64_t alarm_id, const Principal& who) {
   const int64_t rule = std::stoll(event.alarm.rule_id);
   auto it = by_rule_series_.find({rule, series});
   if (it == by_rule_series_.end()) return Error::Conflict("the alarm's rule has changed; reload and try again");
-  Persist(event, *it->second, &who);
+  Persist(event, *it->second, &who, note);
   return AlarmJson(event.alarm, it->second);
 }
 

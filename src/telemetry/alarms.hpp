@@ -43,7 +43,8 @@ class AlarmEngine {
   void Observe(const std::vector<SeriesPoint>& points);
   // Checks no-data rules; called periodically.
   void CheckNoData();
-  Result<Json> Acknowledge(int64_t alarm_id, const Principal& who);
+  // `note` (may be empty) is kept in the audit entry: what was done about it.
+  Result<Json> Acknowledge(int64_t alarm_id, const Principal& who, const std::string& note);
   // Webhook deliveries waiting; the worker drains them.
   struct Delivery {
     std::string url;
@@ -68,7 +69,7 @@ class AlarmEngine {
     std::optional<NoDataMachine> no_data;
   };
   void Handle(Watch& w, Condition c, double value, int64_t now_ms);
-  void Persist(const AlarmEvent& e, const Watch& w, const Principal* actor = nullptr);
+  void Persist(const AlarmEvent& e, const Watch& w, const Principal* actor = nullptr, const std::string& note = {});
   Json AlarmJson(const Alarm& a, const Watch* w) const;
 
   Service::Impl& s_;

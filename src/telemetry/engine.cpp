@@ -487,6 +487,7 @@ Result<std::vector<Point>> Engine::Raw(int64_t series_id, int64_t from_ns, int64
 Result<std::vector<Bucket>> Engine::Buckets(int64_t series_id, int64_t from_ns, int64_t to_ns, const BucketGrid& grid) {
   PARK_TRY(ValidateGrid(grid));
   auto head = HeadPoints(series_id, from_ns, to_ns);
+  SortUnique(head);  // a re-sent batch not yet sealed counts once
   int64_t sealed_end = std::numeric_limits<int64_t>::min();
   {
     std::lock_guard lk(heads_mutex_);

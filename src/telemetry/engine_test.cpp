@@ -245,6 +245,22 @@ TEST_P(EngineTest, AFullBufferRefusesInsteadOfGrowing) {
   EXPECT_EQ(All(1).size(), 210u);
 }
 
+TEST_P(EngineTest, PressureSealingKeepsEveryPoint) {
+  config_.max_head_points = 1000;
+  config_.chunk_points = 100000;
+  Reopen();
+  std::vector<SeriesPoint> a, b;
+  for (int i = 0; i < 2000; ++i) a.push_back({1, kT0 + i * kSec, static_cast<double>(i % 50)});
+  for (int i = 2000; i < 3000; ++i) b.push_back({1, kT0 + i * kSec, static_cast<double>(i % 50)});
+  ASSERT_TRUE(engine_->Append({a.begin(), a.begin() + 1000}).ok());
+  ASSERT_TRUE(engine_->Append({a.begin() + 1000, a.end()}).ok());
+  ASSERT_TRUE(engine_->Seal(false).ok());
+  ASSERT_TRUE(engine_->Append(b).ok());
+  EXPECT_EQ(All(1).size(), 3000u);
+  Reopen();
+  EXPECT_EQ(All(1).size(), 3000u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EngineTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return info.param == Backend::kSqlite ? "sqlite" : "postgres"; });
 

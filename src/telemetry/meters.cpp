@@ -55,8 +55,8 @@ struct Consumption {
   double total = 0;
 };
 
-// Readings from a day before `from` (so the first interval has a start), consumption split into local periods,
-// and only the periods that start inside [from, to) kept. Long ranges read the hourly rollups' last values as
+// Readings from a day before `from` to a day after `to` (so the intervals across both ends are whole),
+// consumption split into local periods, and only the periods that start inside [from, to) kept. Long ranges read the hourly rollups' last values as
 // readings (a counter's reading at each hour's end) instead of every point.
 Result<Consumption> Compute(Service::Impl& s, const MeterRow& m, int64_t from_ms, int64_t to_ms, bool monthly) {
   auto series = s.resolver.SensorSeries(m.key, m.enterprise_id);
@@ -67,11 +67,11 @@ Result<Consumption> Compute(Service::Impl& s, const MeterRow& m, int64_t from_ms
   const int64_t span_ms = to_ms - from_ms;
   if (span_ms > 3LL * 24 * 3600 * 1000) {
     PARK_ASSIGN_OR_RETURN(auto buckets, s.engine.Buckets(series->id, (from_ms - lead_ms) * 1'000'000,
-                                                         to_ms * 1'000'000, BucketGrid{kHourNs, 0}));
+                                                         (to_ms + lead_ms) * 1'000'000, BucketGrid{kHourNs, 0}));
     for (const auto& b : buckets) readings.push_back({b.aggregate.last_ts_ns / 1'000'000, b.aggregate.last});
   } else {
-    PARK_ASSIGN_OR_RETURN(auto points, s.engine.Raw(series->id, (from_ms - lead_ms) * 1'000'000, to_ms * 1'000'000,
-                                                    5'000'000));
+    PARK_ASSIGN_OR_RETURN(auto points, s.engine.Raw(series->id, (from_ms - lead_ms) * 1'000'000,
+                                                    (to_ms + lead_ms) * 1'000'000, 5'000'000));
     for (const auto& p : points) readings.push_back({p.timestamp_ns / 1'000'000, p.value});
   }
   MeterOptions opts;

@@ -300,6 +300,10 @@ void Service::Register(http::Router& router) {
     }
     return Response::NoContent();
   };
+  const Json lp_schema = {{"type", "string"},
+                           {"description", "InfluxDB line protocol: measurement[,tag=v…] field=v[,…] [timestamp]; a "
+                                           "field named after a sensor key, or a line named after one with field "
+                                           "\"value\", is that sensor's series"}};
   const std::vector<http::QueryParamDoc> lp_query = {
       {"precision", "string", "timestamp unit: ns (default), us, ms or s", false},
       {"db", "string", "accepted and ignored (InfluxDB 1.x clients send it)", false}};
@@ -307,6 +311,7 @@ void Service::Register(http::Router& router) {
     auto r = http::MakeRoute(kTag, Method::kPost, "/api/v1/write", kWriters,
                              "Write points in InfluxDB line protocol; 204 once durable (all lines or none)", write_lp);
     r.doc.request_content_type = "text/plain";
+    r.doc.request_schema = lp_schema;
     r.doc.success_status = 204;
     r.doc.query = lp_query;
     router.Add(std::move(r));
@@ -315,6 +320,7 @@ void Service::Register(http::Router& router) {
     auto r = http::MakeRoute(kTag, Method::kPost, "/write", kWriters,
                              "InfluxDB 1.x compatible write (Telegraf, gateways): same as /api/v1/write", write_lp);
     r.doc.request_content_type = "text/plain";
+    r.doc.request_schema = lp_schema;
     r.doc.success_status = 204;
     r.doc.query = lp_query;
     router.Add(std::move(r));
@@ -718,10 +724,20 @@ void Service::Register(http::Router& router) {
                              [s](const Request& req) -> Response {
                                auto id = req.IdParam();
                                if (!id.ok()) return Fail(id.error());
-                               auto a = s->alarms->Acknowledge(*id, req.Who());
+                               std::string note;
+                               if (!req.body.empty()) {
+                                 auto body = ParseJsonObject(req.body);
+                                 if (!body.ok()) return Fail(body.error());
+                                 JsonReader rd(*body);
+                                 note = rd.String("note", JsonReader::kOptional, 500).value_or("");
+                                 if (auto st = rd.Finish(); !st.ok()) return Fail(st.error());
+                               }
+                               auto a = s->alarms->Acknowledge(*id, req.Who(), note);
                                if (!a.ok()) return Fail(a.error());
                                return Response::FromJson(*a);
                              });
+    r.doc.request_schema = http::ObjectSchema(
+        {{"note", {{"type", "string"}, {"description", "optional: what is being done about it (kept in the audit log)"}}}});
     router.Add(std::move(r));
   }
 }

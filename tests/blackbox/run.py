@@ -20,6 +20,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, WebSocket, login, request, rmtree, tempdir  # noqa: E402
 from scenario import Runner  # noqa: E402
+import telemetry_tests  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SKIP = 77  # CTest SKIP_RETURN_CODE
@@ -336,6 +337,9 @@ def graceful_shutdown(ctx):
     check(code == 0, f"SIGTERM exit code {code}")
     check("server: stopped" in ctx.server.tail_log(), "no clean stop in the log")
     ctx.server.start()
+
+
+TESTS.extend(telemetry_tests.TESTS)
 
 
 class Context:
