@@ -79,5 +79,13 @@ describe('router guards', () => {
     expect((await landing('/carbon/ratings', TECH)).name).toBe('overview')
     expect((await landing('/carbon/inventory/1', TECH)).name).toBe('overview')
   })
-})
 
+  it('opens the telemetry pages to everyone who may read telemetry, drivers excepted', async () => {
+    const DRIVER = { id: 5, name: 'drv', role: 'driver', enterprise_id: null }
+    expect((await landing('/telemetry/series?sensor_id=4', ADMIN)).name).toBe('telemetry-series')
+    expect((await landing('/telemetry/alarms', TECH)).name).toBe('telemetry-alarms')
+    expect((await landing('/telemetry/meters', ENT)).name).toBe('telemetry-meters')
+    expect((await landing('/telemetry/alarm-rules', ENT)).name).toBe('telemetry-alarm-rules')
+    expect((await landing('/telemetry/alarms', DRIVER)).name).toBe('overview')
+  })
+})

@@ -88,6 +88,68 @@ describe('big screen', () => {
     w.unmount()
   })
 
+  it('shows open alarms and online counts, and streams alarms in and out live', async () => {
+    const ALARM = (id, over = {}) => ({
+      id,
+      condition: 'high',
+      state: 'active',
+      severity: 'warning',
+      raised_at: '2026-11-25T02:00:00Z',
+      last_value: 0.35,
+      trigger_value: 0.35,
+      rule: '反应釜压力',
+      sensor_key: 'e01.r_101.pressure',
+      sensor_id: 2,
+      sensor_name: 'R-101 釜压',
+      unit: 'MPa',
+      enterprise_id: 1,
+      ...over,
+    })
+    const LATEST = {
+      items: [
+        { sensor_id: 1, equipment_id: 1, online: true },
+        { sensor_id: 2, equipment_id: 1, online: false },
+        { sensor_id: 3, equipment_id: 2, online: false },
+      ],
+      online: 1,
+      total: 3,
+    }
+    const fetchImpl = vi.fn((url) => {
+      if (url.startsWith('/api/v1/park')) return Promise.resolve(jsonResponse(PARK))
+      if (url.startsWith('/api/v1/alarms')) return Promise.resolve(jsonResponse({ items: [ALARM(1)], total: 1, page: 1, page_size: 30 }))
+      if (url.startsWith('/api/v1/latest')) return Promise.resolve(jsonResponse(LATEST))
+      return Promise.resolve(jsonResponse({ items: [], total: 0 }))
+    })
+    const w = await mountScreen(fetchImpl)
+    expect(fetchImpl.mock.calls.some((c) => c[0] === '/api/v1/alarms?state=open&page=1&page_size=30')).toBe(true)
+    expect(w.find('[data-testid="screen-sensorsOnline"] .kpi-value').text()).toBe('1')
+    expect(w.find('[data-testid="screen-sensorsOnline"] .kpi-sub').text()).toContain('离线 2')
+    expect(w.find('[data-testid="screen-equipmentOnline"] .kpi-value').text()).toBe('1')
+    expect(w.find('[data-testid="screen-open-alarms"] .kpi-value').text()).toBe('1')
+    expect(w.findAll('[data-testid="screen-alarms"] li')).toHaveLength(1)
+
+    const ws = FakeSocket.last
+    ws.onmessage({ data: JSON.stringify({ type: 'alarm', event: 'raise', alarm: ALARM(2, { severity: 'critical', sensor_name: 'R-102 釜温', unit: 'degC', last_value: 131, raised_at: '2026-11-25T02:05:00Z' }) }) })
+    await flush()
+    let items = w.findAll('[data-testid="screen-alarms"] li')
+    expect(items).toHaveLength(2)
+    expect(items[0].classes()).toContain('sev-critical')
+    expect(items[0].text()).toContain('严重')
+    expect(items[0].text()).toContain('R-102 釜温')
+    expect(items[0].text()).toContain('131°C')
+    expect(items[0].text()).toContain('10:05')
+    expect(w.find('[data-testid="screen-open-alarms"] .kpi-value').text()).toBe('2')
+    expect(w.find('[data-testid="ticker"] li.alarm').text()).toContain('报警：严重 · R-102 釜温 · 超上限 · 131°C')
+
+    ws.onmessage({ data: JSON.stringify({ type: 'alarm', event: 'clear', alarm: ALARM(1, { state: 'cleared' }) }) })
+    await flush()
+    items = w.findAll('[data-testid="screen-alarms"] li')
+    expect(items).toHaveLength(1)
+    expect(items[0].attributes('data-id')).toBe('2')
+    expect(w.find('[data-testid="screen-open-alarms"] .kpi-value').text()).toBe('1')
+    w.unmount()
+  })
+
   it('takes its language from ?lang=', async () => {
     const fetchImpl = vi.fn((url) => Promise.resolve(jsonResponse(url.startsWith('/api/v1/park') ? PARK : { items: [], total: 0 })))
     const w = await mountScreen(fetchImpl, '/screen?token=t&lang=en')
