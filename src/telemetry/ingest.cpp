@@ -111,10 +111,23 @@ Result<SeriesInfo> SeriesResolver::Insert(std::string_view key, std::optional<in
   return out;
 }
 
+static bool LooksLikeSensorKey(std::string_view key) {
+  if (key.empty() || key.size() > 128) return false;
+  for (char c : key) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' ||
+          c == '-' || c == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::optional<SeriesInfo> SeriesResolver::SensorSeries(std::string_view key, std::optional<int64_t>) {
+  if (!LooksLikeSensorKey(key)) return std::nullopt;
   {
     std::shared_lock lk(mutex_);
     if (auto it = by_key_.find(key); it != by_key_.end() && it->second.sensor_id) return it->second;
+    if (not_sensors_.count(key) && clock_.NowMs() - not_sensors_since_ms_ < 60'000) return std::nullopt;
   }
   std::optional<std::pair<int64_t, std::optional<int64_t>>> sensor;
   auto st = store_.Read([&](store::Tx& tx) -> Status {
@@ -122,6 +135,15 @@ std::optional<SeriesInfo> SeriesResolver::SensorSeries(std::string_view key, std
     if (row) sensor = std::pair{row->Int(0), row->OptInt(1)};
     return {};
   });
+  if (st.ok() && !sensor) {
+    std::unique_lock lk(mutex_);
+    const int64_t now = clock_.NowMs();
+    if (now - not_sensors_since_ms_ >= 60'000 || not_sensors_.size() > 100'000) {
+      not_sensors_.clear();
+      not_sensors_since_ms_ = now;
+    }
+    not_sensors_.emplace(std::string(key), now);
+  }
   if (!st.ok() || !sensor) return std::nullopt;
   auto s = Insert(key, sensor->first, sensor->second, "sensor");
   if (!s.ok()) return std::nullopt;
@@ -141,6 +163,52 @@ Result<SeriesInfo> SeriesResolver::ForKey(std::string_view key, std::optional<in
   }
   if (key.size() > 512) return Error::Invalid(std::string(key.substr(0, 64)), "series keys are at most 512 bytes");
   return Insert(key, std::nullopt, enterprise_id, source);
+}
+
+Result<std::vector<SeriesInfo>> SeriesResolver::ForKeys(const std::vector<std::string>& keys,
+                                                        std::optional<int64_t> enterprise_id, std::string_view source) {
+  std::vector<SeriesInfo> out(keys.size());
+  std::vector<size_t> unknown;
+  {
+    std::shared_lock lk(mutex_);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (auto it = by_key_.find(keys[i]); it != by_key_.end()) {
+        out[i] = it->second;
+      } else {
+        unknown.push_back(i);
+      }
+    }
+  }
+  if (unknown.empty()) return out;
+  if (!register_unknown_) {
+    return Error::Invalid(keys[unknown.front()], "is not the key of a registry sensor; register the sensor (or set "
+                                                 "[telemetry] unknown_series = \"register\")");
+  }
+  for (size_t i : unknown) {
+    if (keys[i].size() > 512) return Error::Invalid(keys[i].substr(0, 64), "series keys are at most 512 bytes");
+  }
+  PARK_TRY(store_.Write([&](store::Tx& tx) -> Status {
+    const int64_t now = clock_.NowMs();
+    for (size_t i : unknown) {
+      store::Params p;
+      p.reserve(5);
+      p.emplace_back(keys[i]);
+      p.emplace_back(nullptr);
+      p.emplace_back(OptValue(enterprise_id));
+      p.emplace_back(std::string(source));
+      p.emplace_back(now);
+      PARK_TRY(tx.Exec(kInsertSeries, p));
+      PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSeriesByKey, {keys[i]}));
+      out[i] = InfoOf(*row);
+    }
+    return {};
+  }));
+  std::unique_lock lk(mutex_);
+  for (size_t i : unknown) {
+    key_by_id_[out[i].id] = out[i].key;
+    by_key_[out[i].key] = out[i];
+  }
+  return out;
 }
 
 std::optional<std::optional<int64_t>> SeriesResolver::Monitor(std::string_view mn) {
@@ -230,25 +298,53 @@ Result<WriteReport> Service::WriteLineProtocol(const Principal& who, std::string
       }
     }
   }
+  // A field named after a sensor, or a line named after a sensor with field "value", is that sensor's series;
+  // anything else is the canonical "measurement,tags field" series, registered in one go when allowed.
+  std::vector<const Miss*> canonical;
+  std::vector<std::string> keys;
+  std::unordered_map<std::string, size_t> key_index;
   for (const Miss& m : misses) {
     const LpLine& line = batch.lines[m.line];
     const LpField& f = batch.fields[m.field];
-    const std::string where = "line " + std::to_string(line.line_number);
-    // A field named after a sensor, or a line named after a sensor with field "value", is that sensor's series;
-    // anything else is the canonical "measurement,tags field" series.
     std::optional<SeriesInfo> info = s.resolver.SensorSeries(f.key, who.enterprise_id);
     if (!info && f.key == "value") info = s.resolver.SensorSeries(line.measurement, who.enterprise_id);
-    if (!info) {
+    if (info) {
+      PARK_TRY(CheckWriteScope(who, *info, "line " + std::to_string(line.line_number)));
+      s.resolver.CacheLineField(RawPrefix(body, batch, line, scratch), f.key, *info);
+      points[m.field].series_id = info->id;
+      continue;
+    }
+    std::string key = SeriesKey(batch, line);
+    key += ' ';
+    key += f.key;
+    if (key_index.emplace(key, keys.size()).second) keys.push_back(std::move(key));
+    canonical.push_back(&m);
+  }
+  if (!keys.empty()) {
+    auto infos = s.resolver.ForKeys(keys, who.enterprise_id, "line");
+    if (!infos.ok()) {
+      // Name the first line that uses the refused series.
+      for (const Miss* m : canonical) {
+        const LpLine& line = batch.lines[m->line];
+        std::string key = SeriesKey(batch, line) + ' ' + std::string(batch.fields[m->field].key);
+        if (key == infos.error().field) {
+          return Error::Invalid("line " + std::to_string(line.line_number),
+                                "series '" + key + "': " + infos.error().message);
+        }
+      }
+      return infos.error();
+    }
+    for (const Miss* m : canonical) {
+      const LpLine& line = batch.lines[m->line];
+      const LpField& f = batch.fields[m->field];
       std::string key = SeriesKey(batch, line);
       key += ' ';
       key += f.key;
-      auto r = s.resolver.ForKey(key, who.enterprise_id, "line");
-      if (!r.ok()) return Error::Invalid(where, "series '" + key + "': " + r.error().message);
-      info = *r;
+      const SeriesInfo& info = (*infos)[key_index.at(key)];
+      PARK_TRY(CheckWriteScope(who, info, "line " + std::to_string(line.line_number)));
+      s.resolver.CacheLineField(RawPrefix(body, batch, line, scratch), f.key, info);
+      points[m->field].series_id = info.id;
     }
-    PARK_TRY(CheckWriteScope(who, *info, where));
-    s.resolver.CacheLineField(RawPrefix(body, batch, line, scratch), f.key, *info);
-    points[m.field].series_id = info->id;
   }
   return s.Store(who, points, batch.lines.size());
 }

@@ -41,6 +41,10 @@ class SeriesResolver {
   // `always_register`: register an unknown key whatever the policy (series of a registered HJ 212 monitor).
   Result<SeriesInfo> ForKey(std::string_view key, std::optional<int64_t> enterprise_id, std::string_view source,
                             bool always_register = false);
+  // Many keys at once, registering the unknown ones (when allowed) in one transaction: a gateway's first batch
+  // can bring thousands of new series. Same order as `keys`.
+  Result<std::vector<SeriesInfo>> ForKeys(const std::vector<std::string>& keys, std::optional<int64_t> enterprise_id,
+                                          std::string_view source);
   // The enterprise of the registered monitoring point whose sensors' keys start with "<mn>.", if any.
   std::optional<std::optional<int64_t>> Monitor(std::string_view mn);
   // A sensor's key, or nullopt when no sensor has it.
@@ -67,6 +71,9 @@ class SeriesResolver {
   std::unordered_map<std::string, SeriesInfo, TransparentHash, std::equal_to<>> by_key_;
   std::unordered_map<int64_t, std::string> key_by_id_;
   std::unordered_map<std::string, LineEntry, TransparentHash, std::equal_to<>> lines_;
+  // Keys recently found not to be sensor keys (forgotten every minute, so new sensors are found).
+  std::unordered_map<std::string, int64_t, TransparentHash, std::equal_to<>> not_sensors_;
+  int64_t not_sensors_since_ms_ = 0;
 };
 
 // Alarm rules and open alarms (alarms.cpp).
