@@ -198,9 +198,14 @@ void Engine::ApplyLocked(const std::vector<SeriesPoint>& points, int64_t log_id,
       latest = &latest_[p.series_id];
       if (head->points.empty()) {
         head->first_log_id = log_id;
+        head->next_log_id = 0;
         head->first_arrival_ms = now_ms;
         if (head->points.capacity() == 0) head->points.reserve(std::min<size_t>(config_.chunk_points, 64));
       }
+    }
+    if (head->sealing > 0 && head->points.size() == head->sealing) {
+      head->next_log_id = log_id;
+      head->next_arrival_ms = now_ms;
     }
     head->points.push_back({p.timestamp_ns, p.value});
     if (p.timestamp_ns >= latest->timestamp_ns) *latest = {p.timestamp_ns, p.value};
@@ -293,61 +298,65 @@ Status Engine::Seal(bool all) {
   int64_t delete_below = 0;
   {
     std::lock_guard lk(heads_mutex_);
+    // The points being sealed stay in their heads (marked by `sealing`) until their chunk is committed, so every
+    // query sees them in one place or the other; points arriving meanwhile queue behind the mark.
+    auto take = [&](int64_t id, Head& h) {
+      h.sealing = h.points.size();
+      sealed.push_back({id, h.points});
+    };
     // Under memory pressure the biggest heads go first, until we are back under half the limit.
-    const bool pressure = head_points_ > config_.max_head_points;
-    std::vector<std::pair<size_t, int64_t>> by_size;
-    if (pressure && !all) {
+    std::unordered_map<int64_t, bool> taken;
+    if (head_points_ > config_.max_head_points && !all) {
+      std::vector<std::pair<size_t, int64_t>> by_size;
       for (auto& [id, h] : heads_) by_size.emplace_back(h.points.size(), id);
       std::sort(by_size.rbegin(), by_size.rend());
       size_t freed = 0;
       for (auto& [n, id] : by_size) {
         if (head_points_ - freed <= config_.max_head_points / 2) break;
         freed += n;
-        auto& h = heads_[id];
-        sealed.push_back({id, std::move(h.points)});
-        h = Head{};
+        take(id, heads_[id]);
+        taken[id] = true;
       }
     }
     for (auto& [id, h] : heads_) {
-      if (h.points.empty()) continue;
+      if (h.points.empty() || taken.count(id)) continue;
       if (all || h.points.size() >= config_.chunk_points || now - h.first_arrival_ms >= config_.seal_after_ms) {
-        sealed.push_back({id, std::move(h.points)});
-        h = Head{};
+        take(id, h);
       }
     }
-    size_t taken = 0;
-    for (const auto& s : sealed) taken += s.points.size();
-    head_points_ -= taken;
-    // Log rows below the oldest row that still feeds a head (and not past what the heads have seen) are sealed.
+    // Log rows below the oldest row that still feeds an unsealed point (and not past what the heads have seen)
+    // hold only sealed points once this seal commits.
     delete_below = applied_log_id_ + 1;
-    for (auto it = heads_.begin(); it != heads_.end();) {
-      if (it->second.points.empty()) {
-        it = heads_.erase(it);
-      } else {
-        delete_below = std::min(delete_below, it->second.first_log_id);
-        ++it;
+    for (const auto& [id, h] : heads_) {
+      if (h.sealing == 0) {
+        if (!h.points.empty()) delete_below = std::min(delete_below, h.first_log_id);
+      } else if (h.points.size() > h.sealing) {
+        delete_below = std::min(delete_below, h.next_log_id);
       }
     }
   }
-  if (sealed.empty() && delete_below <= 1) return {};
-  Status st = WriteSealed(sealed, delete_below);
-  if (!st.ok()) {
-    // Nothing was written: the points go back to their heads (they are still in the log) and we retry later.
-    std::lock_guard lk(heads_mutex_);
-    for (auto& s : sealed) {
-      auto& h = heads_[s.series_id];
-      if (h.points.empty()) {
-        h.first_log_id = 1;  // conservative: keep every log row until this head is sealed
-        h.first_arrival_ms = now;
-      } else {
-        h.first_log_id = 1;
+  if (sealed.empty() && delete_below <= deleted_below_) return {};
+  const Status st = WriteSealed(sealed, delete_below);
+  std::lock_guard lk(heads_mutex_);
+  for (const auto& s : sealed) {
+    auto it = heads_.find(s.series_id);
+    if (it == heads_.end()) continue;
+    Head& h = it->second;
+    if (st.ok()) {
+      h.points.erase(h.points.begin(), h.points.begin() + static_cast<std::ptrdiff_t>(h.sealing));
+      head_points_ -= h.sealing;
+      h.first_log_id = h.next_log_id;
+      h.first_arrival_ms = h.next_arrival_ms;
+      if (!s.points.empty()) {
+        auto& end = sealed_end_ns_[s.series_id];
+        end = std::max(end, s.points.back().timestamp_ns);
       }
-      h.points.insert(h.points.begin(), s.points.begin(), s.points.end());
-      head_points_ += s.points.size();
     }
-    return st;
+    h.sealing = 0;  // on failure the points simply stay in the head (and in the log) for the next try
+    if (h.points.empty()) heads_.erase(it);
   }
-  return {};
+  if (st.ok()) deleted_below_ = std::max(deleted_below_, delete_below);
+  return st;
 }
 
 Status Engine::WriteSealed(std::vector<Sealed>& sealed, int64_t delete_below_log_id) {
@@ -364,14 +373,6 @@ Status Engine::WriteSealed(std::vector<Sealed>& sealed, int64_t delete_below_log
     if (delete_below_log_id > 1) PARK_TRY(tx.Exec(kDeleteLog, {delete_below_log_id}));
     return {};
   }));
-  {
-    std::lock_guard lk(heads_mutex_);
-    for (const auto& s : sealed) {
-      if (s.points.empty()) continue;
-      auto& end = sealed_end_ns_[s.series_id];
-      end = std::max(end, s.points.back().timestamp_ns);
-    }
-  }
   std::lock_guard sl(stats_mutex_);
   stats_.sealed_points += points;
   stats_.sealed_chunks += chunks;
@@ -470,12 +471,14 @@ std::vector<Point> Engine::HeadPoints(int64_t series_id, int64_t from_ns, int64_
 }
 
 Result<std::vector<Point>> Engine::Raw(int64_t series_id, int64_t from_ns, int64_t to_ns, size_t limit) {
+  // The head first, then the chunks: a seal committing in between leaves its points in both (de-duplicated
+  // below), never in neither.
+  auto head = HeadPoints(series_id, from_ns, to_ns);
   std::vector<Point> out;
   PARK_TRY(store_.Read([&](store::Tx& tx) -> Status {
     PARK_ASSIGN_OR_RETURN(out, ChunkPoints(tx, series_id, from_ns, to_ns));
     return {};
   }));
-  auto head = HeadPoints(series_id, from_ns, to_ns);
   if (!head.empty()) {
     out.insert(out.end(), head.begin(), head.end());  // after the chunks: a re-sent value replaces the sealed one
     SortUnique(out);
@@ -488,20 +491,7 @@ Result<std::vector<Bucket>> Engine::Buckets(int64_t series_id, int64_t from_ns, 
   PARK_TRY(ValidateGrid(grid));
   auto head = HeadPoints(series_id, from_ns, to_ns);
   SortUnique(head);  // a re-sent batch not yet sealed counts once
-  int64_t sealed_end = std::numeric_limits<int64_t>::min();
-  {
-    std::lock_guard lk(heads_mutex_);
-    if (auto it = sealed_end_ns_.find(series_id); it != sealed_end_ns_.end()) sealed_end = it->second;
-  }
-  bool head_overlaps = false;
-  for (const auto& p : head) head_overlaps = head_overlaps || p.timestamp_ns <= sealed_end;
   Rollup rollup(grid);
-  if (head_overlaps) {
-    // Re-sent or late values not yet merged: the exact path, point by point.
-    PARK_ASSIGN_OR_RETURN(auto pts, Raw(series_id, from_ns, to_ns, std::numeric_limits<size_t>::max()));
-    rollup.Add(pts);
-    return rollup.Finish();
-  }
   // Stored rollups answer buckets that are whole hours or days on their grid; otherwise the chunks do, using each
   // chunk's own summary when it lies inside one bucket and decoding only the others.
   const BucketGrid day{kDayNs, DayOriginNs()};
@@ -550,6 +540,19 @@ Result<std::vector<Bucket>> Engine::Buckets(int64_t series_id, int64_t from_ns, 
     }
     return {};
   }));
+  // Head points at or before the newest sealed point (late or re-sent values, or a seal that committed while we
+  // read) may repeat sealed ones: then the exact path, point by point.
+  int64_t sealed_end = std::numeric_limits<int64_t>::min();
+  {
+    std::lock_guard lk(heads_mutex_);
+    if (auto it = sealed_end_ns_.find(series_id); it != sealed_end_ns_.end()) sealed_end = it->second;
+  }
+  if (!head.empty() && head.front().timestamp_ns <= sealed_end) {
+    Rollup exact(grid);
+    PARK_ASSIGN_OR_RETURN(auto pts, Raw(series_id, from_ns, to_ns, std::numeric_limits<size_t>::max()));
+    exact.Add(pts);
+    return exact.Finish();
+  }
   rollup.Add(head);
   return rollup.Finish();
 }

@@ -87,17 +87,21 @@ class Engine {
  private:
   struct Head {
     std::vector<Point> points;  // arrival order
-    int64_t first_log_id = 0;   // log row of the oldest unsealed point; 0 when empty
+    int64_t first_log_id = 0;   // log row of the oldest point; 0 when empty
     int64_t first_arrival_ms = 0;
+    size_t sealing = 0;         // the first `sealing` points are being written as a chunk
+    int64_t next_log_id = 0;    // log row and arrival of the first point after those
+    int64_t next_arrival_ms = 0;
   };
   struct Batch;
   struct Sealed {
     int64_t series_id = 0;
-    std::vector<Point> points;  // arrival order, as taken from the head
+    std::vector<Point> points;  // a copy of the head's points being sealed, arrival order
   };
 
   void ApplyLocked(const std::vector<SeriesPoint>& points, int64_t log_id, int64_t now_ms);
   Status WriteSealed(std::vector<Sealed>& sealed, int64_t delete_below_log_id);
+  int64_t deleted_below_ = 0;  // log rows below this are gone (under seal_mutex_)
   Status SealSeries(store::Tx& tx, Sealed& s);
   Result<std::vector<Point>> ChunkPoints(store::Tx& tx, int64_t series_id, int64_t from_ns, int64_t to_ns);
   std::vector<Point> HeadPoints(int64_t series_id, int64_t from_ns, int64_t to_ns) const;

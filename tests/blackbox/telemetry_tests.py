@@ -207,8 +207,11 @@ def telemetry_kill9_loses_nothing_acknowledged(ctx):
         sid = series_of_sensor(base, admin, sensor_id)
         have = {calendar.timegm(time.strptime(p["ts"], "%Y-%m-%dT%H:%M:%SZ"))
                 for p in points(base, admin, sid, iso(T0 + 100_000), iso(T0 + 1_000_000))}
-        lost += len(acknowledged[key] - have)
-    check(lost == 0, f"{lost} of {total} acknowledged points were lost")
+        missing = sorted(acknowledged[key] - have)
+        lost += len(missing)
+        if missing:
+            ctx.note(f"{key}: {len(missing)} missing, first {[m - T0 for m in missing[:3]]}, last {missing[-1] - T0}")
+    check(lost == 0, f"{lost} of {total} acknowledged points were lost: {ctx.notes}")
     ctx.note(f"{total} acknowledged points over 5 kill -9 rounds, none lost")
 
 
