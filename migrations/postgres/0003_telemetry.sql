@@ -2,7 +2,7 @@
 -- Instants of points are epoch nanoseconds (BIGINT); other instants are epoch milliseconds as elsewhere.
 
 -- What a meter counts for the carbon accounting (an activity item such as "electricity"); empty: nothing.
-ALTER TABLE sensors ADD COLUMN activity_item TEXT NOT NULL DEFAULT '';
+ALTER TABLE sensors ADD COLUMN activity_item TEXT;
 
 -- One row per time series. A series bound to a registry sensor has the sensor's key; others (auto-registered
 -- gateway data) have the canonical line-protocol key "measurement,tag=value,... field".

@@ -326,6 +326,12 @@ Result<std::vector<DemoLogin>> SeedDemo(store::Store& store, const Clock& clock,
                            {"kind", s.kind},
                            {"quantity", s.quantity},
                            {"unit", s.unit}};
+            // Meters the carbon accounting reads: purchased electricity at the transformers, gas at the boilers.
+            if (std::string_view(s.suffix) == "energy" && std::string_view(q.type) == "transformer") {
+              sensor["activity_item"] = "electricity";
+            } else if (std::string_view(s.suffix) == "gas") {
+              sensor["activity_item"] = "natural_gas";
+            }
             if (s.low != s.high) {
               sensor["low_limit"] = s.low;
               sensor["high_limit"] = s.high;

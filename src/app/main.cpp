@@ -11,6 +11,7 @@
 
 #include "app/config.hpp"
 #include "app/demo.hpp"
+#include "app/metering.hpp"
 #include "app/ops_routes.hpp"
 #include "app/simulator.hpp"
 #include "park/auth/auth.hpp"
@@ -88,6 +89,7 @@ struct App {
     registry::Register(router, *store, clock, hub, config.park);
     carbon->Register(router);
     telemetry->Register(router);
+    RegisterMeteringRoute(router, *telemetry, *carbon);
     server::Server::RegisterLiveRoute(router);
   }
 };
@@ -171,6 +173,8 @@ int Serve(App& app, const std::function<Status()>& started = nullptr, const std:
                         [&app](std::string_view token) { return app.auth->Authenticate(token); });
   if (auto st = server.Start(); !st.ok()) return Fail(st.error());
   app.telemetry->Start();
+  MeteringJob metering(*app.telemetry, *app.carbon, app.clock, app.config.telemetry.utc_offset_minutes);
+  metering.Start();
   if (auto st = StartDeviceTransports(app); !st.ok()) return Fail(st.error());
   if (started) {
     if (auto st = started(); !st.ok()) return Fail(st.error());
@@ -179,6 +183,7 @@ int Serve(App& app, const std::function<Status()>& started = nullptr, const std:
   server.Run();
   // Devices first, so nothing arrives after the last seal; then seal every buffered point.
   if (stopping) stopping();
+  metering.Stop();
   if (app.mqtt) app.mqtt->Stop();
   if (app.hj212) app.hj212->Stop();
   app.telemetry->Stop();
@@ -295,6 +300,7 @@ int Main(int argc, char** argv) {
         if (backfill) {
           spdlog::info("demo: writing 24 h of sensor history and 35 days of meter readings");
           PARK_TRY(simulator->Backfill(24, 35));
+          SyncRecentMonths(*a.telemetry, *a.carbon, a.clock, a.config.telemetry.utc_offset_minutes);
         }
         simulator->Start();
         std::cout << "Simulator: every sensor and meter reports every 10 s; an HJ 212 data logger uploads every "

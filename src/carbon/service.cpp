@@ -25,6 +25,15 @@ constexpr std::string_view kSelectEnterpriseYearRows =
 constexpr std::string_view kCountPeriod =
     "SELECT COUNT(*) FROM carbon_activity WHERE enterprise_id = $1 AND period = $2";
 constexpr std::string_view kDeletePeriod = "DELETE FROM carbon_activity WHERE enterprise_id = $1 AND period = $2";
+// Metered rows (source "metered") and the manual ones (api, import:*) that override them, per item and month.
+constexpr std::string_view kManualItemRow =
+    "SELECT amount, unit, source FROM carbon_activity WHERE enterprise_id = $1 AND period = $2 AND item = $3 "
+    "AND source <> 'metered' LIMIT 1";
+constexpr std::string_view kMeteredItemRow =
+    "SELECT amount, unit FROM carbon_activity WHERE enterprise_id = $1 AND period = $2 AND item = $3 "
+    "AND source = 'metered' LIMIT 1";
+constexpr std::string_view kDeleteMeteredItem =
+    "DELETE FROM carbon_activity WHERE enterprise_id = $1 AND period = $2 AND item = $3 AND source = 'metered'";
 constexpr std::string_view kInsertRow =
     "INSERT INTO carbon_activity (enterprise_id, period, item, amount, unit, amount_canonical, use_kind, note, source, "
     "line, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
@@ -354,6 +363,67 @@ Result<std::unique_ptr<Service>> Service::Create(store::Store& store, const Cloc
   PARK_ASSIGN_OR_RETURN(impl->library, DefaultFactorLibrary());
   PARK_TRY(impl->LoadStoredFactors());
   return std::unique_ptr<Service>(new Service(std::move(impl)));
+}
+
+Result<MeteredOutcome> Service::StoreMetered(const std::vector<MeteredAmount>& amounts, const Principal* actor) {
+  Impl& s = *impl_;
+  struct Row {
+    const MeteredAmount* in;
+    Item item;
+    double canonical;
+  };
+  std::vector<Row> rows;
+  for (const auto& a : amounts) {
+    const auto item = ItemFromName(a.item);
+    if (!item) return Error::Invalid("item", "'" + a.item + "' is not an activity item");
+    if (!IsValidMonth(a.period)) return Error::Invalid("period", "must be YYYY-MM");
+    PARK_ASSIGN_OR_RETURN(double canonical, ToCanonical(*item, a.amount, a.unit));
+    rows.push_back({&a, *item, canonical});
+  }
+  MeteredOutcome out;
+  std::vector<Json> audits;
+  PARK_TRY(s.store.Write([&](store::Tx& tx) -> Status {
+    const int64_t now = s.clock.NowMs();
+    for (const Row& r : rows) {
+      const MeteredAmount& a = *r.in;
+      const std::string name(ItemName(r.item));
+      Json entry = {{"enterprise_id", a.enterprise_id}, {"period", a.period},  {"item", name},
+                    {"amount", a.amount},               {"unit", a.unit},      {"amount_canonical", r.canonical},
+                    {"canonical_unit", InfoOf(r.item).canonical_unit},       {"note", a.note}};
+      PARK_ASSIGN_OR_RETURN(auto manual, tx.QueryOne(kManualItemRow, {a.enterprise_id, a.period, name}));
+      if (manual) {
+        entry["manual_amount"] = manual->Real(0);
+        entry["manual_unit"] = manual->Text(1);
+        entry["manual_source"] = manual->Text(2);
+        PARK_ASSIGN_OR_RETURN(Json audit,
+                              store::AppendAudit(tx, s.clock, actor,
+                                                 {"metered_overridden", "carbon_activity", std::nullopt,
+                                                  a.enterprise_id, nullptr,
+                                                  Json{{"metered", entry},
+                                                       {"why", "a manual or imported row for this month and item "
+                                                               "stands; the metered amount is kept here only"}}}));
+        audits.push_back(std::move(audit));
+        out.kept_manual.push_back(std::move(entry));
+        continue;
+      }
+      PARK_ASSIGN_OR_RETURN(auto old, tx.QueryOne(kMeteredItemRow, {a.enterprise_id, a.period, name}));
+      PARK_TRY(tx.Exec(kDeleteMeteredItem, {a.enterprise_id, a.period, name}));
+      PARK_TRY(tx.Exec(kInsertRow, {a.enterprise_id, a.period, name, a.amount, a.unit, r.canonical,
+                                    std::string(UseName(Use::kFuel)), a.note, std::string("metered"), int64_t{0}, now}));
+      PARK_ASSIGN_OR_RETURN(Json audit,
+                            store::AppendAudit(tx, s.clock, actor,
+                                               {"metered", "carbon_activity", std::nullopt, a.enterprise_id,
+                                                old ? Json{{"amount", old->Real(0)}, {"unit", old->Text(1)}} : Json(nullptr),
+                                                entry}));
+      audits.push_back(std::move(audit));
+      out.stored.push_back(std::move(entry));
+    }
+    return {};
+  }));
+  if (s.hub) {
+    for (const auto& entry : audits) s.hub->Publish("audit", Json{{"entry", entry}}, entry["enterprise_id"].get<int64_t>());
+  }
+  return out;
 }
 
 Result<ImportOutcome> Service::ImportFile(std::string_view bytes, bool xlsx, const Principal* actor) {

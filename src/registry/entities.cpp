@@ -295,6 +295,10 @@ std::vector<EntitySpec> MakeSpecs() {
          "meter: a cumulative counter (energy, volume, mass, heat, run hours)"},
         {"quantity", FieldType::kEnum, true, true, 0, QuantityNames(), nullptr, "what it measures"},
         {"unit", FieldType::kText, true, true, 20, {}, nullptr, "must suit the quantity"},
+        {"activity_item", FieldType::kEnum, false, true, 0,
+         {"electricity", "green_electricity", "natural_gas", "heat", "water", "diesel", "lpg", "raw_coal"}, nullptr,
+         "meters only: the carbon-accounting activity item it measures (its monthly consumption becomes a metered "
+         "activity row)"},
         {"low_limit", FieldType::kNumber, false, true, 0, {}, nullptr, "alarm below, in the sensor's unit"},
         {"high_limit", FieldType::kNumber, false, true, 0, {}, nullptr, "alarm above, in the sensor's unit"},
     };
@@ -312,6 +316,9 @@ std::vector<EntitySpec> MakeSpecs() {
         std::string list;
         for (const auto& u : q.units) list += (list.empty() ? "" : ", ") + u;
         return Error::Invalid("unit", "for " + quantity + " must be one of: " + list);
+      }
+      if (record["kind"] != "meter" && record.contains("activity_item") && record["activity_item"].is_string()) {
+        return Error::Invalid("activity_item", "only a meter counts an activity item");
       }
       if (record["kind"] == "meter" && !q.cumulative) {
         return Error::Invalid("quantity", "a meter counts up: use energy, gas_volume, water_volume, steam_mass, heat, "

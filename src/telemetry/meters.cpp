@@ -1,6 +1,7 @@
 #include "telemetry/meters.hpp"
 
 #include <map>
+#include <tuple>
 
 #include "park/core/time.hpp"
 #include "park/http/route_builder.hpp"
@@ -132,7 +133,74 @@ Json PeriodsJson(const std::vector<PeriodTotal>& periods) {
   return a;
 }
 
+// HJ 212 codes of the pollutants the carbon accounting lists, as its activity items.
+constexpr std::pair<std::string_view, std::string_view> kPollutantItems[] = {
+    {"w01018", "cod"}, {"w21003", "nh3n"}, {"w21001", "tn"}, {"w21011", "tp"},
+    {"a21026", "so2"}, {"a21002", "nox"},  {"a34013", "pm"}, {"a24088", "vocs"}};
+
+constexpr std::string_view kActivityMeters =
+    "SELECT s.id, s.key, s.name, s.unit, s.quantity, s.enterprise_id, s.kind, s.activity_item FROM sensors s "
+    "WHERE s.kind = 'meter' AND s.activity_item IS NOT NULL AND s.activity_item <> '' "
+    "AND ($1 = 0 OR s.enterprise_id = $1) ORDER BY s.id";
+constexpr std::string_view kDischargeSeries =
+    "SELECT id, key, enterprise_id FROM telemetry_series WHERE source = 'hj212' AND key LIKE '%-kg' "
+    "AND enterprise_id IS NOT NULL AND ($1 = 0 OR enterprise_id = $1) ORDER BY id";
+
 }  // namespace
+
+Result<std::vector<MeteredMonth>> Service::MeteredMonthTotals(std::string_view period,
+                                                              std::optional<int64_t> enterprise_id) {
+  Impl& s = *impl_;
+  if (!IsValidMonth(period)) return Error::Invalid("period", "must be YYYY-MM");
+  const int year = std::stoi(std::string(period.substr(0, 4)));
+  const int month = std::stoi(std::string(period.substr(5, 2)));
+  const int64_t offset_ms = static_cast<int64_t>(s.config.utc_offset_minutes) * 60'000;
+  const int64_t from_ms = DaysFromCivil(year, static_cast<unsigned>(month), 1) * 86'400'000 - offset_ms;
+  const int64_t to_ms = DaysFromCivil(month == 12 ? year + 1 : year, static_cast<unsigned>(month == 12 ? 1 : month + 1), 1) *
+                            86'400'000 - offset_ms;
+  std::vector<MeterRow> meters;
+  std::vector<store::Row> discharges;
+  PARK_TRY(s.store.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(kActivityMeters, {enterprise_id.value_or(0)}));
+    for (const auto& r : rows) meters.push_back(MeterOf(r));
+    PARK_ASSIGN_OR_RETURN(discharges, tx.Query(kDischargeSeries, {enterprise_id.value_or(0)}));
+    return {};
+  }));
+  std::map<std::tuple<int64_t, std::string, std::string>, MeteredMonth> totals;  // (enterprise, item, unit)
+  for (const auto& m : meters) {
+    PARK_ASSIGN_OR_RETURN(auto c, Compute(s, m, from_ms, to_ms, true));
+    if (c.periods.empty()) continue;  // no readings this month: nothing to say
+    auto& t = totals[{m.enterprise_id, m.activity_item, m.unit}];
+    t.enterprise_id = m.enterprise_id;
+    t.item = m.activity_item;
+    t.unit = m.unit;
+    t.amount += c.total;
+    t.note += (t.note.empty() ? "metered: " : ", ") + m.key;
+  }
+  for (const auto& r : discharges) {
+    const std::string key = r.Text(1);
+    const auto dot = key.find('.');
+    const std::string code = dot == std::string::npos ? "" : key.substr(dot + 1, key.size() - dot - 1 - 3);
+    std::string_view item;
+    for (const auto& [c, i] : kPollutantItems) {
+      if (c == code) item = i;
+    }
+    if (item.empty()) continue;
+    PARK_ASSIGN_OR_RETURN(auto pts, s.engine.Raw(r.Int(0), from_ms * 1'000'000, to_ms * 1'000'000, 10'000'000));
+    if (pts.empty()) continue;
+    double kg = 0;
+    for (const auto& p : pts) kg += p.value;
+    auto& t = totals[{r.Int(2), std::string(item), "kg"}];
+    t.enterprise_id = r.Int(2);
+    t.item = std::string(item);
+    t.unit = "kg";
+    t.amount += kg;
+    t.note += (t.note.empty() ? "HJ 212 hourly discharges: " : ", ") + key;
+  }
+  std::vector<MeteredMonth> out;
+  for (auto& [k, v] : totals) out.push_back(std::move(v));
+  return out;
+}
 
 void RegisterMeterRoutes(Service::Impl& s, http::Router& router) {
   Service::Impl* sp = &s;

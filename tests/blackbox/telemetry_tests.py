@@ -512,3 +512,49 @@ def meter_consumption_handles_resets(ctx):
                            token=admin)
     check(st == 200 and any(x["meter_id"] == m["id"] and round(x["total"], 6) == 420.0 for x in month["meters"]),
           f"monthly: {month['meters'][:3]}")
+
+
+@test
+def metered_activity_rows_and_manual_override(ctx):
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    st, _, meters = request(base, "GET", "/api/v1/sensors?kind=meter&quantity=energy&size=100", token=admin)
+    m = [x for x in meters["items"] if x["unit"] == "kWh"][-1]
+    ent = m["enterprise_id"]
+    st, _, patched = request(base, "PATCH", f"/api/v1/sensors/{m['id']}", {"activity_item": "electricity"}, admin)
+    check(st == 200 and patched["activity_item"] == "electricity", f"bind meter: {st} {patched}")
+    st, _, err = request(base, "PATCH", f"/api/v1/sensors/{sensors_of(base, admin, ent)[0]['id']}",
+                         {"activity_item": "electricity"}, admin)
+    check(st == 400 and err["error"]["field"] in ("activity_item", "kind"), f"a plain sensor took an item: {st} {err}")
+    # The current local month: readings on its first two days, 500 kWh apart.
+    local = time.gmtime(time.time() + 8 * 3600)
+    period = f"{local.tm_year:04d}-{local.tm_mon:02d}"
+    first = calendar.timegm((local.tm_year, local.tm_mon, 1, 0, 0, 0)) - 8 * 3600
+    dev = device_token(base, admin)
+    body = f"{m['key']} value=1000 {first + 7200}\n{m['key']} value=1500 {first + 93600}\n"
+    check(write(base, dev, body)[0] == 204, "meter readings")
+    st, _, out = request(base, "POST", f"/api/v1/carbon/metered?period={period}&enterprise_id={ent}", {}, admin)
+    check(st == 200, f"metered: {st} {out}")
+    mine = [x for x in out["stored"] if x["item"] == "electricity"]
+    check(len(mine) == 1 and abs(mine[0]["amount"] - 500) < 1e-6 and abs(mine[0]["amount_canonical"] - 0.5) < 1e-9
+          and m["key"] in mine[0]["note"], f"stored: {out}")
+    st, _, acts = request(base, "GET", f"/api/v1/enterprises/{ent}/activity?year={local.tm_year}", token=admin)
+    rows = [a for a in acts["items"] if a["period"] == period and a["item"] == "electricity"]
+    check(len(rows) == 1 and rows[0]["note"].startswith("metered:") and rows[0]["amount"] == 500, f"activity: {rows}")
+    # Run twice: still one row.
+    request(base, "POST", f"/api/v1/carbon/metered?period={period}&enterprise_id={ent}", {}, admin)
+    st, _, acts = request(base, "GET", f"/api/v1/enterprises/{ent}/activity?year={local.tm_year}", token=admin)
+    check(len([a for a in acts["items"] if a["period"] == period and a["item"] == "electricity"]) == 1, "doubled")
+    # A manual entry overrides the metered one, and the metered figure is kept in the audit log.
+    st, _, r = request(base, "PUT", f"/api/v1/enterprises/{ent}/activity/{period}",
+                       {"rows": [{"item": "electricity", "amount": 0.6, "unit": "MWh", "note": "invoice"}]}, admin)
+    check(st == 200, f"manual: {st} {r}")
+    st, _, out = request(base, "POST", f"/api/v1/carbon/metered?period={period}&enterprise_id={ent}", {}, admin)
+    check(any(x["item"] == "electricity" and x["manual_amount"] == 0.6 for x in out["kept_manual"])
+          and not any(x["item"] == "electricity" for x in out["stored"]), f"override: {out}")
+    st, _, acts = request(base, "GET", f"/api/v1/enterprises/{ent}/activity?year={local.tm_year}", token=admin)
+    rows = [a for a in acts["items"] if a["period"] == period and a["item"] == "electricity"]
+    check(len(rows) == 1 and rows[0]["note"] == "invoice", f"manual row replaced: {rows}")
+    st, _, audit = request(base, "GET", f"/api/v1/audit?entity=carbon_activity&action=metered_overridden&enterprise_id={ent}",
+                           token=admin)
+    check(st == 200 and audit["total"] >= 1, f"no audit note of the override: {audit}")

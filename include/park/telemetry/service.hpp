@@ -35,6 +35,15 @@ struct Config {
   std::string hj212_password;               // when set, HJ 212 packets must carry this PW
 };
 
+// A month of metered consumption or discharge for one enterprise and activity item (for the carbon accounting).
+struct MeteredMonth {
+  int64_t enterprise_id = 0;
+  std::string item;  // activity item name: the meter's activity_item, or a pollutant ("cod", "nh3n", …)
+  double amount = 0;
+  std::string unit;  // as measured: the meter's unit, or "kg" for HJ 212 discharges
+  std::string note;  // where it comes from: the meters' or monitoring points' keys
+};
+
 // Sends a webhook: url and JSON body; an error when delivery failed (it is retried, then logged).
 using WebhookSender = std::function<Status(const std::string& url, const std::string& json_body)>;
 
@@ -72,6 +81,10 @@ class Service {
   // the key prefix. Ingested with park-wide scope (the broker is configured by the park).
   Status WriteMqtt(std::string_view topic_segment, std::string_view payload);
   std::unique_ptr<Hj212Connection> NewHj212Connection(std::string remote_address);
+
+  // Monthly totals ("YYYY-MM", local time) of meters bound to an activity item and of HJ 212 pollutant
+  // discharges, per enterprise (all when `enterprise_id` is empty).
+  Result<std::vector<MeteredMonth>> MeteredMonthTotals(std::string_view period, std::optional<int64_t> enterprise_id);
 
   // Seals every buffered point into chunks (tests, benchmarks, shutdown).
   Status Flush();
