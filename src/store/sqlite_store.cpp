@@ -168,8 +168,11 @@ class SqliteStore final : public Store {
       }
       sqlite3_busy_timeout(c->db, options_.busy_timeout_ms);
       // WAL lets readers run beside the writer; synchronous=FULL makes every commit durable across power loss.
+      // auto_vacuum=INCREMENTAL takes effect only on a new, empty file (before the first table): freed pages can
+      // then be given back to the file system (ReleaseFreeSpace), which matters after the telemetry log is sealed.
       const char* pragmas =
-          "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+          "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+          "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;";
       char* err = nullptr;
       if (sqlite3_exec(c->db, pragmas, nullptr, nullptr, &err) != SQLITE_OK) {
         spdlog::error("sqlite: setting up {} failed: {}", path_, err ? err : "?");
@@ -209,6 +212,21 @@ class SqliteStore final : public Store {
       result = SqliteError(dest, sqlite3_errcode(dest), "backup");
     }
     if (dest) sqlite3_close_v2(dest);
+    Release(std::move(c));
+    return result;
+  }
+
+  Status ReleaseFreeSpace() override {
+    std::lock_guard write_lock(write_mutex_);
+    auto c = Acquire();
+    char* err = nullptr;
+    const int rc = sqlite3_exec(c->db, "PRAGMA incremental_vacuum;", nullptr, nullptr, &err);
+    Status result;
+    if (rc != SQLITE_OK) {
+      spdlog::warn("sqlite: incremental_vacuum failed: {}", err ? err : "?");
+      result = Error::Internal("database error");
+    }
+    sqlite3_free(err);
     Release(std::move(c));
     return result;
   }

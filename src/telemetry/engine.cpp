@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -105,18 +106,59 @@ int64_t CeilTo(int64_t v, const BucketGrid& g) {
 
 }  // namespace
 
+namespace {
+
+constexpr double kPow10[] = {1, 10, 100, 1000};
+constexpr uint8_t kLogFormat = 1;
+
+// A value as varint((zigzag(m) << 3) | d) when it is exactly m / 10^d for d <= 3 (sensor readings such as 80.25
+// take 2-3 bytes), else varint(4) and its 8 bytes.
+void PutValue(std::string& out, double v) {
+  for (int d = 0; d < 4; ++d) {
+    const double scaled = v * kPow10[d];
+    if (!(std::fabs(scaled) < 1e15)) break;
+    const auto m = static_cast<int64_t>(std::llround(scaled));
+    const double back = static_cast<double>(m) / kPow10[d];
+    if (std::memcmp(&back, &v, sizeof v) == 0) {
+      PutVarint(out, (ZigZag(m) << 3) | static_cast<uint64_t>(d));
+      return;
+    }
+  }
+  PutVarint(out, 4);
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(bits >> (8 * i)));
+}
+
+bool GetValue(std::string_view data, size_t& pos, double& v) {
+  uint64_t tag = 0;
+  if (!GetVarint(data, pos, tag)) return false;
+  const uint64_t code = tag & 7;
+  if (code < 4) {
+    v = static_cast<double>(UnZigZag(tag >> 3)) / kPow10[code];
+    return true;
+  }
+  if (code != 4 || pos + 8 > data.size()) return false;
+  uint64_t bits = 0;
+  for (int b = 0; b < 8; ++b) bits |= static_cast<uint64_t>(static_cast<uint8_t>(data[pos + b])) << (8 * b);
+  pos += 8;
+  std::memcpy(&v, &bits, sizeof v);
+  return true;
+}
+
+}  // namespace
+
 std::string EncodeLog(const std::vector<SeriesPoint>& points) {
   std::string out;
-  out.reserve(points.size() * 12 + 8);
+  out.reserve(points.size() * 6 + 16);
+  out.push_back(static_cast<char>(kLogFormat));
   PutVarint(out, points.size());
   int64_t prev_series = 0;
   int64_t prev_ts = 0;
   for (const auto& p : points) {
-    PutVarint(out, ZigZag(p.series_id - prev_series));
+    PutVarint(out, ZigZag(static_cast<int64_t>(static_cast<uint64_t>(p.series_id) - static_cast<uint64_t>(prev_series) - 1)));
     PutVarint(out, ZigZag(static_cast<int64_t>(static_cast<uint64_t>(p.timestamp_ns) - static_cast<uint64_t>(prev_ts))));
-    uint64_t bits;
-    std::memcpy(&bits, &p.value, sizeof bits);
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(bits >> (8 * i)));
+    PutValue(out, p.value);
     prev_series = p.series_id;
     prev_ts = p.timestamp_ns;
   }
@@ -127,6 +169,7 @@ Result<std::vector<SeriesPoint>> DecodeLog(std::string_view data) {
   std::vector<SeriesPoint> points;
   size_t pos = 0;
   while (pos < data.size()) {
+    if (static_cast<uint8_t>(data[pos++]) != kLogFormat) return Error::Internal("telemetry log: unknown record format");
     uint64_t n = 0;
     if (!GetVarint(data, pos, n) || n > data.size()) return Error::Internal("telemetry log: bad record header");
     points.reserve(points.size() + n);
@@ -135,16 +178,12 @@ Result<std::vector<SeriesPoint>> DecodeLog(std::string_view data) {
     for (uint64_t i = 0; i < n; ++i) {
       uint64_t ds = 0;
       uint64_t dt = 0;
-      if (!GetVarint(data, pos, ds) || !GetVarint(data, pos, dt) || pos + 8 > data.size()) {
+      double v = 0;
+      if (!GetVarint(data, pos, ds) || !GetVarint(data, pos, dt) || !GetValue(data, pos, v)) {
         return Error::Internal("telemetry log: truncated record");
       }
-      series += UnZigZag(ds);
+      series = static_cast<int64_t>(static_cast<uint64_t>(series) + static_cast<uint64_t>(UnZigZag(ds)) + 1);
       ts = static_cast<int64_t>(static_cast<uint64_t>(ts) + static_cast<uint64_t>(UnZigZag(dt)));
-      uint64_t bits = 0;
-      for (int b = 0; b < 8; ++b) bits |= static_cast<uint64_t>(static_cast<uint8_t>(data[pos + b])) << (8 * b);
-      pos += 8;
-      double v;
-      std::memcpy(&v, &bits, sizeof v);
       points.push_back({series, ts, v});
     }
   }
@@ -356,6 +395,7 @@ Status Engine::Seal(bool all) {
     if (h.points.empty()) heads_.erase(it);
   }
   if (st.ok()) deleted_below_ = std::max(deleted_below_, delete_below);
+  if (st.ok() && all) return store_.ReleaseFreeSpace();
   return st;
 }
 
@@ -409,14 +449,17 @@ Status Engine::SealSeries(store::Tx& tx, Sealed& s) {
     SortUnique(merged);
     s.points = std::move(merged);
   }
-  PARK_ASSIGN_OR_RETURN(auto chunk, EncodeChunk(s.points));
-  {
+  // At most chunk_points per chunk (a head sealed late, or merged with old chunks, can hold more): small chunks
+  // let bucket queries answer whole chunks from their headers.
+  for (size_t at = 0; at < s.points.size(); at += config_.chunk_points) {
+    const std::span<const Point> part(s.points.data() + at, std::min<size_t>(config_.chunk_points, s.points.size() - at));
+    PARK_ASSIGN_OR_RETURN(auto chunk, EncodeChunk(part));
     store::Params p;
     p.reserve(5);
     p.emplace_back(s.series_id);
-    p.emplace_back(s.points.front().timestamp_ns);
-    p.emplace_back(s.points.back().timestamp_ns);
-    p.emplace_back(static_cast<int64_t>(s.points.size()));
+    p.emplace_back(part.front().timestamp_ns);
+    p.emplace_back(part.back().timestamp_ns);
+    p.emplace_back(static_cast<int64_t>(part.size()));
     p.emplace_back(store::Bytes{std::string(chunk.begin(), chunk.end())});
     PARK_TRY(tx.Exec(kInsertChunk, p));
   }
@@ -605,13 +648,14 @@ Status Engine::ApplyRetention() {
       if (!more) break;
     }
   }
-  return store_.Write([&](store::Tx& tx) -> Status {
+  PARK_TRY(store_.Write([&](store::Tx& tx) -> Status {
     if (config_.rollup_1m_days > 0) PARK_TRY(tx.Exec(kExpireRollups, {int64_t{60}, now_ns - config_.rollup_1m_days * kDayNs}));
     if (config_.rollup_1h_days > 0) {
       PARK_TRY(tx.Exec(kExpireRollups, {int64_t{3600}, now_ns - config_.rollup_1h_days * kDayNs}));
     }
     return {};
-  });
+  }));
+  return store_.ReleaseFreeSpace();
 }
 
 EngineStats Engine::stats() const {

@@ -61,7 +61,9 @@ class EngineTest : public ::testing::TestWithParam<Backend> {
 
 TEST(EngineLog, RoundTripsEveryValue) {
   std::vector<SeriesPoint> in = {{1, kT0, 1.5},      {7, kT0 - 5, -0.0},  {7, INT64_MIN, 1e308},
-                                 {2, INT64_MAX, NAN}, {1, 0, -273.15}, {9'000'000'000, 1, 0.1}};
+                                 {2, INT64_MAX, NAN}, {1, 0, -273.15}, {9'000'000'000, 1, 0.1},
+                                 {3, 2, 80.25},       {4, 3, 1e-300},  {5, 4, -1234567.891}, {6, 5, 0.1 + 0.2},
+                                 {6, 6, INFINITY},    {6, 7, 9.007199254740993e15}};
   auto out = DecodeLog(EncodeLog(in) + EncodeLog({{3, 4, 5}}));
   ASSERT_TRUE(out.ok()) << out.error().message;
   ASSERT_EQ(out->size(), in.size() + 1);
@@ -71,6 +73,9 @@ TEST(EngineLog, RoundTripsEveryValue) {
     EXPECT_EQ(std::memcmp(&(*out)[i].value, &in[i].value, sizeof(double)), 0) << i;
   }
   EXPECT_FALSE(DecodeLog(EncodeLog(in).substr(0, 10)).ok());
+  std::vector<SeriesPoint> gateway;
+  for (int i = 0; i < 6000; ++i) gateway.push_back({i + 1, kT0, 20 + (i % 400) / 100.0});
+  EXPECT_LT(EncodeLog(gateway).size(), 6000u * 6) << "short decimals of consecutive series take a few bytes";
 }
 
 TEST_P(EngineTest, AcknowledgedPointsSurviveARestartWithoutSealing) {

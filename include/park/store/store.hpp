@@ -91,6 +91,9 @@ class Store {
   // A consistent copy of the live database at `dest_path` (SQLite online backup). PostgreSQL: an error that
   // explains how to use pg_dump.
   virtual Status Backup(const std::string& dest_path) = 0;
+  // Gives pages freed by deletions back to the file system (SQLite files created by this version; PostgreSQL's
+  // autovacuum does this by itself).
+  virtual Status ReleaseFreeSpace() { return {}; }
 };
 
 // The embedded migrations, exposed for tests.
