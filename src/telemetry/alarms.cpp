@@ -9,9 +9,8 @@
 namespace park::telemetry {
 namespace {
 
-constexpr std::string_view kSelectRules =
-    "SELECT id, name, enterprise_id, sensor_id, equipment_kind, quantity, kind, high, low, deadband, max_rate_per_s, "
-    "timeout_s, severity, webhook_url, webhook_format, enabled FROM alarm_rules WHERE enabled = 1 ORDER BY id";
+const std::string kSelectRules =
+    "SELECT " + std::string(kRuleColumns) + " FROM alarm_rules WHERE enabled = 1 ORDER BY id";
 constexpr std::string_view kSensorById =
     "SELECT id, key, name, unit, enterprise_id FROM sensors WHERE id = $1";
 constexpr std::string_view kSensorsByType =
@@ -80,6 +79,27 @@ Json RuleJson(const AlarmRule& r) {
           {"enabled", r.enabled}};
 }
 
+AlarmRule RuleFromRow(const store::Row& r) {
+  AlarmRule rule;
+  rule.id = r.Int(0);
+  rule.name = r.Text(1);
+  rule.enterprise_id = r.OptInt(2);
+  rule.sensor_id = r.OptInt(3);
+  rule.equipment_type = r.Text(4);
+  rule.quantity = r.Text(5);
+  rule.kind = r.Text(6);
+  rule.high = r.OptReal(7);
+  rule.low = r.OptReal(8);
+  rule.deadband = r.Real(9);
+  rule.max_rate_per_s = r.OptReal(10);
+  rule.timeout_s = r.OptInt(11);
+  rule.severity = r.Text(12);
+  rule.webhook_url = r.Text(13);
+  rule.webhook_format = r.Text(14);
+  rule.enabled = r.Int(15) != 0;
+  return rule;
+}
+
 Status AlarmEngine::Load() {
   std::vector<std::unique_ptr<AlarmRule>> rules;
   struct Target {
@@ -95,23 +115,7 @@ Status AlarmEngine::Load() {
   PARK_TRY(s_.store.Read([&](store::Tx& tx) -> Status {
     PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(kSelectRules));
     for (const auto& r : rows) {
-      auto rule = std::make_unique<AlarmRule>();
-      rule->id = r.Int(0);
-      rule->name = r.Text(1);
-      rule->enterprise_id = r.OptInt(2);
-      rule->sensor_id = r.OptInt(3);
-      rule->equipment_type = r.Text(4);
-      rule->quantity = r.Text(5);
-      rule->kind = r.Text(6);
-      rule->high = r.OptReal(7);
-      rule->low = r.OptReal(8);
-      rule->deadband = r.Real(9);
-      rule->max_rate_per_s = r.OptReal(10);
-      rule->timeout_s = r.OptInt(11);
-      rule->severity = r.Text(12);
-      rule->webhook_url = r.Text(13);
-      rule->webhook_format = r.Text(14);
-      rule->enabled = r.Int(15) != 0;
+      auto rule = std::make_unique<AlarmRule>(RuleFromRow(r));
       std::vector<store::Row> sensors;
       if (rule->sensor_id) {
         PARK_ASSIGN_OR_RETURN(sensors, tx.Query(kSensorById, {*rule->sensor_id}));

@@ -33,6 +33,11 @@ struct AlarmRule {
 };
 
 Json RuleJson(const AlarmRule& r);
+// A rule from a row of kRuleColumns (in that order).
+AlarmRule RuleFromRow(const store::Row& r);
+inline constexpr std::string_view kRuleColumns =
+    "id, name, enterprise_id, sensor_id, equipment_kind, quantity, kind, high, low, deadband, max_rate_per_s, "
+    "timeout_s, severity, webhook_url, webhook_format, enabled";
 
 class AlarmEngine {
  public:

@@ -43,9 +43,7 @@ constexpr std::string_view kSensorsForLatest =
 constexpr std::string_view kSensorScope = "SELECT enterprise_id FROM sensors WHERE id = $1";
 constexpr std::string_view kRulesPage =
     "SELECT id FROM alarm_rules WHERE ($1 = 0 OR enterprise_id = $1 OR enterprise_id IS NULL) ORDER BY id";
-constexpr std::string_view kRuleById =
-    "SELECT id, name, enterprise_id, sensor_id, equipment_kind, quantity, kind, high, low, deadband, max_rate_per_s, "
-    "timeout_s, severity, webhook_url, webhook_format, enabled FROM alarm_rules WHERE id = $1";
+const std::string kRuleById = "SELECT " + std::string(kRuleColumns) + " FROM alarm_rules WHERE id = $1";
 constexpr std::string_view kInsertRule =
     "INSERT INTO alarm_rules (name, enterprise_id, sensor_id, equipment_kind, quantity, kind, high, low, deadband, "
     "max_rate_per_s, timeout_s, severity, webhook_url, webhook_format, enabled, created_at, updated_at) "
@@ -164,27 +162,6 @@ Json AlarmRowJson(const store::Row& r) {
           {"sensor_id", OptJ(r, 16)},
           {"sensor_name", r.IsNull(17) ? Json(nullptr) : Json(r.Text(17))},
           {"unit", r.IsNull(18) ? Json(nullptr) : Json(r.Text(18))}};
-}
-
-AlarmRule RuleFromRow(const store::Row& r) {
-  AlarmRule rule;
-  rule.id = r.Int(0);
-  rule.name = r.Text(1);
-  rule.enterprise_id = r.OptInt(2);
-  rule.sensor_id = r.OptInt(3);
-  rule.equipment_type = r.Text(4);
-  rule.quantity = r.Text(5);
-  rule.kind = r.Text(6);
-  rule.high = r.OptReal(7);
-  rule.low = r.OptReal(8);
-  rule.deadband = r.Real(9);
-  rule.max_rate_per_s = r.OptReal(10);
-  rule.timeout_s = r.OptInt(11);
-  rule.severity = r.Text(12);
-  rule.webhook_url = r.Text(13);
-  rule.webhook_format = r.Text(14);
-  rule.enabled = r.Int(15) != 0;
-  return rule;
 }
 
 // Reads and checks a rule body (every field; a PUT replaces the rule).

@@ -11,6 +11,7 @@ import socket
 import struct
 import subprocess
 import tempfile
+import threading
 import time
 import http.client
 import urllib.parse
@@ -101,6 +102,24 @@ class Server:
                 return "".join(f.readlines()[-n:])
         except OSError:
             return "(no log)"
+
+
+def kill9_rounds(server, writer, rounds=5, threads=4, settle=lambda r: 0.6 + 0.2 * r):
+    """Runs `threads` writers, writer(round_no, n, stop_event), and SIGKILLs the server mid-stream, then restarts it;
+    `rounds` times. Writers return when the stop event is set or the server is gone."""
+    for round_no in range(rounds):
+        stop = threading.Event()
+        workers = [threading.Thread(target=writer, args=(round_no, n, stop)) for n in range(threads)]
+        for t in workers:
+            t.start()
+        time.sleep(settle(round_no))
+        server.proc.send_signal(signal.SIGKILL)
+        stop.set()
+        for t in workers:
+            t.join()
+        server.proc.wait()
+        server.proc = None
+        server.start()
 
 
 def request(base, method, path, body=None, token=None, content_type="application/json", timeout=30, headers=None):

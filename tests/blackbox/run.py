@@ -18,7 +18,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, WebSocket, login, request, rmtree, tempdir  # noqa: E402
+from harness import Server, WebSocket, kill9_rounds, login, request, rmtree, tempdir  # noqa: E402
 from scenario import Runner  # noqa: E402
 import telemetry_tests  # noqa: E402
 
@@ -80,34 +80,21 @@ def acknowledged_writes_survive_kill9(ctx):
     admin = login(ctx.server.base, "admin", "admin-demo-2026")
     acknowledged = []
     lock = threading.Lock()
-    for round_no in range(5):
-        stop = threading.Event()
 
-        def writer(n):
-            i = 0
-            while not stop.is_set():
-                i += 1
-                try:
-                    st, _, body = request(ctx.server.base, "POST", "/api/v1/facilities",
-                                          {"enterprise_id": 2, "name": f"crash-{round_no}-{n}-{i}",
-                                           "kind": "warehouse"}, admin, timeout=5)
-                except OSError:
-                    return  # the server died mid-request: that write was never acknowledged
-                if st == 201:
-                    with lock:
-                        acknowledged.append(body["id"])
-        threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        time.sleep(0.6 + 0.2 * round_no)
-        ctx.server.proc.send_signal(signal.SIGKILL)
-        stop.set()
-        for t in threads:
-            t.join()
-        ctx.server.proc.wait()
-        ctx.server.proc = None
-        ctx.server.start()
-        admin = login(ctx.server.base, "admin", "admin-demo-2026")
+    def writer(round_no, n, stop):
+        i = 0
+        while not stop.is_set():
+            i += 1
+            try:
+                st, _, body = request(ctx.server.base, "POST", "/api/v1/facilities",
+                                      {"enterprise_id": 2, "name": f"crash-{round_no}-{n}-{i}",
+                                       "kind": "warehouse"}, admin, timeout=5)
+            except OSError:
+                return  # the server died mid-request: that write was never acknowledged
+            if st == 201:
+                with lock:
+                    acknowledged.append(body["id"])
+    kill9_rounds(ctx.server, writer)
     check(len(acknowledged) > 20, f"too few writes to prove anything: {len(acknowledged)}")
     missing = [i for i in acknowledged
                if request(ctx.server.base, "GET", f"/api/v1/facilities/{i}", token=admin)[0] != 200]

@@ -12,9 +12,8 @@ import struct
 import subprocess
 import threading
 import time
-import urllib.parse
 
-from harness import WebSocket, free_port, login, request
+from harness import WebSocket, free_port, kill9_rounds, login, request
 
 TESTS = []
 # Test data lies in the recent past (UTC midnight 20 days ago): older data would meet the 90-day raw retention.
@@ -170,35 +169,23 @@ def telemetry_kill9_loses_nothing_acknowledged(ctx):
     acknowledged = {k: set() for k in keys}
     lock = threading.Lock()
     seq = [0]
-    for round_no in range(5):
-        stop = threading.Event()
 
-        def writer(n):
-            key = keys[n]
-            while not stop.is_set():
+    def writer(_round, n, stop):
+        key = keys[n]
+        while not stop.is_set():
+            with lock:
+                seq[0] += 1
+                start = T0 + 100_000 + seq[0] * 50
+            stamps = [start + i for i in range(50)]
+            body = "".join(f"{key} value={t % 1000 / 10} {t}\n" for t in stamps)
+            try:
+                st, _, _ = write(ctx.server.base, token, body)
+            except OSError:
+                return  # the server died mid-request: never acknowledged
+            if st == 204:
                 with lock:
-                    seq[0] += 1
-                    start = T0 + 100_000 + seq[0] * 50
-                stamps = [start + i for i in range(50)]
-                body = "".join(f"{key} value={t % 1000 / 10} {t}\n" for t in stamps)
-                try:
-                    st, _, _ = write(ctx.server.base, token, body)
-                except OSError:
-                    return  # the server died mid-request: never acknowledged
-                if st == 204:
-                    with lock:
-                        acknowledged[key].update(stamps)
-        threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        time.sleep(0.7 + 0.3 * round_no)
-        ctx.server.proc.send_signal(signal.SIGKILL)
-        stop.set()
-        for t in threads:
-            t.join()
-        ctx.server.proc.wait()
-        ctx.server.proc = None
-        ctx.server.start()
+                    acknowledged[key].update(stamps)
+    kill9_rounds(ctx.server, writer, settle=lambda r: 0.7 + 0.3 * r)
     admin = login(base, "admin", "admin-demo-2026")
     total = sum(len(v) for v in acknowledged.values())
     check(total > 1000, f"too few acknowledged points to prove anything: {total}")
