@@ -20,8 +20,6 @@ constexpr std::string_view kInsertSeries =
     "ON CONFLICT (key) DO NOTHING";
 constexpr std::string_view kSeriesByKey = "SELECT id, key, sensor_id, enterprise_id FROM telemetry_series WHERE key = $1";
 constexpr std::string_view kMonitorByPrefix = "SELECT enterprise_id FROM sensors WHERE key LIKE $1 LIMIT 1";
-constexpr std::string_view kSeriesBySensor =
-    "SELECT id, key, sensor_id, enterprise_id FROM telemetry_series WHERE sensor_id = $1";
 
 SeriesInfo InfoOf(const store::Row& r) {
   return SeriesInfo{r.Int(0), r.Text(1), r.OptInt(2), r.OptInt(3)};
@@ -228,14 +226,11 @@ std::optional<SeriesInfo> SeriesResolver::Find(int64_t series_id) const {
   return by_key_.find(it->second)->second;
 }
 
-std::optional<SeriesInfo> SeriesResolver::FindBySensor(int64_t sensor_id) {
-  std::optional<SeriesInfo> out;
-  (void)store_.Read([&](store::Tx& tx) -> Status {
-    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSeriesBySensor, {sensor_id}));
-    if (row) out = InfoOf(*row);
-    return {};
-  });
-  return out;
+std::optional<SeriesInfo> SeriesResolver::FindKey(std::string_view key) const {
+  std::shared_lock lk(mutex_);
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return std::nullopt;
+  return it->second;
 }
 
 const SeriesInfo* SeriesResolver::CachedLineField(std::string_view prefix, std::string_view field) const {
@@ -257,8 +252,7 @@ void SeriesResolver::CacheLineField(std::string_view prefix, std::string_view fi
 
 // --- Writes --------------------------------------------------------------------------------------------------------
 
-Result<WriteReport> Service::Impl::Store(const Principal& who, std::vector<SeriesPoint>& points, size_t records) {
-  (void)who;
+Result<WriteReport> Service::Impl::Store(std::vector<SeriesPoint>& points, size_t records) {
   PARK_TRY(engine.Append(points));
   AfterWrite(points);
   return WriteReport{records, points.size()};
@@ -346,7 +340,7 @@ Result<WriteReport> Service::WriteLineProtocol(const Principal& who, std::string
       points[m->field].series_id = info.id;
     }
   }
-  return s.Store(who, points, batch.lines.size());
+  return s.Store(points, batch.lines.size());
 }
 
 Result<WriteReport> Service::WriteJson(const Principal& who, std::string_view body, std::string_view key_prefix) {
@@ -383,7 +377,7 @@ Result<WriteReport> Service::WriteJson(const Principal& who, std::string_view bo
       points.push_back({info->id, rec.timestamp_ms * 1'000'000, value});
     }
   }
-  return s.Store(who, points, records.size());
+  return s.Store(points, records.size());
 }
 
 Status Service::WriteMqtt(std::string_view topic_segment, std::string_view payload) {
@@ -465,14 +459,14 @@ class Hj212Session final : public Hj212Connection {
     }
     const bool known = monitor_.has_value();
     const std::optional<int64_t> enterprise = known ? *monitor_ : std::nullopt;
-    Principal system;
-    system.name = "hj212";
-    system.role = Role::kDevice;
     std::vector<SeriesPoint> points;
     for (const auto& v : hj212::Flatten(p)) {
       const std::string key = mn + "." + std::string(v.code) + "-" + Lower(v.statistic);
       auto info = impl_.resolver.ForKey(key, enterprise, "hj212", known);
-      if (!info.ok()) return Error::Invalid(key, "MN " + p.mn + " is not a registered monitoring point: " + info.error().message);
+      if (!info.ok()) {
+        return Error::Invalid(key, known ? info.error().message
+                                         : "MN " + p.mn + " is not a registered monitoring point: " + info.error().message);
+      }
       points.push_back({info->id, at_ms * 1'000'000, v.value});
     }
     // Hourly uploads also give each pollutant's mass for the hour (kg), the basis of monthly discharge totals.
@@ -485,7 +479,7 @@ class Hj212Session final : public Hj212Connection {
       }
     }
     if (points.empty()) return {};
-    PARK_TRY(impl_.Store(system, points, 1));
+    PARK_TRY(impl_.Store(points, 1));
     return {};
   }
 

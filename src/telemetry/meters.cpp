@@ -60,7 +60,7 @@ struct Consumption {
 // consumption split into local periods, and only the periods that start inside [from, to) kept. Long ranges read the hourly rollups' last values as
 // readings (a counter's reading at each hour's end) instead of every point.
 Result<Consumption> Compute(Service::Impl& s, const MeterRow& m, int64_t from_ms, int64_t to_ms, bool monthly) {
-  auto series = s.resolver.SensorSeries(m.key, m.enterprise_id);
+  auto series = s.resolver.FindKey(m.key);  // a meter that never reported has no series yet
   Consumption out;
   if (!series) return out;
   const int64_t lead_ms = 24LL * 3600 * 1000;

@@ -493,7 +493,7 @@ void Service::Register(http::Router& router) {
                          {"low_limit", row.IsNull(8) ? Json(nullptr) : Json(row.Real(8))},
                          {"high_limit", row.IsNull(9) ? Json(nullptr) : Json(row.Real(9))},
                          {"ts", nullptr}, {"value", nullptr}, {"online", false}};
-            const auto series = s->resolver.SensorSeries(row.Text(1), row.Int(6));
+            const auto series = s->resolver.FindKey(row.Text(1));  // a sensor that never reported has none
             if (series) {
               item["series_id"] = series->id;
               auto latest = s->engine.Latest(series->id);

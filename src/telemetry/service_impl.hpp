@@ -50,7 +50,8 @@ class SeriesResolver {
   // A sensor's key, or nullopt when no sensor has it.
   std::optional<SeriesInfo> SensorSeries(std::string_view key, std::optional<int64_t> enterprise_id);
   std::optional<SeriesInfo> Find(int64_t series_id) const;
-  std::optional<SeriesInfo> FindBySensor(int64_t sensor_id);
+  // The series with this key if one exists (never registers: for reads).
+  std::optional<SeriesInfo> FindKey(std::string_view key) const;
 
   // Line-protocol fast path: the raw "measurement,tags" text of a line -> per field, the series.
   struct LineEntry {
@@ -101,7 +102,7 @@ struct Service::Impl {
 
   // After a durable write: alarms and the live feed.
   void AfterWrite(const std::vector<SeriesPoint>& points);
-  Result<WriteReport> Store(const Principal& who, std::vector<SeriesPoint>& points, size_t records);
+  Result<WriteReport> Store(std::vector<SeriesPoint>& points, size_t records);
   void Loop();
 };
 
