@@ -1,5 +1,6 @@
 // Ingest: what arrives (line protocol, JSON telemetry, MQTT payloads, HJ 212 frames) becomes series points, bound
 // to registry sensors, checked against the writer's scope, and handed to the engine in one durable append.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -18,6 +19,9 @@ constexpr std::string_view kSensorByKey = "SELECT id, enterprise_id FROM sensors
 constexpr std::string_view kInsertSeries =
     "INSERT INTO telemetry_series (key, sensor_id, enterprise_id, source, created_at) VALUES ($1, $2, $3, $4, $5) "
     "ON CONFLICT (key) DO NOTHING";
+constexpr std::string_view kInsertSeriesReturning =
+    "INSERT INTO telemetry_series (key, sensor_id, enterprise_id, source, created_at) VALUES ($1, NULL, $2, $3, $4) "
+    "ON CONFLICT (key) DO NOTHING RETURNING id, key, sensor_id, enterprise_id";
 constexpr std::string_view kSeriesByKey = "SELECT id, key, sensor_id, enterprise_id FROM telemetry_series WHERE key = $1";
 constexpr std::string_view kMonitorByPrefix = "SELECT enterprise_id FROM sensors WHERE key LIKE $1 LIMIT 1";
 
@@ -178,6 +182,22 @@ Result<std::vector<SeriesInfo>> SeriesResolver::ForKeys(const std::vector<std::s
     }
   }
   if (unknown.empty()) return out;
+  // One registrar at a time: concurrent first batches of a new gateway carry the same keys, and after waiting
+  // here the later ones find them registered instead of writing them again.
+  std::lock_guard registering(register_mutex_);
+  {
+    std::shared_lock lk(mutex_);
+    std::vector<size_t> still;
+    for (size_t i : unknown) {
+      if (auto it = by_key_.find(keys[i]); it != by_key_.end()) {
+        out[i] = it->second;
+      } else {
+        still.push_back(i);
+      }
+    }
+    unknown.swap(still);
+  }
+  if (unknown.empty()) return out;
   if (!register_unknown_) {
     return Error::Invalid(keys[unknown.front()], "is not the key of a registry sensor; register the sensor (or set "
                                                  "[telemetry] unknown_series = \"register\")");
@@ -189,15 +209,16 @@ Result<std::vector<SeriesInfo>> SeriesResolver::ForKeys(const std::vector<std::s
     const int64_t now = clock_.NowMs();
     for (size_t i : unknown) {
       store::Params p;
-      p.reserve(5);
+      p.reserve(4);
       p.emplace_back(keys[i]);
-      p.emplace_back(nullptr);
       p.emplace_back(OptValue(enterprise_id));
       p.emplace_back(std::string(source));
       p.emplace_back(now);
-      PARK_TRY(tx.Exec(kInsertSeries, p));
-      PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSeriesByKey, {keys[i]}));
-      out[i] = InfoOf(*row);
+      PARK_ASSIGN_OR_RETURN(auto inserted, tx.QueryOne(kInsertSeriesReturning, p));
+      if (!inserted) {  // registered meanwhile by another instance sharing the database
+        PARK_ASSIGN_OR_RETURN(inserted, tx.QueryOne(kSeriesByKey, {keys[i]}));
+      }
+      out[i] = InfoOf(*inserted);
     }
     return {};
   }));

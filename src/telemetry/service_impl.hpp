@@ -69,6 +69,7 @@ class SeriesResolver {
   const Clock& clock_;
   bool register_unknown_;
   mutable std::shared_mutex mutex_;
+  std::mutex register_mutex_;  // held while registering many series (ForKeys)
   std::unordered_map<std::string, SeriesInfo, TransparentHash, std::equal_to<>> by_key_;
   std::unordered_map<int64_t, std::string> key_by_id_;
   std::unordered_map<std::string, LineEntry, TransparentHash, std::equal_to<>> lines_;
