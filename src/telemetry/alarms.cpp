@@ -313,7 +313,7 @@ Result<Json> AlarmEngine::Acknowledge(int64_t alarm_id, const Principal& who, co
     return {};
   }));
   if (enterprise && !who.CanSeeEnterprise(*enterprise)) return Error::NotFound("no alarm has this id");
-  if (!enterprise && !who.SeesWholePark()) return Error::NotFound("no alarm has this id");
+  if (!enterprise && who.enterprise_id) return Error::NotFound("no alarm has this id");
   if (state == "cleared") return Error::Conflict("the alarm has already cleared");
   std::lock_guard lk(mutex_);
   PARK_ASSIGN_OR_RETURN(auto event, book_.Acknowledge(static_cast<uint64_t>(alarm_id), who.name, s_.clock.NowMs()));
