@@ -51,12 +51,12 @@ double Daylight(int64_t at_ms) {
   return h < 6 || h > 18 ? 0.0 : std::sin((h - 6) / 12 * kPi);
 }
 
-// The sensor whose gateway drops off the network for 5 minutes of every 20: the first transformer's oil
+// The sensor whose gateway drops off the network for 5 minutes of every 30: the first transformer's oil
 // temperature.
 constexpr std::string_view kOfflineSensor = "SELECT key FROM sensors WHERE key LIKE '%.oil_temp' ORDER BY id LIMIT 1";
 
 bool IsOffline(const std::string& key, const std::string& offline_key, int64_t at_ms) {
-  return key == offline_key && MinuteOf(at_ms, 20) >= 10 && MinuteOf(at_ms, 20) < 15;
+  return key == offline_key && MinuteOf(at_ms, 30) >= 15 && MinuteOf(at_ms, 30) < 20;
 }
 
 }  // namespace
@@ -202,11 +202,11 @@ double Simulator::ValueAt(const Sensor& s, int64_t at_ms) const {
   const double t = static_cast<double>(at_ms) / 1000.0;
   const double wave = std::sin(2 * kPi * t / 3600.0 + s.phase);
   const double noise = Noise(s.id, at_ms);
-  if (s.key == "e01.r_101.temp" && MinuteOf(at_ms, 15) < 3) {
-    return Round(122.0 + 1.5 * static_cast<double>(MinuteOf(at_ms, 15)) + noise, 0.1);  // overheating
+  if (s.key == "e01.r_101.temp" && MinuteOf(at_ms, 30) < 3) {
+    return Round(122.0 + 1.5 * static_cast<double>(MinuteOf(at_ms, 30)) + noise, 0.1);  // overheating
   }
-  if (s.quantity == "vibration" && s.key.find(".p_") != std::string::npos && s.id % 11 == 0 &&
-      MinuteOf(at_ms, 20) >= 7 && MinuteOf(at_ms, 20) < 9) {
+  if (s.quantity == "vibration" && s.key.find(".p_") != std::string::npos && s.id % 22 == 0 &&
+      MinuteOf(at_ms, 60) >= 7 && MinuteOf(at_ms, 60) < 10) {
     return Round(8.2 + 0.4 * noise, 0.01);  // a worn bearing
   }
   if (s.quantity == "irradiance") return Round(900 * Daylight(at_ms) * (0.9 + 0.1 * noise), 1);

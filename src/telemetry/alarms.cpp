@@ -29,6 +29,8 @@ constexpr std::string_view kUpsertAlarm =
     "repeats = excluded.repeats";
 constexpr std::string_view kAlarmEnterprise = "SELECT enterprise_id, state FROM alarms WHERE id = $1";
 
+constexpr int64_t kMaxAlarmAgeMs = 10 * 60 * 1000;
+
 std::optional<Condition> ParseCondition(std::string_view s) {
   for (Condition c : {Condition::kNormal, Condition::kHigh, Condition::kLow, Condition::kRateOfChange,
                       Condition::kNoData}) {
@@ -193,6 +195,9 @@ void AlarmEngine::Observe(const std::vector<SeriesPoint>& points) {
   for (const auto& p : points) {
     auto it = by_series_.find(p.series_id);
     if (it == by_series_.end()) continue;
+    // Rules judge the present: back-filled history (a gateway's buffer after an outage, the demo's history) is
+    // stored, but does not raise alarms that would already be over.
+    if (now - p.timestamp_ns / 1'000'000 > kMaxAlarmAgeMs) continue;
     for (Watch* w : it->second) {
       if (w->threshold) {
         Handle(*w, w->threshold->Observe(p.value), p.value, now);
