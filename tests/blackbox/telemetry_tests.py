@@ -372,15 +372,19 @@ def mqtt_subscription_ingests(ctx):
         mqtt_publish(port, "parkbrain/gw-6/telemetry", f"{s[1]['key']} value=7.25 {(T0 + 78) * 10**9}")
         mqtt_publish(port, "parkbrain/gw-6/telemetry", "{not json")  # refused and logged; the next still arrives
         mqtt_publish(port, "parkbrain/gw-6/telemetry", json.dumps({"ts": (T0 + 79) * 1000, "values": {s[0]["key"]: 43}}))
-        sid0 = series_of_sensor(base, admin, s[0]["id"])
-        sid1 = series_of_sensor(base, admin, s[1]["id"])
-        deadline = time.time() + 10
+        # The messages arrive asynchronously: wait for both series and their points.
+        deadline = time.time() + 20
         got0 = got1 = []
         while time.time() < deadline:
-            got0 = points(base, admin, sid0, iso(T0 + 70), iso(T0 + 80))
-            got1 = points(base, admin, sid1, iso(T0 + 70), iso(T0 + 80))
-            if len(got0) == 2 and got1:
-                break
+            ids = []
+            for sensor in s[:2]:
+                st, _, found = request(base, "GET", f"/api/v1/series?sensor_id={sensor['id']}", token=admin)
+                ids.append(found["items"][0]["id"] if st == 200 and found["items"] else None)
+            if all(ids):
+                got0 = points(base, admin, ids[0], iso(T0 + 70), iso(T0 + 80))
+                got1 = points(base, admin, ids[1], iso(T0 + 70), iso(T0 + 80))
+                if len(got0) == 2 and got1:
+                    break
             time.sleep(0.2)
         check([p["value"] for p in got0] == [42.5, 43.0], f"MQTT JSON not stored: {got0}")
         check([p["value"] for p in got1] == [7.25], f"MQTT line protocol not stored: {got1}")
