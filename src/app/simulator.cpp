@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "park/core/time.hpp"
 #include "park/registry/registry.hpp"
 #include "park/telemetry/hj212.hpp"
 
@@ -145,10 +146,10 @@ Status SeedTelemetryDemo(store::Store& store, const Clock& clock) {
       p.emplace_back(r.equipment_type);
       p.emplace_back(r.quantity);
       p.emplace_back(r.kind);
-      p.emplace_back(r.high ? store::Value(*r.high) : store::Value(nullptr));
+      p.emplace_back(store::OrNull(r.high));
       p.emplace_back(nullptr);
       p.emplace_back(r.deadband);
-      p.emplace_back(r.timeout_s ? store::Value(*r.timeout_s) : store::Value(nullptr));
+      p.emplace_back(store::OrNull(r.timeout_s));
       p.emplace_back(r.severity);
       p.emplace_back(now);
       PARK_TRY(tx.Exec(kInsertRule, p));
@@ -296,21 +297,11 @@ void Simulator::Loop() {
 void Simulator::SendHj212(int64_t at_ms, std::string_view cn) {
   if (hj212_address_.empty()) return;
   namespace hj = telemetry::hj212;
-  const int64_t local = at_ms + 8 * 3'600'000LL;
-  const int64_t days = local / 86'400'000;
-  // Civil date from days (Howard Hinnant's algorithm).
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const int64_t sec = (local % 86'400'000) / 1000;
-  const std::string stamp = fmt::format("{:04d}{:02d}{:02d}{:02d}{:02d}{:02d}", y, m, d, sec / 3600, sec / 60 % 60, sec % 60);
-
+  // The logger's clock shows Beijing time: "YYYYMMDDhhmmss" from the ISO form of the local instant.
+  std::string stamp;
+  for (char c : FormatInstantMs(at_ms + 8 * 3'600'000LL).substr(0, 19)) {
+    if (c >= '0' && c <= '9') stamp += c;
+  }
   hj::Packet p;
   p.qn = stamp + fmt::format("{:03d}", at_ms % 1000);
   p.st = "32";

@@ -346,7 +346,7 @@ void Service::Register(http::Router& router) {
             PARK_TRY(CheckScope(tx, after.role, after.enterprise_id, "enterprise_id"));
             after.updated_at = s->clock.NowMs();
             PARK_TRY(tx.Exec(kUpdateUser, {after.id, after.display_name, std::string(RoleName(after.role)),
-                                           OptId(after.enterprise_id), int64_t{after.disabled ? 1 : 0},
+                                           store::OrNull(after.enterprise_id), int64_t{after.disabled ? 1 : 0},
                                            after.updated_at}));
             if (!hash.empty()) PARK_TRY(tx.Exec(kUpdatePassword, {after.id, hash, after.updated_at}));
             if (after.disabled || !hash.empty()) {

@@ -37,7 +37,6 @@ const std::string& DummyHash() {
 
 }  // namespace
 
-store::Value OptId(std::optional<int64_t> v) { return v ? store::Value(*v) : store::Value(nullptr); }
 
 Json UserJson(const User& u) {
   return Json{{"id", u.id},
@@ -133,7 +132,7 @@ Result<LoginResult> Service::Login(std::string_view name, std::string_view passw
   PARK_TRY(s.store.Write([&](store::Tx& tx) -> Status {
     PARK_TRY(tx.Exec(kInsertToken, {TokenHash(result.token), std::string("session"), result.user.id,
                                     std::string("login"), std::string(RoleName(result.user.role)),
-                                    OptId(result.user.enterprise_id), now, result.expires_at_ms}));
+                                    store::OrNull(result.user.enterprise_id), now, result.expires_at_ms}));
     Principal who;
     who.user_id = result.user.id;
     who.name = result.user.name;
@@ -201,7 +200,7 @@ Result<User> Service::CreateUser(const NewUser& nu, const Principal* actor) {
     const int64_t now = s.clock.NowMs();
     PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kInsertUser, {nu.name, nu.display_name,
                                                                std::string(RoleName(nu.role)),
-                                                               OptId(nu.enterprise_id), hash, now}));
+                                                               store::OrNull(nu.enterprise_id), hash, now}));
     u = User{row->Int(0), nu.name, nu.display_name, nu.role, nu.enterprise_id, false, now, now};
     PARK_ASSIGN_OR_RETURN(entry, store::AppendAudit(tx, s.clock, actor,
                                                     {"create", "user", u.id, u.enterprise_id, nullptr, UserJson(u)}));
@@ -225,7 +224,7 @@ Result<IssuedToken> Service::CreateApiToken(std::string label, Role role, std::o
     const int64_t now = s.clock.NowMs();
     t.expires_at_ms = now + valid_days * 86400000;
     PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kInsertToken, {TokenHash(t.token), std::string("api"), nullptr, label,
-                                                               std::string(RoleName(role)), OptId(enterprise_id), now,
+                                                               std::string(RoleName(role)), store::OrNull(enterprise_id), now,
                                                                t.expires_at_ms}));
     t.id = row->Int(0);
     Json after = {{"id", t.id},

@@ -7,7 +7,6 @@
 namespace park::auth {
 
 std::string NewToken();  // crypto.cpp
-store::Value OptId(std::optional<int64_t> v);
 User UserFromRow(const store::Row& r);  // columns as in kUserColumns
 std::string CheckUserName(std::string_view name);
 Status CheckScope(store::Tx& tx, Role role, std::optional<int64_t> enterprise_id, std::string_view field);

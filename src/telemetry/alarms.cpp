@@ -46,7 +46,6 @@ std::optional<AlarmState> ParseState(std::string_view s) {
   return std::nullopt;
 }
 
-store::Value Opt(std::optional<int64_t> v) { return v ? store::Value(*v) : store::Value(nullptr); }
 store::Value NonZero(int64_t v) { return v ? store::Value(v) : store::Value(nullptr); }
 
 std::string EventName(AlarmEventKind k) {
@@ -269,7 +268,7 @@ void AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* 
     p.emplace_back(static_cast<int64_t>(a.id));
     p.emplace_back(w.rule->id);
     p.emplace_back(w.series_id);
-    p.emplace_back(Opt(w.enterprise_id));
+    p.emplace_back(store::OrNull(w.enterprise_id));
     p.emplace_back(std::string(ConditionName(a.condition)));
     p.emplace_back(std::string(AlarmStateName(a.state)));
     p.emplace_back(w.rule->severity);

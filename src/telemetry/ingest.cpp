@@ -29,8 +29,6 @@ SeriesInfo InfoOf(const store::Row& r) {
   return SeriesInfo{r.Int(0), r.Text(1), r.OptInt(2), r.OptInt(3)};
 }
 
-store::Value OptValue(std::optional<int64_t> v) { return v ? store::Value(*v) : store::Value(nullptr); }
-
 bool Within(std::string_view body, std::string_view part) {
   return part.data() >= body.data() && part.data() + part.size() <= body.data() + body.size();
 }
@@ -98,8 +96,8 @@ Result<SeriesInfo> SeriesResolver::Insert(std::string_view key, std::optional<in
     store::Params p;
     p.reserve(5);
     p.emplace_back(std::string(key));
-    p.emplace_back(OptValue(sensor_id));
-    p.emplace_back(OptValue(enterprise_id));
+    p.emplace_back(store::OrNull(sensor_id));
+    p.emplace_back(store::OrNull(enterprise_id));
     p.emplace_back(std::string(source));
     p.emplace_back(clock_.NowMs());
     PARK_TRY(tx.Exec(kInsertSeries, p));
@@ -211,7 +209,7 @@ Result<std::vector<SeriesInfo>> SeriesResolver::ForKeys(const std::vector<std::s
       store::Params p;
       p.reserve(4);
       p.emplace_back(keys[i]);
-      p.emplace_back(OptValue(enterprise_id));
+      p.emplace_back(store::OrNull(enterprise_id));
       p.emplace_back(std::string(source));
       p.emplace_back(now);
       PARK_ASSIGN_OR_RETURN(auto inserted, tx.QueryOne(kInsertSeriesReturning, p));

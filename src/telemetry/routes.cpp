@@ -64,8 +64,6 @@ constexpr std::string_view kAlarmsCount =
     "SELECT COUNT(*) FROM alarms a WHERE ($1 = 0 OR a.enterprise_id = $1) AND "
     "($2 = '' OR a.state = $2 OR ($2 = 'open' AND a.state <> 'cleared'))";
 
-store::Value Opt(const std::optional<int64_t>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
-store::Value OptD(const std::optional<double>& v) { return v ? store::Value(*v) : store::Value(nullptr); }
 Json OptJ(const store::Row& r, size_t i) { return r.IsNull(i) ? Json(nullptr) : Json(r.Int(i)); }
 Json InstantJ(const store::Row& r, size_t i) { return r.IsNull(i) ? Json(nullptr) : Json(FormatInstantMs(r.Int(i))); }
 
@@ -231,16 +229,16 @@ store::Params RuleParams(const AlarmRule& r) {
   store::Params p;
   p.reserve(15);
   p.emplace_back(r.name);
-  p.emplace_back(Opt(r.enterprise_id));
-  p.emplace_back(Opt(r.sensor_id));
+  p.emplace_back(store::OrNull(r.enterprise_id));
+  p.emplace_back(store::OrNull(r.sensor_id));
   p.emplace_back(r.equipment_type);
   p.emplace_back(r.quantity);
   p.emplace_back(r.kind);
-  p.emplace_back(OptD(r.high));
-  p.emplace_back(OptD(r.low));
+  p.emplace_back(store::OrNull(r.high));
+  p.emplace_back(store::OrNull(r.low));
   p.emplace_back(r.deadband);
-  p.emplace_back(OptD(r.max_rate_per_s));
-  p.emplace_back(Opt(r.timeout_s));
+  p.emplace_back(store::OrNull(r.max_rate_per_s));
+  p.emplace_back(store::OrNull(r.timeout_s));
   p.emplace_back(r.severity);
   p.emplace_back(r.webhook_url);
   p.emplace_back(r.webhook_format);

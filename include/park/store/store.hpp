@@ -25,6 +25,12 @@ struct Bytes {
 using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Bytes>;
 using Params = std::vector<Value>;
 
+// A parameter from an optional value: NULL when it is empty.
+template <typename T>
+Value OrNull(const std::optional<T>& v) {
+  return v ? Value(*v) : Value(nullptr);
+}
+
 class Row {
  public:
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
