@@ -313,7 +313,11 @@ Result<WriteReport> Service::WriteLineProtocol(const Principal& who, std::string
   }
   // A field named after a sensor, or a line named after a sensor with field "value", is that sensor's series;
   // anything else is the canonical "measurement,tags field" series, registered in one go when allowed.
-  std::vector<const Miss*> canonical;
+  struct Canonical {
+    const Miss* miss;
+    size_t key;  // index into keys
+  };
+  std::vector<Canonical> canonical;
   std::vector<std::string> keys;
   std::unordered_map<std::string, size_t> key_index;
   for (const Miss& m : misses) {
@@ -330,33 +334,28 @@ Result<WriteReport> Service::WriteLineProtocol(const Principal& who, std::string
     std::string key = SeriesKey(batch, line);
     key += ' ';
     key += f.key;
-    if (key_index.emplace(key, keys.size()).second) keys.push_back(std::move(key));
-    canonical.push_back(&m);
+    const auto [it, added] = key_index.emplace(key, keys.size());
+    if (added) keys.push_back(std::move(key));
+    canonical.push_back({&m, it->second});
   }
   if (!keys.empty()) {
     auto infos = s.resolver.ForKeys(keys, who.enterprise_id, "line");
     if (!infos.ok()) {
       // Name the first line that uses the refused series.
-      for (const Miss* m : canonical) {
-        const LpLine& line = batch.lines[m->line];
-        std::string key = SeriesKey(batch, line) + ' ' + std::string(batch.fields[m->field].key);
-        if (key == infos.error().field) {
-          return Error::Invalid("line " + std::to_string(line.line_number),
-                                "series '" + key + "': " + infos.error().message);
+      for (const Canonical& c : canonical) {
+        if (keys[c.key] == infos.error().field) {
+          return Error::Invalid("line " + std::to_string(batch.lines[c.miss->line].line_number),
+                                "series '" + keys[c.key] + "': " + infos.error().message);
         }
       }
       return infos.error();
     }
-    for (const Miss* m : canonical) {
-      const LpLine& line = batch.lines[m->line];
-      const LpField& f = batch.fields[m->field];
-      std::string key = SeriesKey(batch, line);
-      key += ' ';
-      key += f.key;
-      const SeriesInfo& info = (*infos)[key_index.at(key)];
+    for (const Canonical& c : canonical) {
+      const LpLine& line = batch.lines[c.miss->line];
+      const SeriesInfo& info = (*infos)[c.key];
       PARK_TRY(CheckWriteScope(who, info, "line " + std::to_string(line.line_number)));
-      s.resolver.CacheLineField(RawPrefix(body, batch, line, scratch), f.key, info);
-      points[m->field].series_id = info.id;
+      s.resolver.CacheLineField(RawPrefix(body, batch, line, scratch), batch.fields[c.miss->field].key, info);
+      points[c.miss->field].series_id = info.id;
     }
   }
   return s.Store(points, batch.lines.size());
