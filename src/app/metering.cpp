@@ -30,17 +30,9 @@ void RegisterMeteringRoute(http::Router& router, telemetry::Service& telemetry, 
         if (!period || !IsValidMonth(*period)) {
           return http::Response::FromError(Error::Invalid("period", "is required: YYYY-MM"));
         }
-        auto asked = http::QueryId(req, "enterprise_id");
-        if (!asked.ok()) return http::Response::FromError(asked.error());
-        std::optional<int64_t> scope = *asked;
-        const Principal& who = req.Who();
-        if (who.enterprise_id) {
-          if (scope && *scope != *who.enterprise_id) {
-            return http::Response::FromError(Error::Denied("you may only do this for your own enterprise"));
-          }
-          scope = who.enterprise_id;
-        }
-        auto out = SyncMetered(telemetry, carbon, *period, scope, &who);
+        auto scope = http::EnterpriseScope(req);
+        if (!scope.ok()) return http::Response::FromError(scope.error());
+        auto out = SyncMetered(telemetry, carbon, *period, *scope, &req.Who());
         if (!out.ok()) return http::Response::FromError(out.error());
         return http::Response::FromJson({{"period", *period}, {"stored", out->stored}, {"kept_manual", out->kept_manual}});
       });

@@ -21,9 +21,6 @@ constexpr std::string_view kMeters =
     "SELECT s.id, s.key, s.name, s.unit, s.quantity, s.enterprise_id, s.kind, s.activity_item FROM sensors s "
     "WHERE s.kind = 'meter' AND ($1 = 0 OR s.enterprise_id = $1) ORDER BY s.enterprise_id, s.id";
 
-const std::vector<Role> kReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser, Role::kViewer,
-                                    Role::kTechnician, Role::kIntegrator};
-
 struct MeterRow {
   int64_t id = 0;
   std::string key, name, unit, quantity, activity_item;
@@ -210,7 +207,7 @@ void RegisterMeterRoutes(Service::Impl& s, http::Router& router) {
       {"period", "string", "day (default) or month", false}};
   {
     auto r = http::MakeRoute(
-        "telemetry", Method::kGet, "/api/v1/meters/{id}/consumption", kReaders,
+        "telemetry", Method::kGet, "/api/v1/meters/{id}/consumption", kTelemetryReaders,
         "A meter's consumption per local day or month, with every reset, rollover and gap noted",
         [sp](const Request& req) -> Response {
           auto id = req.IdParam();
@@ -249,16 +246,12 @@ void RegisterMeterRoutes(Service::Impl& s, http::Router& router) {
   }
   {
     auto r = http::MakeRoute(
-        "telemetry", Method::kGet, "/api/v1/meters/consumption", kReaders,
+        "telemetry", Method::kGet, "/api/v1/meters/consumption", kTelemetryReaders,
         "Consumption of every meter per local day or month, with totals per enterprise and for the park by unit",
         [sp](const Request& req) -> Response {
-          auto asked = http::QueryId(req, "enterprise_id");
-          if (!asked.ok()) return Response::FromError(asked.error());
-          const Principal& who = req.Who();
-          if (who.enterprise_id && *asked && **asked != *who.enterprise_id) {
-            return Response::FromError(Error::Denied("you may only see your own enterprise"));
-          }
-          const int64_t scope = who.enterprise_id ? *who.enterprise_id : asked->value_or(0);
+          auto enterprise = http::EnterpriseScope(req);
+          if (!enterprise.ok()) return Response::FromError(enterprise.error());
+          const int64_t scope = enterprise->value_or(0);
           auto w = WindowOf(req, *sp);
           if (!w.ok()) return Response::FromError(w.error());
           std::vector<MeterRow> meters;

@@ -21,8 +21,6 @@ using http::Request;
 using http::Response;
 
 const std::vector<Role> kWriters = {Role::kDevice, Role::kIntegrator, Role::kParkAdmin, Role::kEnterpriseUser};
-const std::vector<Role> kReaders = {Role::kParkAdmin,  Role::kParkStaff,  Role::kEnterpriseUser,
-                                    Role::kViewer,     Role::kTechnician, Role::kIntegrator};
 const std::vector<Role> kRuleEditors = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
 const std::vector<Role> kAcknowledgers = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
                                           Role::kTechnician};
@@ -75,15 +73,10 @@ Response Busy(const Error& e) {
   return r;
 }
 
-// The enterprise filter a principal may use: scoped principals always see only their own.
+// http::EnterpriseScope as the SQL filters here take it: 0 for the whole park.
 Result<int64_t> ScopeFilter(const Request& req) {
-  PARK_ASSIGN_OR_RETURN(auto asked, http::QueryId(req, "enterprise_id"));
-  const Principal& who = req.Who();
-  if (who.enterprise_id) {
-    if (asked && *asked != *who.enterprise_id) return Error::Denied("you may only see your own enterprise");
-    return *who.enterprise_id;
-  }
-  return asked.value_or(0);
+  PARK_ASSIGN_OR_RETURN(auto scope, http::EnterpriseScope(req));
+  return scope.value_or(0);
 }
 
 struct Range {
@@ -322,7 +315,7 @@ void Service::Register(http::Router& router) {
 
   // --- series ---
   {
-    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/series", kReaders,
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/series", kTelemetryReaders,
                              "List time series with the sensor each is bound to", [s](const Request& req) -> Response {
                                auto scope = ScopeFilter(req);
                                if (!scope.ok()) return Fail(scope.error());
@@ -363,7 +356,7 @@ void Service::Register(http::Router& router) {
   }
   {
     auto r = http::MakeRoute(
-        kTag, Method::kGet, "/api/v1/series/{id}/points", kReaders,
+        kTag, Method::kGet, "/api/v1/series/{id}/points", kTelemetryReaders,
         "Raw points of a series in [from, to), oldest first (JSON, or CSV with format=csv)",
         [s](const Request& req) -> Response {
           auto info = ReadableSeries(*s, req);
@@ -405,7 +398,7 @@ void Service::Register(http::Router& router) {
   }
   {
     auto r = http::MakeRoute(
-        kTag, Method::kGet, "/api/v1/series/{id}/buckets", kReaders,
+        kTag, Method::kGet, "/api/v1/series/{id}/buckets", kTelemetryReaders,
         "Aggregates per time bucket (count, min, max, mean, sum, last); JSON or CSV",
         [s](const Request& req) -> Response {
           auto info = ReadableSeries(*s, req);
@@ -465,7 +458,7 @@ void Service::Register(http::Router& router) {
   }
   {
     auto r = http::MakeRoute(
-        kTag, Method::kGet, "/api/v1/latest", kReaders,
+        kTag, Method::kGet, "/api/v1/latest", kTelemetryReaders,
         "Latest value of each sensor (of an equipment, an enterprise, or one sensor), with online status",
         [s](const Request& req) -> Response {
           auto scope = ScopeFilter(req);
@@ -543,7 +536,7 @@ void Service::Register(http::Router& router) {
 
   // --- alarm rules ---
   {
-    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/alarm-rules", kReaders, "List alarm rules",
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/alarm-rules", kTelemetryReaders, "List alarm rules",
                              [s](const Request& req) -> Response {
                                auto scope = ScopeFilter(req);
                                if (!scope.ok()) return Fail(scope.error());
@@ -665,7 +658,7 @@ void Service::Register(http::Router& router) {
   // --- alarms ---
   {
     auto r = http::MakeRoute(
-        kTag, Method::kGet, "/api/v1/alarms", kReaders, "List alarms, newest first",
+        kTag, Method::kGet, "/api/v1/alarms", kTelemetryReaders, "List alarms, newest first",
         [s](const Request& req) -> Response {
           auto scope = ScopeFilter(req);
           if (!scope.ok()) return Fail(scope.error());

@@ -107,6 +107,10 @@ struct Service::Impl {
   void Loop();
 };
 
+// Who may read telemetry (series, latest values, meters, alarms): every role that reads the park's assets.
+inline const std::vector<Role> kTelemetryReaders = {Role::kParkAdmin,  Role::kParkStaff,  Role::kEnterpriseUser,
+                                                    Role::kViewer,     Role::kTechnician, Role::kIntegrator};
+
 // Checks that a principal may write to a series (device tokens only to their enterprise's series).
 Status CheckWriteScope(const Principal& who, const SeriesInfo& s, std::string_view where);
 
