@@ -1,28 +1,14 @@
 // End-to-end tests of the web app against a running `parkbrain demo` (PARKBRAIN_URL, default
 // http://127.0.0.1:8080). Run: node --test tests/e2e/
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, BASE_URL, ENT_USER, api, launch, login, newPage, screenshot } from './helpers.mjs'
+import { ADMIN, BASE_URL, ENT_USER, api, login, newPage, screenshot, useBrowser } from './helpers.mjs'
 
-let browser
-
-before(async () => {
-  // Say plainly when there is no server to test against, rather than failing on a browser timeout.
-  try {
-    const res = await fetch(`${BASE_URL}/healthz`)
-    if (!res.ok) throw new Error(`GET /healthz answered ${res.status}`)
-  } catch (e) {
-    throw new Error(`no ParkBrain server at ${BASE_URL} (${e.message}); start \`parkbrain demo\` or set PARKBRAIN_URL`)
-  }
-  browser = await launch()
-})
-after(async () => {
-  if (browser) await browser.close()
-})
+const chrome = useBrowser()
 
 describe('ParkBrain web app', { timeout: 120000 }, () => {
   it('park admin signs in and sees the park and its enterprises', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ADMIN)
       // Overview: the park's counts are real numbers.
@@ -60,7 +46,7 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
   })
 
   it('a bad credit code is shown beside its field', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ADMIN)
       await page.goto(`${BASE_URL}/enterprises/new`)
@@ -92,7 +78,7 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
   })
 
   it('an enterprise user sees only their own enterprise', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ENT_USER)
       // No park-wide enterprise list in the navigation; "my enterprise" instead.
@@ -134,7 +120,7 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
   })
 
   it('switches to English and remembers it', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await page.goto(`${BASE_URL}/login`)
       assert.equal((await page.locator('#login-title').textContent()).trim(), '登录')
@@ -163,7 +149,7 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
   })
 
   it('works at phone size with a menu button', async () => {
-    const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 } })
+    const { context, page } = await newPage(chrome.browser, { viewport: { width: 390, height: 844 } })
     try {
       await login(page, ADMIN)
       const nav = page.locator('#main-nav')
@@ -186,8 +172,8 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
 
   it('the big screen runs from a read-only link and shows live events', async () => {
     // A park admin creates a revocable viewer token; the screen opens with it in a context with no session.
-    const { context: adminCtx, page: admin } = await newPage(browser)
-    const { context, page } = await newPage(browser, { viewport: { width: 1920, height: 1080 } })
+    const { context: adminCtx, page: admin } = await newPage(chrome.browser)
+    const { context, page } = await newPage(chrome.browser, { viewport: { width: 1920, height: 1080 } })
     let tokenId = null
     try {
       await login(admin, ADMIN)
@@ -242,7 +228,7 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
   })
 
   it('admin pages: users, audit log and a token shown once', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ADMIN)
       await page.locator('[data-testid="nav-users"]').click()

@@ -1,25 +1,12 @@
 // End-to-end tests of the carbon pages against a running `parkbrain demo` (PARKBRAIN_URL, default
 // http://127.0.0.1:8080). Run: node --test tests/e2e/
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { ADMIN, ARTIFACTS, BASE_URL, ENT_USER, api, launch, login, newPage, screenshot } from './helpers.mjs'
+import { ADMIN, ARTIFACTS, BASE_URL, ENT_USER, api, login, newPage, screenshot, useBrowser } from './helpers.mjs'
 
-let browser
-
-before(async () => {
-  try {
-    const res = await fetch(`${BASE_URL}/healthz`)
-    if (!res.ok) throw new Error(`GET /healthz answered ${res.status}`)
-  } catch (e) {
-    throw new Error(`no ParkBrain server at ${BASE_URL} (${e.message}); start \`parkbrain demo\` or set PARKBRAIN_URL`)
-  }
-  browser = await launch()
-})
-after(async () => {
-  if (browser) await browser.close()
-})
+const chrome = useBrowser()
 
 // The API maker of the demo park (PRODUCT.md section 6): its intensity fell to 0.54 t per 10,000 yuan.
 const API_MAKER = 1
@@ -27,7 +14,7 @@ const YEAR = 2025
 
 describe('carbon pages', { timeout: 180000 }, () => {
   it("park admin opens the API maker's inventory and one figure's explanation", async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ADMIN)
       await page.locator('[data-testid="nav-carbon-inventory"]').click()
@@ -72,7 +59,7 @@ describe('carbon pages', { timeout: 180000 }, () => {
   })
 
   it('a CSV with a bad row shows the row error and imports nothing', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ADMIN)
       const before = await api(page, 'GET', `/enterprises/${API_MAKER}/activity?year=${YEAR}`)
@@ -143,7 +130,7 @@ describe('carbon pages', { timeout: 180000 }, () => {
   })
 
   it('park pages: overview, the three lists with their criteria, ratings, access check and the MACC', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ADMIN)
       await page.locator('[data-testid="nav-carbon-park"]').click()
@@ -204,7 +191,7 @@ describe('carbon pages', { timeout: 180000 }, () => {
   })
 
   it('reduction projects: create with the server error beside a field, edit, and delete', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ADMIN)
       await page.goto(`${BASE_URL}/carbon/projects`)
@@ -246,7 +233,7 @@ describe('carbon pages', { timeout: 180000 }, () => {
   })
 
   it('an enterprise user sees only their own inventory and no park-level carbon pages', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ENT_USER)
       const me = await api(page, 'GET', '/auth/me')
@@ -276,7 +263,7 @@ describe('carbon pages', { timeout: 180000 }, () => {
   })
 
   it('carbon pages fit a phone without sideways scrolling', async () => {
-    const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 } })
+    const { context, page } = await newPage(chrome.browser, { viewport: { width: 390, height: 844 } })
     try {
       await login(page, ADMIN)
       const pages = [
@@ -303,7 +290,7 @@ describe('carbon pages', { timeout: 180000 }, () => {
   })
 
   it('the inventory in English', async () => {
-    const { context, page } = await newPage(browser, { locale: 'en' })
+    const { context, page } = await newPage(chrome.browser, { locale: 'en' })
     try {
       await page.goto(`${BASE_URL}/login`)
       await page.locator('[data-testid="lang-switch"]').click()

@@ -1,5 +1,6 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium driven by playwright-core (installed with the
 // web app's npm packages), the server's URL, the demo logins and where screenshots go.
+import { after, before } from 'node:test'
 import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
@@ -34,6 +35,26 @@ export async function launch() {
       '--disable-sync',
     ],
   })
+}
+
+// useBrowser registers a test file's hooks: before its tests, check that the server answers (saying so plainly
+// when it does not, rather than failing on a browser timeout) and launch Chromium; after them, close it. Tests
+// use the returned object's `browser`.
+export function useBrowser() {
+  const shared = { browser: null }
+  before(async () => {
+    try {
+      const res = await fetch(`${BASE_URL}/healthz`)
+      if (!res.ok) throw new Error(`GET /healthz answered ${res.status}`)
+    } catch (e) {
+      throw new Error(`no ParkBrain server at ${BASE_URL} (${e.message}); start \`parkbrain demo\` or set PARKBRAIN_URL`)
+    }
+    shared.browser = await launch()
+  })
+  after(async () => {
+    if (shared.browser) await shared.browser.close()
+  })
+  return shared
 }
 
 // newPage opens a fresh context (no cookies, no localStorage) so each test starts signed out in zh-CN.

@@ -1,25 +1,12 @@
 // End-to-end tests of the telemetry pages against a running `parkbrain demo` (PARKBRAIN_URL): the series
 // explorer, live alarms on the big screen and the alarms page, and live values on an equipment page.
 // Each test makes its own sensor (a key no simulator writes to), so its alarms stay until it ends them.
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, BASE_URL, ENT_USER, api, launch, login, newPage, screenshot } from './helpers.mjs'
+import { ADMIN, BASE_URL, ENT_USER, api, login, newPage, screenshot, useBrowser } from './helpers.mjs'
 
 const TECH = { name: 'tech', password: 'tech-demo-2026' }
-let browser
-
-before(async () => {
-  try {
-    const res = await fetch(`${BASE_URL}/healthz`)
-    if (!res.ok) throw new Error(`GET /healthz answered ${res.status}`)
-  } catch (e) {
-    throw new Error(`no ParkBrain server at ${BASE_URL} (${e.message}); start \`parkbrain demo\` or set PARKBRAIN_URL`)
-  }
-  browser = await launch()
-})
-after(async () => {
-  if (browser) await browser.close()
-})
+const chrome = useBrowser()
 
 // writeLines posts InfluxDB line protocol (ms timestamps) with the page's session.
 async function writeLines(page, lines) {
@@ -80,7 +67,7 @@ async function enterpriseIdOf(page) {
 
 describe('ParkBrain telemetry pages', { timeout: 180000 }, () => {
   it('park admin picks a sensor in the series explorer and sees its chart, zooms, and reads the raw table', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ADMIN)
       const ents = await api(page, 'GET', '/enterprises?page=1&page_size=1')
@@ -139,8 +126,8 @@ describe('ParkBrain telemetry pages', { timeout: 180000 }, () => {
   })
 
   it('the big screen shows an alarm arriving live, with online counts, from a read-only link', async () => {
-    const { context: adminCtx, page: admin } = await newPage(browser)
-    const { context, page } = await newPage(browser, { viewport: { width: 1920, height: 1080 } })
+    const { context: adminCtx, page: admin } = await newPage(chrome.browser)
+    const { context, page } = await newPage(chrome.browser, { viewport: { width: 1920, height: 1080 } })
     let tokenId = null
     let sensor = null
     let rule = null
@@ -181,8 +168,8 @@ describe('ParkBrain telemetry pages', { timeout: 180000 }, () => {
   })
 
   it("an enterprise user's alarms page shows only their enterprise, and a new alarm arrives without reload", async () => {
-    const { context: adminCtx, page: admin } = await newPage(browser)
-    const { context, page } = await newPage(browser)
+    const { context: adminCtx, page: admin } = await newPage(chrome.browser)
+    const { context, page } = await newPage(chrome.browser)
     const made = []
     try {
       await login(admin, ADMIN)
@@ -223,7 +210,7 @@ describe('ParkBrain telemetry pages', { timeout: 180000 }, () => {
   })
 
   it('park admin acknowledges an alarm on the alarms page, then edits rules with a server error beside its field', async () => {
-    const { context, page } = await newPage(browser)
+    const { context, page } = await newPage(chrome.browser)
     let sensor = null
     let rule = null
     try {
@@ -277,8 +264,8 @@ describe('ParkBrain telemetry pages', { timeout: 180000 }, () => {
   })
 
   it('a technician acknowledges on a phone: alarms and live values fit without sideways scrolling', async () => {
-    const { context: adminCtx, page: admin } = await newPage(browser)
-    const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 } })
+    const { context: adminCtx, page: admin } = await newPage(chrome.browser)
+    const { context, page } = await newPage(chrome.browser, { viewport: { width: 390, height: 844 } })
     let sensor = null
     let rule = null
     try {
@@ -314,7 +301,7 @@ describe('ParkBrain telemetry pages', { timeout: 180000 }, () => {
   })
 
   it('meters in English: per-meter chart, totals and notes', async () => {
-    const { context, page } = await newPage(browser, { locale: 'en' })
+    const { context, page } = await newPage(chrome.browser, { locale: 'en' })
     try {
       await login(page, ADMIN)
       await page.evaluate(() => localStorage.setItem('parkbrain.locale', 'en'))
