@@ -669,6 +669,10 @@ EngineStats Engine::stats() const {
     s.head_points = head_points_;
     s.head_series = heads_.size();
   }
+  {
+    std::lock_guard lk(commit_mutex_);
+    s.pending_bytes = pending_bytes_;
+  }
   return s;
 }
 

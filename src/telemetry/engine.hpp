@@ -112,7 +112,7 @@ class Engine {
   EngineConfig config_;
 
   // Group commit.
-  std::mutex commit_mutex_;
+  mutable std::mutex commit_mutex_;
   std::condition_variable commit_cv_;
   std::vector<Batch*> queue_;
   bool committing_ = false;

@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "store/testing.hpp"
@@ -248,6 +250,64 @@ TEST_P(EngineTest, AFullBufferRefusesInsteadOfGrowing) {
   ASSERT_TRUE(engine_->Seal(false).ok());  // pressure sealing frees the buffer
   EXPECT_TRUE(engine_->Append(Ramp(1, kT0 + kDayNs, 10)).ok());
   EXPECT_EQ(All(1).size(), 210u);
+}
+
+// While a commit waits for the disk, batches queue behind it up to max_pending_bytes; one more is refused with
+// kResourceExhausted (429) rather than buffered. The disk is held up for real: another transaction holds the
+// database's write lock.
+TEST_P(EngineTest, WritesWaitingForTheDiskAreBoundedAndRefusedBeyond) {
+  config_.max_pending_bytes = 2000;
+  Reopen();
+  std::mutex m;
+  std::condition_variable cv;
+  bool locked = false;
+  bool release = false;
+  std::thread holder([&] {
+    auto st = store_->Write([&](store::Tx& tx) -> Status {
+      if (store_->backend() == Backend::kPostgres) PARK_TRY(tx.Exec("LOCK TABLE telemetry_log IN EXCLUSIVE MODE"));
+      std::unique_lock lk(m);
+      locked = true;
+      cv.notify_all();
+      cv.wait(lk, [&] { return release; });
+      return {};
+    });
+    EXPECT_TRUE(st.ok()) << st.error().message;
+  });
+  {
+    std::unique_lock lk(m);
+    cv.wait(lk, [&] { return locked; });
+  }
+  // Two writers: one leads a commit that now waits for the lock, the other queues behind it.
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] { EXPECT_TRUE(engine_->Append(Ramp(w + 1, kT0, 100)).ok()); });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (engine_->stats().pending_bytes == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const size_t queued = engine_->stats().pending_bytes;
+  ASSERT_GT(queued, 0u) << "a batch should be queued behind the blocked commit";
+  ASSERT_LT(queued, config_.max_pending_bytes);
+  // A third batch would take the queue past its bound.
+  const auto refused = engine_->Append(Ramp(3, kT0, 1000));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(engine_->stats().refused_batches, 1u);
+  {
+    std::lock_guard lk(m);
+    release = true;
+  }
+  cv.notify_all();
+  holder.join();
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(engine_->stats().pending_bytes, 0u);
+  EXPECT_EQ(All(1).size(), 100u);
+  EXPECT_EQ(All(2).size(), 100u);
+  EXPECT_EQ(All(3).size(), 0u);
+  EXPECT_TRUE(engine_->Append(Ramp(3, kT0, 1000)).ok()) << "accepted again once the queue has drained";
+  Reopen();
+  EXPECT_EQ(All(1).size() + All(2).size() + All(3).size(), 1200u);
 }
 
 TEST_P(EngineTest, PressureSealingKeepsEveryPoint) {

@@ -56,8 +56,12 @@ class SeriesResolver {
   // Line-protocol fast path: the raw "measurement,tags" text of a line -> per field, the series.
   struct LineEntry {
     std::vector<std::pair<std::string, SeriesInfo>> fields;
+    // The series of a field; `position` (its place on the line) is tried first, since a gateway sends its
+    // fields in the same order on every line.
+    const SeriesInfo* Find(std::string_view field, size_t position) const;
   };
-  const SeriesInfo* CachedLineField(std::string_view prefix, std::string_view field) const;
+  // Callers hold mutex() shared while they use the entry.
+  const LineEntry* CachedLine(std::string_view prefix) const;
   void CacheLineField(std::string_view prefix, std::string_view field, const SeriesInfo& info);
 
   std::shared_mutex& mutex() const { return mutex_; }
