@@ -21,6 +21,7 @@
 
 #include "park/http/route_builder.hpp"
 #include "park/server/server.hpp"
+#include "server/test_server.hpp"
 
 namespace park::server {
 namespace {
@@ -30,36 +31,11 @@ using namespace std::chrono_literals;
 // Our own server on 127.0.0.1:0 with a public POST /hook that records what it received.
 class HookServer {
  public:
-  explicit HookServer(std::string tls_cert_file = {}, std::string tls_key_file = {}) {
-    router_.Add(
-        http::MakeRoute("test", http::Method::kPost, "/hook", {}, "records the body", [this](const http::Request& req) {
-          std::lock_guard lock(mu_);
-          bodies_.push_back(req.body);
-          content_types_.emplace_back(req.Header("content-type").value_or(""));
-          hosts_.emplace_back(req.Header("host").value_or(""));
-          targets_.emplace_back(req.Query("access_token").value_or(""));
-          return http::Response::FromJson(Json{{"errcode", 0}, {"errmsg", "ok"}});
-        }));
-    Options opt;
-    opt.listen = "127.0.0.1:0";
-    opt.threads = 1;
-    opt.access_log = false;
-    opt.shutdown_grace_s = 1;
-    opt.tls_cert_file = std::move(tls_cert_file);
-    opt.tls_key_file = std::move(tls_key_file);
-    server_ = std::make_unique<Server>(opt, router_, metrics_, hub_, [](std::string_view) -> Result<Principal> {
-      return Error{ErrorCode::kUnauthenticated, "no tokens here", {}};
-    });
-    const Status s = server_->Start();
-    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-  ~HookServer() {
-    server_->Stop();
-    thread_.join();
-  }
+  explicit HookServer(std::string tls_cert_file = {}, std::string tls_key_file = {})
+      : server_([this](http::Router& router) { AddHook(router); }, Tls(std::move(tls_cert_file), std::move(tls_key_file))) {}
+
   std::string Url(const std::string& path, const std::string& scheme = "http") const {
-    return scheme + "://" + server_->BoundAddress() + path;
+    return scheme + "://" + server_.BoundAddress() + path;
   }
   std::vector<std::string> bodies() const {
     std::lock_guard lock(mu_);
@@ -70,11 +46,27 @@ class HookServer {
   std::vector<std::string> bodies_, content_types_, hosts_, targets_;
 
  private:
-  http::Router router_;
-  http::Metrics metrics_;
-  http::LiveHub hub_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
+  void AddHook(http::Router& router) {
+    router.Add(
+        http::MakeRoute("test", http::Method::kPost, "/hook", {}, "records the body", [this](const http::Request& req) {
+          std::lock_guard lock(mu_);
+          bodies_.push_back(req.body);
+          content_types_.emplace_back(req.Header("content-type").value_or(""));
+          hosts_.emplace_back(req.Header("host").value_or(""));
+          targets_.emplace_back(req.Query("access_token").value_or(""));
+          return http::Response::FromJson(Json{{"errcode", 0}, {"errmsg", "ok"}});
+        }));
+  }
+  static Options Tls(std::string cert_file, std::string key_file) {
+    Options opt;
+    opt.threads = 1;
+    opt.access_log = false;
+    opt.tls_cert_file = std::move(cert_file);
+    opt.tls_key_file = std::move(key_file);
+    return opt;
+  }
+
+  testing::TestServer server_;  // last: its routes record into the members above
 };
 
 // A port with nothing listening: bind, read the port, close.

@@ -1,88 +1,57 @@
 // How an authenticated route accepts a token: our Bearer header, plus the forms InfluxDB 1.x/2.x writers
 // (Telegraf, gateways) send unchanged to /write.
-#include <arpa/inet.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <memory>
-#include <mutex>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include "park/http/route_builder.hpp"
-#include "park/server/server.hpp"
+#include "server/test_server.hpp"
 
 namespace park::server {
 namespace {
 
 constexpr const char* kToken = "secret-token";
 
-class AuthServer {
+class AuthServer : public testing::TestServer {
  public:
-  AuthServer() {
-    router_.Add(http::MakeRoute("test", http::Method::kPost, "/write", http::AllRoles(), "line protocol",
-                                [](const http::Request&) { return http::Response::NoContent(); }));
-    Options opt;
-    opt.listen = "127.0.0.1:0";
-    opt.threads = 1;
-    opt.shutdown_grace_s = 1;
-    server_ = std::make_unique<Server>(opt, router_, metrics_, hub_, [](std::string_view token) -> Result<Principal> {
-      if (token != kToken) return Error{ErrorCode::kUnauthenticated, "invalid or expired token", {}};
-      Principal p;
-      p.name = "telegraf";
-      p.role = Role::kIntegrator;
-      p.api_token = true;
-      return p;
-    });
-    const Status s = server_->Start();
-    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-  ~AuthServer() {
-    server_->Stop();
-    thread_.join();
-  }
+  AuthServer()
+      : TestServer(
+            [](http::Router& router) {
+              router.Add(http::MakeRoute("test", http::Method::kPost, "/write", http::AllRoles(), "line protocol",
+                                         [](const http::Request&) { return http::Response::NoContent(); }));
+            },
+            OneThread(), [](std::string_view token) -> Result<Principal> {
+              if (token != kToken) return Error{ErrorCode::kUnauthenticated, "invalid or expired token", {}};
+              Principal p;
+              p.name = "telegraf";
+              p.role = Role::kIntegrator;
+              p.api_token = true;
+              return p;
+            }) {}
 
   // Sends one request with Connection: close and returns the whole raw response.
   std::string Post(const std::string& target, const std::string& authorization) const {
-    const std::string bound = server_->BoundAddress();
-    const auto colon = bound.rfind(':');
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<uint16_t>(std::stoi(bound.substr(colon + 1))));
-    inet_pton(AF_INET, bound.substr(0, colon).c_str(), &sa.sin_addr);
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
-      ::close(fd);
-      return "connect failed";
-    }
+    const int fd = Connect();
+    if (fd < 0) return "connect failed";
     const std::string body = "cpu,host=a usage=1";
-    std::string req = "POST " + target + " HTTP/1.1\r\nHost: " + bound + "\r\nConnection: close\r\n";
+    std::string req = "POST " + target + " HTTP/1.1\r\nHost: " + BoundAddress() + "\r\nConnection: close\r\n";
     if (!authorization.empty()) req += "Authorization: " + authorization + "\r\n";
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
-    std::string out;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+    testing::SendAll(fd, req);
+    std::string out = testing::ReadToClose(fd);
     ::close(fd);
     return out;
   }
 
  private:
-  http::Router router_;
-  http::Metrics metrics_;
-  http::LiveHub hub_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
+  static Options OneThread() {
+    Options opt;
+    opt.threads = 1;
+    return opt;
+  }
 };
 
 int StatusOf(const std::string& response) { return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0; }

@@ -2,20 +2,12 @@
 // large reads rather than one per few hundred bytes), small and chunked ones through Beast's parser. Either way
 // the handler must see exactly the bytes sent, however the client splits them, and pipelined requests must stay
 // apart. Runs the real server on loopback.
-#include <arpa/inet.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <memory>
 #include <string>
 #include <thread>
 
 #include "park/http/route_builder.hpp"
-#include "park/server/server.hpp"
+#include "server/test_server.hpp"
 
 namespace park::server {
 namespace {
@@ -31,72 +23,31 @@ std::string Describe(std::string_view body) {
   return std::to_string(body.size()) + ":" + std::to_string(Fnv(body));
 }
 
-class EchoServer {
- public:
-  explicit EchoServer(size_t max_body_bytes = 1 << 20, int request_timeout_s = 30) {
-    router_.Add(http::MakeRoute("test", http::Method::kPost, "/echo", /*roles: open*/ {}, "describes the body",
-                                [](const http::Request& r) { return http::Response::Text(Describe(r.body), "text/plain"); }));
-    Options opt;
-    opt.listen = "127.0.0.1:0";
-    opt.threads = 2;
-    opt.shutdown_grace_s = 1;
-    opt.max_body_bytes = max_body_bytes;
-    opt.request_timeout_s = request_timeout_s;
-    server_ = std::make_unique<Server>(opt, router_, metrics_, hub_, [](std::string_view) -> Result<Principal> {
-      return Error{ErrorCode::kUnauthenticated, "no tokens here", {}};
-    });
-    const Status s = server_->Start();
-    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-  ~EchoServer() {
-    server_->Stop();
-    thread_.join();
-  }
+using testing::ReadToClose;
+using testing::SendAll;
 
-  // A connected socket with a 5 s receive timeout, or -1.
-  int Connect() const {
-    const std::string bound = server_->BoundAddress();
-    const auto colon = bound.rfind(':');
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<uint16_t>(std::stoi(bound.substr(colon + 1))));
-    inet_pton(AF_INET, bound.substr(0, colon).c_str(), &sa.sin_addr);
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
-      ::close(fd);
-      return -1;
-    }
-    return fd;
-  }
+// Our server with a public POST /echo that answers with the length and hash of the body it received.
+class EchoServer : public testing::TestServer {
+ public:
+  explicit EchoServer(size_t max_body_bytes = 1 << 20, int request_timeout_s = 30)
+      : TestServer(
+            [](http::Router& router) {
+              router.Add(http::MakeRoute("test", http::Method::kPost, "/echo", /*roles: open*/ {}, "describes the body",
+                                         [](const http::Request& r) {
+                                           return http::Response::Text(Describe(r.body), "text/plain");
+                                         }));
+            },
+            Limits(max_body_bytes, request_timeout_s)) {}
 
  private:
-  http::Router router_;
-  http::Metrics metrics_;
-  http::LiveHub hub_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-};
-
-bool SendAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
+  static Options Limits(size_t max_body_bytes, int request_timeout_s) {
+    Options opt;
+    opt.threads = 2;
+    opt.max_body_bytes = max_body_bytes;
+    opt.request_timeout_s = request_timeout_s;
+    return opt;
   }
-  return true;
-}
-
-// Everything the server sends until it closes the connection (or 5 s of silence).
-std::string ReadToClose(int fd) {
-  std::string out;
-  char buf[16384];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
-}
+};
 
 std::string Request(std::string_view body, bool close) {
   std::string r = "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\n";
