@@ -39,6 +39,15 @@ class EchoServer : public testing::TestServer {
             },
             Limits(max_body_bytes, request_timeout_s)) {}
 
+  // Sends `bytes` on a new connection and returns all the server answers until it closes the connection.
+  std::string Exchange(std::string_view bytes) const {
+    const int fd = Connect();
+    if (fd < 0) return "connect failed";
+    std::string out = SendAll(fd, bytes) ? ReadToClose(fd) : "send failed";
+    ::close(fd);
+    return out;
+  }
+
  private:
   static Options Limits(size_t max_body_bytes, int request_timeout_s) {
     Options opt;
@@ -79,11 +88,7 @@ TEST(ServerBody, BodiesOfEverySizeArriveWhole) {
   // Below, at and above the size from which bodies are read directly, and a gateway batch of 600 KB.
   for (const size_t size : {0ul, 1ul, 16383ul, 16384ul, 16385ul, 65536ul, 600'000ul}) {
     const std::string body = Body(size, 1);
-    const int fd = server.Connect();
-    ASSERT_GE(fd, 0);
-    ASSERT_TRUE(SendAll(fd, Request(body, true)));
-    const std::string response = ReadToClose(fd);
-    ::close(fd);
+    const std::string response = server.Exchange(Request(body, true));
     EXPECT_EQ(response.substr(0, 12), "HTTP/1.1 200") << size;
     EXPECT_NE(response.find("\r\n\r\n" + Describe(body)), std::string::npos) << size << "\n" << response.substr(0, 300);
   }
@@ -113,12 +118,8 @@ TEST(ServerBody, PipelinedRequestsAfterALargeBodyStayApart) {
   const std::string large = Body(300'000, 3);
   const std::string small = Body(100, 4);
   const std::string large2 = Body(50'000, 5);
-  const int fd = server.Connect();
-  ASSERT_GE(fd, 0);
   // All three in one stream, so the first read holds the end of one request and the start of the next.
-  ASSERT_TRUE(SendAll(fd, Request(large, false) + Request(small, false) + Request(large2, true)));
-  const std::string responses = ReadToClose(fd);
-  ::close(fd);
+  const std::string responses = server.Exchange(Request(large, false) + Request(small, false) + Request(large2, true));
   EXPECT_EQ(Count(responses, "HTTP/1.1 200"), 3u) << responses;
   const size_t a = responses.find(Describe(large));
   const size_t b = responses.find(Describe(small));
@@ -141,22 +142,14 @@ TEST(ServerBody, ChunkedBodiesStillGoThroughTheParser) {
     request += size + chunk + "\r\n";
   }
   request += "0\r\n\r\n";
-  const int fd = server.Connect();
-  ASSERT_GE(fd, 0);
-  ASSERT_TRUE(SendAll(fd, request));
-  const std::string response = ReadToClose(fd);
-  ::close(fd);
+  const std::string response = server.Exchange(request);
   EXPECT_NE(response.find("\r\n\r\n" + Describe(body)), std::string::npos) << response.substr(0, 300);
 }
 
 TEST(ServerBody, AnOversizedBodyIsRefusedFromItsHeader) {
   EchoServer server(/*max_body_bytes=*/100'000);
-  const int fd = server.Connect();
-  ASSERT_GE(fd, 0);
   // Only the header is sent: the 413 must come without waiting for a body that is never read.
-  ASSERT_TRUE(SendAll(fd, "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100001\r\n\r\n"));
-  const std::string response = ReadToClose(fd);
-  ::close(fd);
+  const std::string response = server.Exchange("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100001\r\n\r\n");
   EXPECT_EQ(response.substr(0, 12), "HTTP/1.1 413") << response;
   EXPECT_NE(response.find("request body is larger than 100000 bytes"), std::string::npos) << response;
 }
@@ -179,11 +172,7 @@ TEST(ServerBody, AClientThatStopsMidBodyIsDroppedAndOthersAreServed) {
   ::close(silent);
   EXPECT_EQ(nothing, "");
   EXPECT_LT(waited, std::chrono::seconds(4));
-  const int fd = server.Connect();
-  ASSERT_GE(fd, 0);
-  ASSERT_TRUE(SendAll(fd, request));
-  const std::string response = ReadToClose(fd);
-  ::close(fd);
+  const std::string response = server.Exchange(request);
   EXPECT_NE(response.find("\r\n\r\n" + Describe(body)), std::string::npos) << response.substr(0, 300);
 }
 
