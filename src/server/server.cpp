@@ -415,8 +415,9 @@ class HttpSession {
 
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnRead(ec, 0);
+    if (parser_->is_done()) return OnRead(ec, 0);  // no body (every GET): no further read to dispatch
     const auto length = parser_->content_length();
-    if (parser_->is_done() || !length || *length <= kDirectBodyBytes) {
+    if (!length || *length <= kDirectBodyBytes) {
       return bhttp::async_read(derived().stream(), buffer_, *parser_,
                                beast::bind_front_handler(&HttpSession::OnRead, derived().shared_from_this()));
     }
