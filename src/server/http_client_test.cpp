@@ -235,6 +235,11 @@ TEST(PostJson, VerifiesTheServerCertificateAndHostName) {
   const std::string saved = previous ? previous : "";
   ::setenv("SSL_CERT_FILE", cert.cert_file.c_str(), 1);
   auto trusted = PostJson(localhost_url, R"({"tls":true})", 3000);
+  // A body large enough for the server to read it straight into the request, through TLS.
+  std::string large = R"({"values":[)";
+  while (large.size() < 300'000) large += "81.25,";
+  large += "0]}";
+  auto trusted_large = PostJson(localhost_url, large, 5000);
   // Trusted, but the certificate does not name 127.0.0.1: refused.
   auto wrong_name = PostJson(server.Url("/hook", "https"), "{}", 3000);
   if (previous) {
@@ -244,11 +249,13 @@ TEST(PostJson, VerifiesTheServerCertificateAndHostName) {
   }
   ASSERT_TRUE(trusted.ok()) << trusted.error().message;
   EXPECT_EQ(trusted->status, 200);
+  ASSERT_TRUE(trusted_large.ok()) << trusted_large.error().message;
+  EXPECT_EQ(trusted_large->status, 200);
   ASSERT_FALSE(wrong_name.ok());
   EXPECT_EQ(wrong_name.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(wrong_name.error().message.find("certificate verify failed"), std::string::npos)
       << wrong_name.error().message;
-  EXPECT_EQ(server.bodies(), std::vector<std::string>{R"({"tls":true})"});
+  EXPECT_EQ(server.bodies(), (std::vector<std::string>{R"({"tls":true})", large}));
 }
 
 }  // namespace
