@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import struct
 import subprocess
 import threading
@@ -248,6 +249,84 @@ def telemetry_backpressure_refuses_without_losing(ctx):
         check(got == accepted, f"{accepted} acknowledged, {got} stored; "
                                f"{request(base, 'GET', '/api/v1/telemetry/stats', token=admin)[2]}")
         ctx.note(f"503 with Retry-After after {accepted - 1000} buffered points; nothing acknowledged was lost")
+    finally:
+        restore_defaults(ctx)
+
+
+class WriteLockHeld:
+    """Holds the database's write lock from outside the server, as another writer would: SQLite's RESERVED lock via
+    BEGIN IMMEDIATE, or on PostgreSQL an EXCLUSIVE lock on telemetry_log. The server's commits wait behind it."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def __enter__(self):
+        if self.server.backend == "sqlite":
+            self.conn = sqlite3.connect(self.server.db, isolation_level=None, timeout=10)
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.psql = subprocess.Popen(["psql", self.server.db, "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.psql.stdin.write("BEGIN; LOCK TABLE telemetry_log IN EXCLUSIVE MODE; SELECT 'locked';\n")
+            self.psql.stdin.flush()
+            line = self.psql.stdout.readline()
+            check("locked" in line, f"psql did not take the lock: {line!r}")
+        return self
+
+    def __exit__(self, *exc):
+        if self.server.backend == "sqlite":
+            self.conn.execute("ROLLBACK")
+            self.conn.close()
+        else:
+            self.psql.stdin.write("COMMIT;\n")
+            self.psql.stdin.close()
+            self.psql.wait(timeout=10)
+
+
+@test
+def telemetry_writes_waiting_for_the_disk_are_refused_with_429(ctx):
+    # 16 I/O threads so that enough writes can wait behind one blocked commit to pass the 1 MiB bound.
+    restart_with_config(ctx, "[server]\nthreads = 16\n[telemetry]\nmax_pending_mib = 1\n")
+    try:
+        base = ctx.server.base
+        admin = login(base, "admin", "admin-demo-2026")
+        key, sensor_id = [(s["key"], s["id"]) for s in sensors_of(base, admin, 4)][0]
+        token = device_token(base, admin)
+        lines = 18_000  # values of many digits take about 15 bytes each in the log: about 270 KB queued per batch
+        t0 = T0 + 1_700_000
+        bodies = ["".join(f"{key} value={(b * lines + i) / 3:.15g} {t0 + b * lines + i}\n" for i in range(lines))
+                  for b in range(10)]
+        # The series is registered first: a registration is a write too, and would wait behind the lock.
+        check(write(base, token, f"{key} value=1 {t0 - 1}\n")[0] == 204, "first write")
+        results = [None] * len(bodies)
+
+        def send(b):
+            results[b] = write(base, token, bodies[b])
+
+        with WriteLockHeld(ctx.server):
+            senders = [threading.Thread(target=send, args=(b,)) for b in range(len(bodies))]
+            for th in senders:
+                th.start()
+            deadline = time.time() + 6
+            while time.time() < deadline and not any(r and r[0] == 429 for r in results):
+                time.sleep(0.05)
+            time.sleep(0.5)  # let the other writers join the queue or be refused too
+        for th in senders:
+            th.join(timeout=30)
+        statuses = [r[0] if r else None for r in results]
+        refused = [r for r in results if r and r[0] == 429]
+        check(refused, f"no write was refused while the disk was held: {statuses}")
+        for st, hdrs, err in refused:
+            check(hdrs.get("retry-after") and err["error"]["code"] == "resource_exhausted", f"refusal: {err} {hdrs}")
+        check(all(s in (204, 429) for s in statuses), f"statuses: {statuses}")
+        accepted = statuses.count(204)
+        check(accepted >= 2, f"only {accepted} writes were accepted: {statuses}")
+        sid = series_of_sensor(base, admin, sensor_id)
+        got = len(points(base, admin, sid, iso(t0), iso(t0 + len(bodies) * lines)))
+        check(got == accepted * lines, f"{accepted} batches of {lines} acknowledged, {got} points stored")
+        check(write(base, token, bodies[statuses.index(429)])[0] == 204, "a refused write is accepted on retry")
+        ctx.note(f"429 with Retry-After for {len(refused)} of {len(bodies)} writes while the disk was held; "
+                 f"{accepted} accepted, all stored")
     finally:
         restore_defaults(ctx)
 
