@@ -218,14 +218,19 @@ def restore_defaults(ctx):
     ctx.server.start()
 
 
+def first_sensor_writer(base, enterprise_id=4):
+    """An admin session, the key and id of the enterprise's first sensor, and a device token to write with."""
+    admin = login(base, "admin", "admin-demo-2026")
+    key, sensor_id = [(s["key"], s["id"]) for s in sensors_of(base, admin, enterprise_id)][0]
+    return admin, key, sensor_id, device_token(base, admin)
+
+
 @test
 def telemetry_backpressure_refuses_without_losing(ctx):
     restart_with_config(ctx, "[telemetry]\nmax_buffered_points = 1000\nchunk_points = 100000\n")
     try:
         base = ctx.server.base
-        admin = login(base, "admin", "admin-demo-2026")
-        key, sensor_id = [(s["key"], s["id"]) for s in sensors_of(base, admin, 4)][0]
-        token = device_token(base, admin)
+        admin, key, sensor_id, token = first_sensor_writer(base)
         busy = None
         accepted = 0
         t = T0 + 1_100_000
@@ -289,9 +294,7 @@ def telemetry_writes_waiting_for_the_disk_are_refused_with_429(ctx):
     restart_with_config(ctx, "[server]\nthreads = 16\n[telemetry]\nmax_pending_mib = 1\n")
     try:
         base = ctx.server.base
-        admin = login(base, "admin", "admin-demo-2026")
-        key, sensor_id = [(s["key"], s["id"]) for s in sensors_of(base, admin, 4)][0]
-        token = device_token(base, admin)
+        admin, key, sensor_id, token = first_sensor_writer(base)
         lines = 18_000  # values of many digits take about 15 bytes each in the log: about 270 KB queued per batch
         t0 = T0 + 1_700_000
         bodies = ["".join(f"{key} value={(b * lines + i) / 3:.15g} {t0 + b * lines + i}\n" for i in range(lines))
