@@ -39,7 +39,13 @@ double Noise(int64_t id, int64_t at_ms) {
   return static_cast<double>(x % 20001) / 10000.0 - 1.0;
 }
 
-double Round(double v, double step) { return std::round(v / step) * step; }
+// A reading at a device's resolution (step 1, 0.1, 0.01): the double nearest the decimal, as a gateway parsing
+// "81.2" would send it. Dividing by the power of ten rounds correctly; multiplying by 0.1 misses the nearest double
+// for a third of readings, which the storage's decimal codec cannot then take.
+double Round(double v, double step) {
+  const double per = std::round(1 / step);
+  return std::round(v * per) / per;
+}
 
 // Minutes into a repeating window, for the scheduled incidents.
 int64_t MinuteOf(int64_t at_ms, int64_t window_minutes) { return (at_ms / 60'000) % window_minutes; }
