@@ -414,8 +414,7 @@ class HttpSession {
   static constexpr uint64_t kDirectBodyBytes = 16 * 1024;
 
   void OnHeader(beast::error_code ec, size_t) {
-    if (ec) return OnRead(ec, 0);
-    if (parser_->is_done()) return OnRead(ec, 0);  // no body (every GET): no further read to dispatch
+    if (ec || parser_->is_done()) return OnRead(ec, 0);  // an error, or no body (every GET): nothing more to read
     const auto length = parser_->content_length();
     if (!length || *length <= kDirectBodyBytes) {
       return bhttp::async_read(derived().stream(), buffer_, *parser_,

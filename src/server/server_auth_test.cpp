@@ -34,16 +34,11 @@ class AuthServer : public testing::TestServer {
 
   // Sends one request with Connection: close and returns the whole raw response.
   std::string Post(const std::string& target, const std::string& authorization) const {
-    const int fd = Connect();
-    if (fd < 0) return "connect failed";
     const std::string body = "cpu,host=a usage=1";
     std::string req = "POST " + target + " HTTP/1.1\r\nHost: " + BoundAddress() + "\r\nConnection: close\r\n";
     if (!authorization.empty()) req += "Authorization: " + authorization + "\r\n";
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-    testing::SendAll(fd, req);
-    std::string out = testing::ReadToClose(fd);
-    ::close(fd);
-    return out;
+    return Exchange(req);
   }
 
  private:

@@ -39,15 +39,6 @@ class EchoServer : public testing::TestServer {
             },
             Limits(max_body_bytes, request_timeout_s)) {}
 
-  // Sends `bytes` on a new connection and returns all the server answers until it closes the connection.
-  std::string Exchange(std::string_view bytes) const {
-    const int fd = Connect();
-    if (fd < 0) return "connect failed";
-    std::string out = SendAll(fd, bytes) ? ReadToClose(fd) : "send failed";
-    ::close(fd);
-    return out;
-  }
-
  private:
   static Options Limits(size_t max_body_bytes, int request_timeout_s) {
     Options opt;

@@ -64,6 +64,9 @@ class TestServer {
     return fd;
   }
 
+  // Sends `bytes` on a new connection and returns everything the server answers until it closes the connection.
+  std::string Exchange(std::string_view bytes) const;
+
  private:
   http::Router router_;
   http::Metrics metrics_;
@@ -87,6 +90,14 @@ inline std::string ReadToClose(int fd) {
   char buf[16384];
   ssize_t n;
   while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+inline std::string TestServer::Exchange(std::string_view bytes) const {
+  const int fd = Connect();
+  if (fd < 0) return "connect failed";
+  std::string out = SendAll(fd, bytes) ? ReadToClose(fd) : "send failed";
+  ::close(fd);
   return out;
 }
 
