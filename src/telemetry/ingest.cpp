@@ -20,11 +20,8 @@ constexpr std::string_view kInsertSeries =
     "INSERT INTO telemetry_series (key, sensor_id, enterprise_id, source, created_at) VALUES ($1, $2, $3, $4, $5) "
     "ON CONFLICT (key) DO NOTHING";
 constexpr std::string_view kInsertSeriesReturning =
-    "INSERT INTO telemetry_series (key, sensor_id, enterprise_id, source, created_at) VALUES ($1, NULL, $2, $3, $4) "
+    "INSERT INTO telemetry_series (key, sensor_id, enterprise_id, source, created_at) VALUES ($1, $2, $3, $4, $5) "
     "ON CONFLICT (key) DO NOTHING RETURNING id, key, sensor_id, enterprise_id";
-constexpr std::string_view kInsertSeriesNew =
-    "INSERT INTO telemetry_series (key, sensor_id, enterprise_id, source, created_at) VALUES ($1, NULL, $2, $3, $4) "
-    "ON CONFLICT (key) DO NOTHING";
 constexpr std::string_view kSeriesByKey = "SELECT id, key, sensor_id, enterprise_id FROM telemetry_series WHERE key = $1";
 constexpr std::string_view kMonitorByPrefix = "SELECT enterprise_id FROM sensors WHERE key LIKE $1 LIMIT 1";
 
@@ -212,17 +209,18 @@ Result<std::vector<SeriesInfo>> SeriesResolver::ForKeys(const std::vector<std::s
   const bool returning = store_.backend() == store::Backend::kPostgres;
   PARK_TRY(store_.Write([&](store::Tx& tx) -> Status {
     const int64_t now = clock_.NowMs();
-    store::Params p(4);
+    store::Params p(5);  // key, sensor_id (none: not a sensor), enterprise_id, source, created_at
     for (size_t i : unknown) {
       p[0] = keys[i];
-      p[1] = store::OrNull(enterprise_id);
-      p[2] = std::string(source);
-      p[3] = now;
+      p[1] = nullptr;
+      p[2] = store::OrNull(enterprise_id);
+      p[3] = std::string(source);
+      p[4] = now;
       std::optional<store::Row> row;
       if (returning) {
         PARK_ASSIGN_OR_RETURN(row, tx.QueryOne(kInsertSeriesReturning, p));
       } else {
-        PARK_TRY(tx.Exec(kInsertSeriesNew, p));
+        PARK_TRY(tx.Exec(kInsertSeries, p));
       }
       // Without RETURNING, or when registered meanwhile by another instance sharing the database.
       if (!row) {
