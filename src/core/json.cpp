@@ -1,6 +1,11 @@
 #include "park/core/json.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <vector>
 
 namespace park {
 namespace {
@@ -19,29 +24,57 @@ std::string_view TypeName(const Json& v) {
   }
 }
 
+// C0 controls and DEL, which have no place in a name or a note and hide in logs, exports and screens (a NUL
+// truncates a C string). Tab, line feed and carriage return are kept: notes and descriptions may span lines.
+bool IsRefusedControl(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f;
+}
+
 }  // namespace
 
 Result<Json> ParseJsonObject(std::string_view body) {
   if (body.empty()) return Error::Invalid("", "request body is empty; a JSON object is required");
   int depth = 0;
   bool too_deep = false;
-  auto limit = [&](int d, Json::parse_event_t event, Json&) {
-    if (event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) {
-      depth = d;
-      if (d >= kMaxDepth) too_deep = true;
+  // Keys seen in each open object, innermost last. A repeated key is refused rather than the last one winning:
+  // {"password":"x","password":"y"} must not mean one thing to a proxy or a log and another to us.
+  std::vector<std::set<std::string, std::less<>>> keys;
+  std::optional<std::string> duplicate;
+  auto limit = [&](int d, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+        keys.emplace_back();
+        [[fallthrough]];
+      case Json::parse_event_t::array_start:
+        depth = d;
+        if (d >= kMaxDepth) too_deep = true;
+        break;
+      case Json::parse_event_t::key:
+        if (!keys.empty() && !keys.back().insert(parsed.get<std::string>()).second && !duplicate) {
+          duplicate = parsed.get<std::string>();
+        }
+        break;
+      case Json::parse_event_t::object_end:
+        if (!keys.empty()) keys.pop_back();
+        break;
+      default:
+        break;
     }
-    return !too_deep;
+    return !too_deep && !duplicate;
   };
   Json parsed;
   try {
     parsed = Json::parse(body.begin(), body.end(), limit, /*allow_exceptions=*/true, /*ignore_comments=*/false);
   } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     if (too_deep) return Error::Invalid("", "JSON nests deeper than 32 levels");
+    if (duplicate) return Error::Invalid(*duplicate, "appears more than once in one object");
     // nlohmann's message carries the byte position; keep it, it helps the caller find the mistake.
     std::string what = e.what();
     const auto pos = what.find("parse error");
     return Error::Invalid("", "body is not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
   }
+  if (duplicate) return Error::Invalid(*duplicate, "appears more than once in one object");
   if (too_deep || parsed.is_discarded()) return Error::Invalid("", "JSON nests deeper than 32 levels");
   if (!parsed.is_object()) return Error::Invalid("", "body must be a JSON object");
   (void)depth;
@@ -92,6 +125,12 @@ std::optional<std::string> JsonReader::String(std::string_view key, Need need, s
     return std::nullopt;
   }
   const auto& s = v->get_ref<const std::string&>();
+  if (const auto bad = std::find_if(s.begin(), s.end(), IsRefusedControl); bad != s.end()) {
+    char code[8];
+    std::snprintf(code, sizeof code, "%04X", static_cast<unsigned>(static_cast<unsigned char>(*bad)));
+    Fail(key, std::string("must not contain control characters (found U+") + code + ")");
+    return std::nullopt;
+  }
   if (Utf8Length(s) > max_chars) {
     Fail(key, "must be at most " + std::to_string(max_chars) + " characters");
     return std::nullopt;

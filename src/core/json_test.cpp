@@ -29,6 +29,50 @@ TEST(ParseJsonObject, RefusesWhatIsNotAnObject) {
   EXPECT_TRUE(ParseJsonObject("{\"a\":[[[1]]]}").ok());
 }
 
+TEST(ParseJsonObject, RefusesDuplicateKeysAtAnyDepth) {
+  struct Case {
+    const char* body;
+    const char* field;  // the repeated key, named in the error
+  };
+  const Case cases[] = {
+      {R"({"name":"admin","password":"x","password":"y"})", "password"},
+      {R"({"a":{"b":1,"b":2}})", "b"},
+      {R"({"a":[{"c":1},{"d":1,"d":1}]})", "d"},
+      {R"({"x":1,"y":{"x":2},"x":3})", "x"},
+  };
+  for (const auto& c : cases) {
+    auto r = ParseJsonObject(c.body);
+    ASSERT_FALSE(r.ok()) << c.body;
+    EXPECT_EQ(r.error().field, c.field) << c.body;
+    EXPECT_NE(r.error().message.find("more than once"), std::string::npos) << r.error().message;
+  }
+  // The same key in sibling or nested objects is not a duplicate.
+  EXPECT_TRUE(ParseJsonObject(R"({"a":{"k":1},"b":{"k":2},"k":{"k":3},"l":[{"k":1},{"k":2}]})").ok());
+}
+
+TEST(JsonReader, RefusesControlCharactersInText) {
+  struct Case {
+    std::string value;
+    bool ok;
+  };
+  const Case cases[] = {
+      {std::string("ad\0min", 6), false}, {"a\x01" "b", false}, {"a\x1b[31m", false}, {"del\x7f", false},
+      {"two\nlines", true},              {"tab\there", true}, {"园区 R-101", true},
+  };
+  for (const auto& c : cases) {
+    const Json body = {{"name", c.value}};
+    JsonReader r(body);
+    auto v = r.String("name", JsonReader::kRequired);
+    EXPECT_EQ(v.has_value(), c.ok) << c.value;
+    if (!c.ok) {
+      auto st = r.Finish();
+      ASSERT_FALSE(st.ok());
+      EXPECT_EQ(st.error().field, "name");
+      EXPECT_NE(st.error().message.find("control characters"), std::string::npos);
+    }
+  }
+}
+
 TEST(JsonReader, TypesAndFieldNames) {
   const Json body = Json::parse(R"({"name":"x","area":"12","n":1.5,"flag":1,"extra":true})");
   struct Case {

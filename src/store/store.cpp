@@ -108,4 +108,14 @@ Result<int> Store::Migrate() {
   return version;
 }
 
+std::string LikeContains(std::string_view text, bool lower_case) {
+  if (text.empty()) return {};
+  std::string out = "%";
+  for (const char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += lower_case ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+  }
+  return out + "%";
+}
+
 }  // namespace park::store

@@ -31,6 +31,13 @@ Value OrNull(const std::optional<T>& v) {
   return v ? Value(*v) : Value(nullptr);
 }
 
+// A LIKE pattern that finds `text` anywhere, literally: "%" and "_" in it match only themselves ("R_101" does not
+// find "R-101", "%" does not find every row). Use it with `LIKE $n ESCAPE '\'` (kLikeEscape), the same on SQLite
+// and PostgreSQL. Empty text gives "" (callers treat it as "no filter"). ASCII letters are lower-cased when asked,
+// for comparison with lower(column).
+std::string LikeContains(std::string_view text, bool lower_case);
+inline constexpr std::string_view kLikeEscape = "ESCAPE '\\'";
+
 class Row {
  public:
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
