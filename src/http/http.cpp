@@ -164,3 +164,20 @@ Result<std::optional<int64_t>> QueryId(const Request& req, std::string_view key)
 }
 
 }  // namespace park::http
+
+namespace park::http {
+
+bool MediaTypeIs(std::string_view header_value, std::string_view media_type) {
+  std::string_view v = header_value.substr(0, header_value.find(';'));
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (v.size() != media_type.size()) return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(v[i])) != std::tolower(static_cast<unsigned char>(media_type[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace park::http

@@ -171,18 +171,64 @@ TEST(LiveHub, ScopesEventsByEnterprise) {
   hub.Subscribe(make(Role::kEnterpriseUser, 1), sink(ent1_got));
   hub.Subscribe(make(Role::kEnterpriseUser, 2), sink(ent2_got));
   hub.Subscribe(make(Role::kDriver, std::nullopt), sink(driver_got));
-  hub.Publish("audit", Json{{"n", 1}}, 1);
-  hub.Publish("audit", Json{{"n", 2}}, std::nullopt);
+  const std::vector<Role> readers = {Role::kParkAdmin, Role::kEnterpriseUser};
+  hub.Publish("alarm", Json{{"n", 1}}, 1, readers);
+  hub.Publish("alarm", Json{{"n", 2}}, std::nullopt, readers);
   EXPECT_EQ(admin_got.size(), 2u);
   EXPECT_EQ(ent1_got.size(), 1u);
   EXPECT_EQ(ent2_got.size(), 0u);
-  EXPECT_EQ(driver_got.size(), 0u);
-  EXPECT_EQ(Json::parse(ent1_got[0])["type"], "audit");
+  EXPECT_EQ(driver_got.size(), 0u) << "a role that may not read the twin route gets nothing";
+  EXPECT_EQ(Json::parse(ent1_got[0])["type"], "alarm");
+  // Audit events go to the audit log's readers only: not to an enterprise user, even of that enterprise.
+  hub.Publish("audit", Json{{"n", 3}}, 1, AuditReaders());
+  EXPECT_EQ(admin_got.size(), 3u);
+  EXPECT_EQ(ent1_got.size(), 1u);
   // A subscriber that cannot keep up is dropped.
   hub.Subscribe(make(Role::kParkAdmin, std::nullopt), [](auto) { return false; });
   EXPECT_EQ(hub.size(), 5u);
-  hub.Publish("x", Json::object(), std::nullopt);
+  hub.Publish("x", Json::object(), std::nullopt, readers);
   EXPECT_EQ(hub.size(), 4u);
+}
+
+TEST(LiveHub, DisconnectsByTokenAndByUser) {
+  LiveHub hub;
+  auto make = [](int64_t user, int64_t token) {
+    Principal p;
+    p.role = Role::kParkStaff;
+    p.user_id = user;
+    p.token_id = token;
+    return p;
+  };
+  std::vector<int64_t> closed;
+  auto sub = [&](int64_t user, int64_t token) {
+    hub.Subscribe(make(user, token), [](auto) { return true; }, [&closed, token] { closed.push_back(token); });
+  };
+  sub(1, 10);
+  sub(1, 11);
+  sub(2, 20);
+  sub(0, 30);  // an API token
+  hub.DisconnectToken(30);
+  EXPECT_EQ(closed, (std::vector<int64_t>{30}));
+  hub.DisconnectUser(1, 11);  // a password change keeps the session that made it
+  EXPECT_EQ(closed, (std::vector<int64_t>{30, 10}));
+  hub.DisconnectUser(1);
+  EXPECT_EQ(closed, (std::vector<int64_t>{30, 10, 11}));
+  EXPECT_EQ(hub.size(), 1u);
+  hub.DisconnectUser(0);  // "no user" never matches API tokens
+  EXPECT_EQ(hub.size(), 1u);
+}
+
+TEST(MediaType, ComparesTheTypeOnly) {
+  struct Case {
+    const char* header;
+    bool json;
+  };
+  const Case cases[] = {
+      {"application/json", true},   {"APPLICATION/JSON", true},  {"application/json; charset=utf-8", true},
+      {" application/json ;x=y", true}, {"application/jsonx", false}, {"application/json-seq", false},
+      {"text/json", false},         {"", false},                 {"application/", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(MediaTypeIs(c.header, "application/json"), c.json) << c.header;
 }
 
 TEST(Metrics, RendersPrometheusText) {

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -160,6 +161,39 @@ Result<std::vector<tcp::endpoint>> Resolve(const Url& url, Clock::time_point dea
   return std::move(lookup->endpoints);
 }
 
+// The resolved addresses that `policy` lets us reach: all of them for an allowed host, else only global ones. The
+// caller connects to exactly these, so a name cannot pass here and then connect somewhere else.
+Result<std::vector<tcp::endpoint>> PermittedEndpoints(const Url& url, std::vector<tcp::endpoint> endpoints,
+                                                      const OutboundPolicy& policy) {
+  if (policy.Allows(url.host, url.port)) return endpoints;
+  std::vector<tcp::endpoint> permitted;
+  std::string refused;
+  for (const auto& e : endpoints) {
+    IpAddress ip;
+    if (e.address().is_v4()) {
+      const auto b = e.address().to_v4().to_bytes();
+      std::copy(b.begin(), b.end(), ip.bytes.begin());
+    } else {
+      ip.v6 = true;
+      const auto b = e.address().to_v6().to_bytes();
+      std::copy(b.begin(), b.end(), ip.bytes.begin());
+    }
+    const AddressKind kind = ClassifyAddress(ip);
+    if (kind == AddressKind::kGlobal) {
+      permitted.push_back(e);
+    } else if (refused.empty()) {
+      refused = e.address().to_string() + " is " + std::string(AddressKindName(kind));
+    }
+  }
+  if (permitted.empty()) {
+    return Error{ErrorCode::kPermissionDenied,
+                 url.Origin() + " refused: the host resolves only to non-public addresses (" + refused +
+                     "); the park admin can allow it in [alarms] webhook_allow_hosts",
+                 "url"};
+  }
+  return permitted;
+}
+
 // Starts one asynchronous operation and runs the io_context until it completes. The tcp_stream's expiry (set to
 // the deadline before each step) turns a stall into beast::error::timeout.
 template <class StartOp>
@@ -234,11 +268,15 @@ class Exchange {
 
 }  // namespace
 
-Result<HttpResponse> PostJson(const std::string& url_text, const std::string& json_body, int timeout_ms) {
+Result<HttpResponse> PostJson(const std::string& url_text, const std::string& json_body, int timeout_ms,
+                              const OutboundPolicy& policy) {
   if (timeout_ms <= 0) return Error::Invalid("timeout_ms", "must be a positive number of milliseconds");
   PARK_ASSIGN_OR_RETURN(const Url url, ParseUrl(url_text));
+  // Literal hosts in any spelling and localhost are refused before any lookup; names are judged by their addresses.
+  PARK_TRY(CheckOutboundUrl(url_text, policy, "url"));
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  PARK_ASSIGN_OR_RETURN(const auto endpoints, Resolve(url, deadline));
+  PARK_ASSIGN_OR_RETURN(auto resolved, Resolve(url, deadline));
+  PARK_ASSIGN_OR_RETURN(const auto endpoints, PermittedEndpoints(url, std::move(resolved), policy));
   Exchange ex(url, deadline, timeout_ms);
 
   if (!url.tls) {

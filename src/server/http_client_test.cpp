@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -27,6 +28,9 @@ namespace park::server {
 namespace {
 
 using namespace std::chrono_literals;
+
+// These tests talk to servers of their own on loopback, which the default policy refuses: allow it explicitly.
+const OutboundPolicy kLoopback{{"127.0.0.1", "localhost", "::1"}};
 
 // Our own server on 127.0.0.1:0 with a public POST /hook that records what it received.
 class HookServer {
@@ -85,7 +89,7 @@ int FreePort() {
 TEST(PostJson, PostsTheBodyToOurServer) {
   HookServer server;
   const std::string body = R"({"msgtype":"text","text":{"content":"锅炉 2 号 SO₂ 超标"}})";
-  auto r = PostJson(server.Url("/hook?access_token=abc123"), body);
+  auto r = PostJson(server.Url("/hook?access_token=abc123"), body, 5000, kLoopback);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, R"({"errcode":0,"errmsg":"ok"})");
@@ -99,7 +103,7 @@ TEST(PostJson, PostsTheBodyToOurServer) {
 
 TEST(PostJson, ReturnsErrorStatusesAsValues) {
   HookServer server;
-  auto r = PostJson(server.Url("/no-such-hook"), "{}");
+  auto r = PostJson(server.Url("/no-such-hook"), "{}", 5000, kLoopback);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->status, 404);
   EXPECT_NE(r->body.find("no such endpoint"), std::string::npos);
@@ -121,9 +125,57 @@ TEST(PostJson, RejectsBadUrls) {
   EXPECT_EQ(r.error().field, "timeout_ms");
 }
 
+TEST(PostJson, RefusesNonPublicTargetsUnlessAllowed) {
+  HookServer server;
+  const std::string port = server.Url("").substr(server.Url("").rfind(':') + 1);
+  for (const std::string host : {"127.0.0.1", "127.1", "2130706433", "0x7f000001", "[::ffff:127.0.0.1]", "localhost"}) {
+    auto r = PostJson("http://" + host + ":" + port + "/hook?access_token=SECRET", "{}", 2000);
+    ASSERT_FALSE(r.ok()) << host;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << host;
+    EXPECT_EQ(r.error().message.find("SECRET"), std::string::npos) << r.error().message;
+  }
+  EXPECT_TRUE(server.bodies().empty());
+  // An allowed host:port passes; the same host on another port does not.
+  auto allowed = PostJson(server.Url("/hook"), "{}", 2000, OutboundPolicy{{"127.0.0.1:" + port}});
+  ASSERT_TRUE(allowed.ok()) << allowed.error().message;
+  auto other_port = PostJson("http://127.0.0.1:1/hook", "{}", 2000, OutboundPolicy{{"127.0.0.1:" + port}});
+  ASSERT_FALSE(other_port.ok());
+  EXPECT_EQ(other_port.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(server.bodies().size(), 1u);
+}
+
+// A host name is judged by the addresses it resolves to, at delivery time. This machine's own name usually resolves
+// to loopback (/etc/hosts); where it does not, the case cannot be made without a DNS server of our own.
+TEST(PostJson, RefusesANameThatResolvesToLoopback) {
+  char name[256] = {};
+  ASSERT_EQ(::gethostname(name, sizeof name - 1), 0);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  bool all_loopback = ::getaddrinfo(name, nullptr, &hints, &res) == 0;
+  for (addrinfo* p = res; all_loopback && p; p = p->ai_next) {
+    all_loopback = p->ai_family == AF_INET
+                       ? (ntohl(reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr.s_addr) >> 24) == 127
+                       : p->ai_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr);
+  }
+  if (res) ::freeaddrinfo(res);
+  if (!all_loopback) GTEST_SKIP() << name << " does not resolve to loopback only here";
+  HookServer server;
+  const std::string port = server.Url("").substr(server.Url("").rfind(':') + 1);
+  auto r = PostJson("http://" + std::string(name) + ":" + port + "/hook", "{}", 2000);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kPermissionDenied) << r.error().message;
+  EXPECT_NE(r.error().message.find("loopback"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(server.bodies().empty());
+  // Allowing the name (not the address it resolves to) lets it through.
+  auto allowed = PostJson("http://" + std::string(name) + ":" + port + "/hook", "{}", 2000, OutboundPolicy{{name}});
+  ASSERT_TRUE(allowed.ok()) << allowed.error().message;
+  EXPECT_EQ(server.bodies().size(), 1u);
+}
+
 TEST(PostJson, ConnectionRefusedIsUnavailable) {
   const std::string origin = "http://127.0.0.1:" + std::to_string(FreePort());
-  auto r = PostJson(origin + "/robot/send?access_token=SECRET", "{}", 2000);
+  auto r = PostJson(origin + "/robot/send?access_token=SECRET", "{}", 2000, kLoopback);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(r.error().message.find(origin), std::string::npos) << r.error().message;
@@ -143,7 +195,7 @@ TEST(PostJson, TimesOutAgainstAServerThatNeverAnswers) {
   const std::string base = "127.0.0.1:" + std::to_string(ntohs(sa.sin_port));
   for (const std::string scheme : {"http://", "https://"}) {  // https: stuck in the TLS handshake
     const auto start = std::chrono::steady_clock::now();
-    auto r = PostJson(scheme + base + "/hook", "{}", 300);
+    auto r = PostJson(scheme + base + "/hook", "{}", 300, kLoopback);
     const auto elapsed = std::chrono::steady_clock::now() - start;
     ASSERT_FALSE(r.ok()) << scheme;
     EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << scheme;
@@ -158,7 +210,7 @@ TEST(PostJson, TlsToAPlainHttpServerFails) {
   HookServer server;
   std::string url = server.Url("/hook");
   url.replace(0, 4, "https");
-  auto r = PostJson(url, "{}", 2000);
+  auto r = PostJson(url, "{}", 2000, kLoopback);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(r.error().message.find("TLS handshake"), std::string::npos) << r.error().message;
@@ -169,7 +221,7 @@ TEST(PostJson, ResolvesHostNames) {
   HookServer server;
   std::string url = server.Url("/hook");
   url.replace(url.find("127.0.0.1"), 9, "localhost");
-  auto r = PostJson(url, R"({"a":1})", 3000);
+  auto r = PostJson(url, R"({"a":1})", 3000, kLoopback);
   // localhost may resolve to ::1 first; the connect falls through to 127.0.0.1.
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->status, 200);
@@ -224,7 +276,7 @@ TEST(PostJson, VerifiesTheServerCertificateAndHostName) {
   localhost_url.replace(localhost_url.find("127.0.0.1"), 9, "localhost");
 
   // Not signed by any CA in the system store.
-  auto untrusted = PostJson(localhost_url, "{}", 3000);
+  auto untrusted = PostJson(localhost_url, "{}", 3000, kLoopback);
   ASSERT_FALSE(untrusted.ok());
   EXPECT_EQ(untrusted.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(untrusted.error().message.find("certificate verify failed"), std::string::npos)
@@ -234,14 +286,14 @@ TEST(PostJson, VerifiesTheServerCertificateAndHostName) {
   const char* previous = std::getenv("SSL_CERT_FILE");
   const std::string saved = previous ? previous : "";
   ::setenv("SSL_CERT_FILE", cert.cert_file.c_str(), 1);
-  auto trusted = PostJson(localhost_url, R"({"tls":true})", 3000);
+  auto trusted = PostJson(localhost_url, R"({"tls":true})", 3000, kLoopback);
   // A body large enough for the server to read it straight into the request, through TLS.
   std::string large = R"({"values":[)";
   while (large.size() < 300'000) large += "81.25,";
   large += "0]}";
-  auto trusted_large = PostJson(localhost_url, large, 5000);
+  auto trusted_large = PostJson(localhost_url, large, 5000, kLoopback);
   // Trusted, but the certificate does not name 127.0.0.1: refused.
-  auto wrong_name = PostJson(server.Url("/hook", "https"), "{}", 3000);
+  auto wrong_name = PostJson(server.Url("/hook", "https"), "{}", 3000, kLoopback);
   if (previous) {
     ::setenv("SSL_CERT_FILE", saved.c_str(), 1);
   } else {

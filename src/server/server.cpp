@@ -5,10 +5,13 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <list>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
+
+#include <sys/resource.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -18,6 +21,9 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include "park/core/clock.hpp"
+#include "park/core/log_limit.hpp"
 
 namespace park::server {
 
@@ -61,7 +67,66 @@ struct Server::Impl {
 
   std::string NewRequestId() { return fmt::format("{}-{:x}", id_prefix, next_request++); }
   void DoAccept();
+  void AcceptLater();
+  void Admit(tcp::socket socket);
   void BeginShutdown();
+
+  // ---- connection accounting (finding: thousands of half-sent requests exhausted the descriptors) ----
+  // A connection holds a Slot from accept to close (the WebSocket takes over its HTTP session's slot).
+  struct Slot {
+    explicit Slot(Impl& s) : s(s) { ++s.open_connections; }
+    ~Slot() { --s.open_connections; }
+    Impl& s;
+  };
+  // A session waiting for a request header can be evicted to make room; Evict runs on the session's strand.
+  struct Evictable {
+    virtual ~Evictable() = default;
+    virtual void Evict() = 0;
+  };
+  struct Waiting {
+    std::weak_ptr<Evictable> session;
+    bool evicted = false;
+  };
+  using WaitingList = std::list<Waiting>;
+  // A session lists itself while it waits for a header and unlists itself when the header arrives or it ends.
+  WaitingList::iterator AddWaiting(std::weak_ptr<Evictable> session) {
+    std::lock_guard lock(waiting_mutex);
+    waiting.push_back({std::move(session), false});
+    return std::prev(waiting.end());
+  }
+  void RemoveWaiting(WaitingList::iterator it) {
+    std::lock_guard lock(waiting_mutex);
+    waiting.erase(it);
+  }
+  // Closes the connection that has waited longest for a header; false when none is waiting.
+  bool EvictOldestWaiting() {
+    std::shared_ptr<Evictable> victim;
+    {
+      std::lock_guard lock(waiting_mutex);
+      for (auto& w : waiting) {
+        if (w.evicted) continue;
+        if ((victim = w.session.lock())) {
+          w.evicted = true;
+          break;
+        }
+      }
+    }
+    if (!victim) return false;
+    victim->Evict();
+    return true;
+  }
+
+  size_t cap = 0;
+  std::atomic<int64_t> open_connections{0};
+  std::atomic<uint64_t> refused_connections{0};
+  std::atomic<uint64_t> evicted_connections{0};
+  std::atomic<uint64_t> accept_errors{0};
+  std::atomic<uint64_t> framing_rejections{0};
+  int accept_backoff_ms = 0;
+  SystemClock clock;
+  LogLimiter log_limiter{clock, 1, 60'000};  // one warning a minute per kind, with the count of the rest
+  std::mutex waiting_mutex;
+  WaitingList waiting;
 };
 
 namespace {
@@ -91,28 +156,81 @@ std::optional<std::string> ReadFile(const std::filesystem::path& p) {
   return ss.str();
 }
 
+// The request path as a path under the web root, or nullopt when it could name anything outside it. The path
+// arrives decoded once (so "%2F" is already "/"): absolute forms ("//etc/passwd"), empty, "." and ".." segments,
+// backslashes and control characters are refused outright, before the file system is asked anything.
+std::optional<std::string> StaticRelativePath(std::string_view path) {
+  if (path.empty() || path[0] != '/') return std::nullopt;
+  std::string_view rest = path.substr(1);
+  for (const char c : rest) {
+    if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == ':') return std::nullopt;
+  }
+  size_t start = 0;
+  while (start <= rest.size()) {
+    const size_t slash = rest.find('/', start);
+    const size_t end = slash == std::string_view::npos ? rest.size() : slash;
+    const std::string_view seg = rest.substr(start, end - start);
+    const bool last = slash == std::string_view::npos;
+    // An empty segment is allowed only as the trailing slash of a directory ("/" or "/docs/").
+    if ((seg.empty() && !(last && (end == 0 || rest[end - 1] == '/'))) || seg == "." || seg == "..") {
+      return std::nullopt;
+    }
+    if (last) break;
+    start = slash + 1;
+  }
+  return std::string(rest);
+}
+
+// What a path under the root names once symlinks are resolved: a file to serve, nothing (so the app's router may
+// take it), or a place outside the root, which is refused whatever is there.
+struct StaticTarget {
+  enum Kind { kFile, kMissing, kOutside } kind = kMissing;
+  std::filesystem::path file;
+};
+StaticTarget Resolve(const std::filesystem::path& root, const std::string& rel) {
+  std::error_code ec;
+  const auto resolved = std::filesystem::weakly_canonical(root / rel, ec);
+  if (ec) return {};
+  const auto& r = root.native();
+  const auto& f = resolved.native();
+  if (f.size() <= r.size() || f.compare(0, r.size(), r) != 0 || f[r.size()] != '/') {
+    return {StaticTarget::kOutside, {}};
+  }
+  if (!std::filesystem::is_regular_file(resolved, ec)) return {};
+  return {StaticTarget::kFile, resolved};
+}
+
+std::optional<http::Response> FileResponse(const std::filesystem::path& file, std::string content_type,
+                                           const char* cache_control) {
+  auto body = ReadFile(file);
+  if (!body) return std::nullopt;
+  http::Response r = http::Response::Text(std::move(*body), std::move(content_type));
+  r.headers.emplace_back("Cache-Control", cache_control);
+  return r;
+}
+
 // The built web app: files under web_root; any other path without a file extension gets index.html so the
-// app's own router can show it (history-mode URLs such as /screen or /enterprises/3).
+// app's own router can show it (history-mode URLs such as /screen or /enterprises/3). Nothing outside the root
+// is ever read, and a path that tries to leave it gets 404, not the app.
 std::optional<http::Response> ServeStatic(const Options& opt, std::string_view path) {
   if (opt.web_root.empty()) return std::nullopt;
-  if (path.find("..") != std::string_view::npos || path.find('\0') != std::string_view::npos) return std::nullopt;
-  const std::filesystem::path root(opt.web_root);
-  std::string rel(path.substr(1));
-  if (rel.empty() || rel.back() == '/') rel += "index.html";
-  if (auto body = ReadFile(root / rel)) {
-    http::Response r = http::Response::Text(std::move(*body), std::string(ContentTypeFor(root / rel)));
-    r.headers.emplace_back("Cache-Control", rel.rfind("assets/", 0) == 0 ? "public, max-age=31536000, immutable"
-                                                                          : "no-cache");
-    return r;
+  auto rel = StaticRelativePath(path);
+  if (!rel) return std::nullopt;
+  std::error_code ec;
+  const std::filesystem::path root = std::filesystem::canonical(opt.web_root, ec);
+  if (ec) return std::nullopt;
+  if (rel->empty() || rel->back() == '/') *rel += "index.html";
+  const auto target = Resolve(root, *rel);
+  if (target.kind == StaticTarget::kOutside) return std::nullopt;
+  if (target.kind == StaticTarget::kFile) {
+    return FileResponse(target.file, std::string(ContentTypeFor(target.file)),
+                        rel->rfind("assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
   }
   const auto last = path.substr(path.rfind('/') + 1);
   if (last.find('.') != std::string_view::npos) return std::nullopt;
-  if (auto index = ReadFile(root / "index.html")) {
-    http::Response r = http::Response::Text(std::move(*index), "text/html; charset=utf-8");
-    r.headers.emplace_back("Cache-Control", "no-cache");
-    return r;
-  }
-  return std::nullopt;
+  const auto index = Resolve(root, "index.html");
+  if (index.kind != StaticTarget::kFile) return std::nullopt;
+  return FileResponse(index.file, "text/html; charset=utf-8", "no-cache");
 }
 
 // Standard base64 (RFC 4648 section 4) with or without padding; nullopt when malformed.
@@ -201,6 +319,21 @@ std::string RedactTarget(std::string_view target) {
   return out;
 }
 
+// A request whose body framing is ambiguous (RFC 9112 section 6.1): a Transfer-Encoding other than exactly
+// "chunked", or one sent together with Content-Length. Answering it and reading on would let a proxy and this
+// server disagree on where the next request starts (request smuggling), so it is refused and the connection closed.
+std::optional<std::string> FramingError(const BeastRequest& req) {
+  const auto te = req.find(bhttp::field::transfer_encoding);
+  if (te == req.end()) return std::nullopt;
+  std::string_view v(te->value().data(), te->value().size());
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (!beast::iequals(v, "chunked")) return "only \"chunked\" is accepted";
+  if (req.count(bhttp::field::transfer_encoding) > 1) return "must be sent once";
+  if (req.find(bhttp::field::content_length) != req.end()) return "must not be sent with Content-Length";
+  return std::nullopt;
+}
+
 // Converts the Beast request into our transport-free form; false (with an error response) when it is malformed.
 std::optional<http::Response> Translate(BeastRequest& in, std::string remote_ip, http::Request& out) {
   const auto method = http::ParseMethod(std::string_view(in.method_string().data(), in.method_string().size()));
@@ -270,8 +403,13 @@ http::Response Dispatch(Server::Impl& s, http::Request& req, std::string& route_
     req.principal = std::move(*who);
   }
   if (!route.doc.request_schema.is_null() && !req.body.empty()) {
-    const auto ct = req.Header("content-type").value_or("");
-    if (ct.substr(0, route.doc.request_content_type.size()) != route.doc.request_content_type) {
+    const auto ct = req.Header("content-type");
+    const auto& also = route.doc.also_accepted_content_types;
+    const bool accepted =
+        ct ? http::MediaTypeIs(*ct, route.doc.request_content_type) ||
+                 std::any_of(also.begin(), also.end(), [&](const std::string& m) { return http::MediaTypeIs(*ct, m); })
+           : std::find(also.begin(), also.end(), "") != also.end();
+    if (!accepted) {
       return http::Response::FromError(
           Error::Invalid("Content-Type", "must be " + route.doc.request_content_type));
     }
@@ -287,6 +425,15 @@ http::Response Dispatch(Server::Impl& s, http::Request& req, std::string& route_
   return http::Response::FromError(Error::Internal("internal error; quote request id " + req.request_id));
 }
 
+// Vue renders from precompiled templates and vue-i18n compiles messages without eval, so scripts need no
+// 'unsafe-eval'; ECharts and Vue set inline styles, hence 'unsafe-inline' for styles only. The live feed is a
+// WebSocket to this same origin.
+constexpr const char* kPageCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+constexpr const char* kOtherCsp = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
 BeastResponse ToBeast(http::Response&& r, unsigned version, bool keep_alive, const std::string& request_id) {
   BeastResponse res{static_cast<bhttp::status>(r.status), version};
   res.set(bhttp::field::server, "ParkBrain");
@@ -298,6 +445,12 @@ BeastResponse ToBeast(http::Response&& r, unsigned version, bool keep_alive, con
     res.set(k, v);
   }
   if (!has_cache_control) res.set(bhttp::field::cache_control, "no-store");
+  // On every response: no MIME sniffing, no Referer (the /screen link carries its token in the URL), no framing.
+  // Pages get a policy that allows only our own scripts; everything else (JSON, CSV, files) allows nothing.
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Content-Security-Policy", r.content_type.rfind("text/html", 0) == 0 ? kPageCsp : kOtherCsp);
   res.body() = std::move(r.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();
@@ -309,7 +462,8 @@ BeastResponse ToBeast(http::Response&& r, unsigned version, bool keep_alive, con
 template <class NextLayer>
 class WsSession : public std::enable_shared_from_this<WsSession<NextLayer>> {
  public:
-  WsSession(NextLayer&& stream, Server::Impl& s, Principal who) : ws_(std::move(stream)), s_(s), who_(std::move(who)) {}
+  WsSession(NextLayer&& stream, Server::Impl& s, Principal who, std::shared_ptr<Server::Impl::Slot> slot)
+      : ws_(std::move(stream)), s_(s), who_(std::move(who)), slot_(std::move(slot)) {}
 
   ~WsSession() {
     if (sub_id_) s_.hub.Unsubscribe(sub_id_);
@@ -338,6 +492,14 @@ class WsSession : public std::enable_shared_from_this<WsSession<NextLayer>> {
       }
       asio::post(self->ws_.get_executor(), [self, msg = std::move(msg)] { self->Enqueue(msg); });
       return true;
+    }, [weak] {
+      // Signed out, revoked, disabled or changed: close at once (1008), whatever is still queued.
+      if (auto self = weak.lock()) {
+        asio::post(self->ws_.get_executor(), [self] {
+          self->sub_id_ = 0;  // the hub has already forgotten it
+          self->ws_.async_close(ws::close_code::policy_error, [self](beast::error_code) {});
+        });
+      }
     });
     Json hello = {{"type", "hello"},
                   {"user", {{"name", who_.name}, {"role", RoleName(who_.role)}}},
@@ -386,23 +548,44 @@ class WsSession : public std::enable_shared_from_this<WsSession<NextLayer>> {
   beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::atomic<size_t> pending_{0};
+  std::shared_ptr<Server::Impl::Slot> slot_;
 };
 
 // ---- HTTP sessions (plain and TLS share this; CRTP gives each its stream) ------------------------------------
 
 template <class Derived>
-class HttpSession {
+class HttpSession : public Server::Impl::Evictable {
  public:
-  HttpSession(Server::Impl& s, std::string remote) : s_(s), remote_(std::move(remote)) {}
+  HttpSession(Server::Impl& s, std::string remote)
+      : s_(s), remote_(std::move(remote)), slot_(std::make_shared<Server::Impl::Slot>(s)) {}
+  ~HttpSession() override { Unlist(); }
+
+  // Called by the acceptor (any thread) to make room: closes the socket on the session's own strand, which ends
+  // the pending header read.
+  void Evict() override {
+    asio::post(derived().stream().get_executor(), [self = derived().shared_from_this()] {
+      ++self->s_.evicted_connections;
+      beast::get_lowest_layer(self->stream()).close();
+    });
+  }
 
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
+
+  void Unlist() {
+    if (waiting_) s_.RemoveWaiting(*waiting_);
+    waiting_.reset();
+  }
 
   void DoRead() {
     parser_.emplace();
     parser_->body_limit(s_.opt.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(s_.opt.max_header_bytes));
-    beast::get_lowest_layer(derived().stream()).expires_after(std::chrono::seconds(s_.opt.request_timeout_s));
+    // Idle keep-alive and half-sent headers get the short header deadline; the body gets request_timeout_s.
+    beast::get_lowest_layer(derived().stream()).expires_after(std::chrono::seconds(s_.opt.header_timeout_s));
+    if (!waiting_) {
+      waiting_ = s_.AddWaiting(std::weak_ptr<Server::Impl::Evictable>(derived().shared_from_this()));
+    }
     bhttp::async_read_header(derived().stream(), buffer_, *parser_,
                              beast::bind_front_handler(&HttpSession::OnHeader, derived().shared_from_this()));
   }
@@ -414,6 +597,14 @@ class HttpSession {
   static constexpr uint64_t kDirectBodyBytes = 16 * 1024;
 
   void OnHeader(beast::error_code ec, size_t) {
+    Unlist();
+    beast::get_lowest_layer(derived().stream()).expires_after(std::chrono::seconds(s_.opt.request_timeout_s));
+    if (!ec) {
+      if (auto why = FramingError(parser_->get())) {
+        ++s_.framing_rejections;
+        return Reject(Error::Invalid("Transfer-Encoding", *why));
+      }
+    }
     if (ec || parser_->is_done()) return OnRead(ec, 0);  // an error, or no body (every GET): nothing more to read
     const auto length = parser_->content_length();
     if (!length || *length <= kDirectBodyBytes) {
@@ -451,11 +642,17 @@ class HttpSession {
                                       : "request headers are too large",
                                   {}}
                           : Error::Invalid("", "malformed HTTP request");
-      ++s_.in_flight;
-      start_ = std::chrono::steady_clock::now();
-      return Send(ToBeast(http::Response::FromError(e), 11, false, s_.NewRequestId()), "-", "rejected", "-", "-");
+      return Reject(std::move(e));
     }
     Handle(parser_->release());
+  }
+
+  // Answers a request that cannot be read safely and closes the connection: whatever follows on it is not
+  // trusted to be the start of another request.
+  void Reject(Error e) {
+    ++s_.in_flight;
+    start_ = std::chrono::steady_clock::now();
+    Send(ToBeast(http::Response::FromError(e), 11, false, s_.NewRequestId()), "-", "rejected", "-", "-");
   }
 
   void Handle(BeastRequest req) {
@@ -530,6 +727,8 @@ class HttpSession {
   std::string body_;  // a large body being read directly (OnHeader)
   std::shared_ptr<BeastResponse> res_;
   std::chrono::steady_clock::time_point start_;
+  std::shared_ptr<Server::Impl::Slot> slot_;  // counted open connection; a WebSocket takes it over
+  std::optional<Server::Impl::WaitingList::iterator> waiting_;
 };
 
 class PlainSession : public HttpSession<PlainSession>, public std::enable_shared_from_this<PlainSession> {
@@ -543,7 +742,7 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
   void UpgradeToWebSocket(BeastRequest req, Principal who) {
-    std::make_shared<WsSession<beast::tcp_stream>>(std::move(stream_), s_, std::move(who))->Run(std::move(req));
+    std::make_shared<WsSession<beast::tcp_stream>>(std::move(stream_), s_, std::move(who), slot_)->Run(std::move(req));
   }
 
  private:
@@ -556,7 +755,7 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
       : HttpSession(s, std::move(remote)), stream_(std::move(socket), ctx) {}
   void Run() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      beast::get_lowest_layer(self->stream_).expires_after(std::chrono::seconds(self->s_.opt.request_timeout_s));
+      beast::get_lowest_layer(self->stream_).expires_after(std::chrono::seconds(self->s_.opt.header_timeout_s));
       self->stream_.async_handshake(asio::ssl::stream_base::server,
                                     [self](beast::error_code ec) {
                                       if (!ec) self->DoRead();
@@ -569,7 +768,7 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
   }
   void UpgradeToWebSocket(BeastRequest req, Principal who) {
-    std::make_shared<WsSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream_), s_, std::move(who))
+    std::make_shared<WsSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream_), s_, std::move(who), slot_)
         ->Run(std::move(req));
   }
 
@@ -581,22 +780,47 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
 
 void Server::Impl::DoAccept() {  // runs on the acceptor's strand
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (ec) {
-      if (ec != asio::error::operation_aborted) spdlog::warn("accept failed: {}", ec.message());
-      if (!acceptor.is_open()) return;
-    } else {
-      beast::error_code ep_ec;
-      const auto ep = socket.remote_endpoint(ep_ec);
-      std::string remote = ep_ec ? "?" : ep.address().to_string();
-      socket.set_option(tcp::no_delay(true), ep_ec);
-      if (ssl) {
-        std::make_shared<TlsSession>(std::move(socket), *ssl, *this, std::move(remote))->Run();
-      } else {
-        std::make_shared<PlainSession>(std::move(socket), *this, std::move(remote))->Run();
+      // Out of descriptors (EMFILE/ENFILE) or buffers: retrying at once would spin and log without end. Back off
+      // 10 ms, doubling to 1 s, and say so at most once a minute with the count of what was not said.
+      ++accept_errors;
+      accept_backoff_ms = std::clamp(accept_backoff_ms * 2, 10, 1000);
+      if (auto n = log_limiter.Allow("accept")) {
+        spdlog::warn("accept failed: {} (backing off {} ms){}", ec.message(), accept_backoff_ms, Suppressed(*n));
       }
+      return AcceptLater();
     }
-    if (acceptor.is_open()) DoAccept();
+    accept_backoff_ms = 0;
+    Admit(std::move(socket));
+    DoAccept();
   });
+}
+
+void Server::Impl::AcceptLater() {  // runs on the acceptor's strand
+  auto timer = std::make_shared<asio::steady_timer>(acceptor.get_executor());
+  timer->expires_after(std::chrono::milliseconds(accept_backoff_ms));
+  timer->async_wait([this, timer](beast::error_code ec) {
+    if (!ec && acceptor.is_open()) DoAccept();
+  });
+}
+
+void Server::Impl::Admit(tcp::socket socket) {  // runs on the acceptor's strand
+  if (static_cast<size_t>(open_connections.load()) >= cap && !EvictOldestWaiting()) {
+    ++refused_connections;  // every slot is busy with a request or a WebSocket: this one waits for none
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  beast::error_code ep_ec;
+  const auto ep = socket.remote_endpoint(ep_ec);
+  std::string remote = ep_ec ? "?" : ep.address().to_string();
+  socket.set_option(tcp::no_delay(true), ep_ec);
+  if (ssl) {
+    std::make_shared<TlsSession>(std::move(socket), *ssl, *this, std::move(remote))->Run();
+  } else {
+    std::make_shared<PlainSession>(std::move(socket), *this, std::move(remote))->Run();
+  }
 }
 
 void Server::Impl::BeginShutdown() {  // runs on the acceptor's strand
@@ -656,6 +880,36 @@ Status Server::Start() {
     s.ssl->use_private_key_file(s.opt.tls_key_file, asio::ssl::context::pem, ec);
     if (ec) return Error::Invalid("server.tls_key", "cannot load private key: " + ec.message());
   }
+  // Keep the cap below the descriptor limit, leaving room for the database, log and data files, the HJ 212 and
+  // MQTT sockets and a connection being evicted.
+  constexpr size_t kReservedDescriptors = 128;
+  s.cap = std::max<size_t>(1, s.opt.max_connections);
+  if (rlimit lim{}; getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
+    const size_t fit = lim.rlim_cur > 2 * kReservedDescriptors ? lim.rlim_cur - kReservedDescriptors
+                                                                : std::max<size_t>(1, lim.rlim_cur / 2);
+    if (fit < s.cap) {
+      spdlog::info("server: max_connections {} lowered to {} to fit the descriptor limit {}", s.cap, fit,
+                   static_cast<uint64_t>(lim.rlim_cur));
+      s.cap = fit;
+    }
+  }
+  s.metrics.AddCollector([&s](std::string& out) {
+    out += fmt::format(
+        "# HELP parkbrain_connections_open Open HTTP and WebSocket connections.\n"
+        "# TYPE parkbrain_connections_open gauge\nparkbrain_connections_open {}\n"
+        "# HELP parkbrain_connections_cap The connection cap in force.\n"
+        "# TYPE parkbrain_connections_cap gauge\nparkbrain_connections_cap {}\n"
+        "# HELP parkbrain_connections_evicted_total Connections closed while waiting for a header, to admit others.\n"
+        "# TYPE parkbrain_connections_evicted_total counter\nparkbrain_connections_evicted_total {}\n"
+        "# HELP parkbrain_connections_refused_total Connections closed at once because every slot was busy.\n"
+        "# TYPE parkbrain_connections_refused_total counter\nparkbrain_connections_refused_total {}\n"
+        "# HELP parkbrain_accept_errors_total Failed accepts (e.g. out of descriptors), each followed by a back-off.\n"
+        "# TYPE parkbrain_accept_errors_total counter\nparkbrain_accept_errors_total {}\n"
+        "# HELP parkbrain_http_framing_rejected_total Requests refused for ambiguous body framing.\n"
+        "# TYPE parkbrain_http_framing_rejected_total counter\nparkbrain_http_framing_rejected_total {}\n",
+        s.open_connections.load(), s.cap, s.evicted_connections.load(), s.refused_connections.load(),
+        s.accept_errors.load(), s.framing_rejections.load());
+  });
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   s.acceptor.open(endpoint.protocol(), ec);
   if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -675,6 +929,8 @@ Status Server::Start() {
 }
 
 std::string Server::BoundAddress() const { return impl_->bound; }
+
+size_t Server::ConnectionCap() const { return impl_->cap; }
 
 void Server::Run() {
   Impl& s = *impl_;

@@ -52,6 +52,11 @@ struct Response {
   static Response Text(std::string body, std::string content_type, int status = 200);
 };
 
+// True when a Content-Type header value names `media_type` (RFC 9110 section 8.3.1): the type/subtype before any
+// parameters, trimmed and compared case-insensitively. "APPLICATION/JSON; charset=utf-8" is application/json;
+// "application/jsonx" is not.
+bool MediaTypeIs(std::string_view header_value, std::string_view media_type);
+
 // The HTTP status for an error code; the single table every response uses.
 int HttpStatusFor(ErrorCode code);
 

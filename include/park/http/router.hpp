@@ -25,6 +25,9 @@ struct RouteDoc {
   int success_status = 200;
   std::vector<QueryParamDoc> query;
   std::string request_content_type = "application/json";
+  // Other media types taken as request_content_type, e.g. what curl --data-binary ("application/x-www-form-
+  // urlencoded") and InfluxDB clients send to the line-protocol endpoints; "" accepts a missing Content-Type.
+  std::vector<std::string> also_accepted_content_types;
   std::string response_content_type = "application/json";
 };
 

@@ -20,8 +20,13 @@ struct Options {
   int threads = 4;                        // I/O threads; handlers run on them
   size_t max_body_bytes = 1 << 20;        // larger bodies get 413
   size_t max_header_bytes = 16 * 1024;
-  int request_timeout_s = 30;             // to receive one whole request, including the wait for it on a
-                                          // kept-alive connection; slow or idle clients are cut off after it
+  int request_timeout_s = 30;             // to receive one whole request once its header has arrived
+  int header_timeout_s = 10;              // to receive a request's header, including the wait for it on a kept-alive
+                                          // connection: idle and slow (half-sent) connections are cut off after it
+  size_t max_connections = 10000;         // open connections (HTTP and WebSocket); lowered at Start to stay below the
+                                          // process's descriptor limit. At the cap, the connection that has waited
+                                          // longest for a request header is closed to make room for the new one
+                                          // (or, when none is waiting, the new one is closed)
   int shutdown_grace_s = 10;              // SIGTERM: finish in-flight requests for up to this long
   std::string web_root;                   // built web app (web/dist); empty: no static files
   std::string tls_cert_file;              // PEM; both set: HTTPS and WSS only
@@ -45,6 +50,8 @@ class Server {
   Status Start();
   // "127.0.0.1:PORT" actually bound (useful with port 0).
   std::string BoundAddress() const;
+  // The connection cap in force after Start (max_connections, lowered to fit the descriptor limit).
+  size_t ConnectionCap() const;
   // Serves until Stop() or SIGINT/SIGTERM, then drains in-flight requests (graceful shutdown).
   void Run();
   // Thread-safe; may be called from a signal-free context such as a test.
