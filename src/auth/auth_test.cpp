@@ -2,6 +2,10 @@
 
 #include <filesystem>
 
+#include <atomic>
+#include <thread>
+
+#include "auth/hash_gate.hpp"
 #include "auth/rate_limit.hpp"
 #include "park/auth/auth.hpp"
 
@@ -157,6 +161,63 @@ TEST_F(ServiceTest, ApiTokensCarryTheirOwnScope) {
   EXPECT_FALSE(service_->CreateApiToken("x", Role::kParkAdmin, std::nullopt, 30, nullptr).ok());
   clock_.Advance(31LL * 86400000);
   EXPECT_FALSE(service_->Authenticate(t->token).ok());
+}
+
+}  // namespace
+}  // namespace park::auth
+
+namespace park::auth {
+namespace {
+
+TEST(HashGate, BoundsConcurrentHashingAndRefusesBeyondTheQueue) {
+  Config::Hashing limits;
+  limits.workers = 1;
+  limits.queue = 1;
+  limits.max_wait_ms = 5000;
+  limits.per_address_per_minute = 1000;
+  HashGate gate(limits);
+  auto first = gate.Enter("10.0.0.1", 0);
+  ASSERT_TRUE(first.ok());
+  // The second caller waits for the slot; while it waits, a third is refused at once, whoever it is.
+  std::atomic<bool> second_in{false};
+  std::thread second([&] {
+    auto t = gate.Enter("10.0.0.2", 0);
+    second_in = t.ok();
+  });
+  while (gate.admitted() < 1) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto third = gate.Enter("10.0.0.3", 0);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_FALSE(second_in.load());
+  { auto release = std::move(*first); }  // the slot frees: the waiting caller gets it
+  second.join();
+  EXPECT_TRUE(second_in.load());
+  EXPECT_EQ(gate.admitted(), 2u);
+  EXPECT_EQ(gate.refused(), 1u);
+}
+
+TEST(HashGate, WaitingGivesUpAfterMaxWait) {
+  Config::Hashing limits;
+  limits.workers = 1;
+  limits.queue = 4;
+  limits.max_wait_ms = 30;
+  HashGate gate(limits);
+  auto held = gate.Enter("a", 0);
+  ASSERT_TRUE(held.ok());
+  auto late = gate.Enter("b", 0);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::kResourceExhausted);
+}
+
+TEST(HashGate, LimitsEachAddressPerMinute) {
+  Config::Hashing limits;
+  limits.per_address_per_minute = 3;
+  HashGate gate(limits);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(gate.Enter("10.0.0.9", 1000 * i).ok()) << i;
+  EXPECT_FALSE(gate.Enter("10.0.0.9", 5000).ok()) << "a fourth within the minute";
+  EXPECT_TRUE(gate.Enter("10.0.0.8", 5000).ok()) << "another address is not affected";
+  EXPECT_TRUE(gate.Enter("10.0.0.9", 60001).ok()) << "the first has aged out";
 }
 
 }  // namespace

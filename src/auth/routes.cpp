@@ -18,10 +18,11 @@ constexpr std::string_view kSelectUser =
 constexpr std::string_view kListUsers =
     "SELECT id, name, display_name, role, enterprise_id, disabled, created_at, updated_at FROM users "
     "WHERE ($1 = '' OR role = $1) AND ($2 = 0 OR enterprise_id = $2) "
-    "AND ($3 = '' OR lower(name) LIKE $3 OR lower(display_name) LIKE $3) ORDER BY id LIMIT $4 OFFSET $5";
+    "AND ($3 = '' OR lower(name) LIKE $3 ESCAPE '\\' OR lower(display_name) LIKE $3 ESCAPE '\\') "
+    "ORDER BY id LIMIT $4 OFFSET $5";
 constexpr std::string_view kCountUsers =
     "SELECT COUNT(*) FROM users WHERE ($1 = '' OR role = $1) AND ($2 = 0 OR enterprise_id = $2) "
-    "AND ($3 = '' OR lower(name) LIKE $3 OR lower(display_name) LIKE $3)";
+    "AND ($3 = '' OR lower(name) LIKE $3 ESCAPE '\\' OR lower(display_name) LIKE $3 ESCAPE '\\')";
 constexpr std::string_view kUpdateUser =
     "UPDATE users SET display_name = $2, role = $3, enterprise_id = $4, disabled = $5, updated_at = $6 WHERE id = $1";
 constexpr std::string_view kUpdatePassword = "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
@@ -72,12 +73,14 @@ Json AuditJson(const store::Row& r) {
               {"after", parse(r, 9)}};
 }
 
-std::string LikePattern(std::optional<std::string_view> q) {
-  if (!q || q->empty()) return {};
-  std::string s = "%";
-  for (char c : *q) s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s + "%";
+// 429 with a hint to retry: sign-ins locked out, or password hashing at its bound.
+Response Busy(const Error& e) {
+  Response r = Response::FromError(e);
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
 }
+
+std::string LikePattern(std::optional<std::string_view> q) { return store::LikeContains(q.value_or(""), true); }
 
 Result<Role> RoleField(http::Request const&, JsonReader& r, JsonReader::Need need, Role fallback) {
   auto name = r.String("role", need, 40);
@@ -135,7 +138,10 @@ void Service::Register(http::Router& router) {
                          auto password = rd.String("password", JsonReader::kRequired, 200);
                          if (auto st = rd.Finish(); !st.ok()) return Response::FromError(st.error());
                          auto res = self->Login(*name, *password, req.remote_ip);
-                         if (!res.ok()) return Response::FromError(res.error());
+                         if (!res.ok()) {
+                           return res.error().code == ErrorCode::kResourceExhausted ? Busy(res.error())
+                                                                                    : Response::FromError(res.error());
+                         }
                          return Response::FromJson({{"token", res->token},
                                                     {"expires_at", FormatInstantMs(res->expires_at_ms)},
                                                     {"user", UserJson(res->user)}});
@@ -203,10 +209,15 @@ void Service::Register(http::Router& router) {
             return {};
           });
           if (!st.ok()) return Response::FromError(st.error());
-          if (!VerifyPassword(hash, *current)) {
-            return Response::FromError(Error::Invalid("current_password", "is not the current password"));
+          std::string new_hash;
+          {
+            auto slot = s->hash_gate.Enter(req.remote_ip, s->clock.NowMs());
+            if (!slot.ok()) return Busy(slot.error());
+            if (!VerifyPassword(hash, *current)) {
+              return Response::FromError(Error::Invalid("current_password", "is not the current password"));
+            }
+            new_hash = HashPassword(*next);
           }
-          const std::string new_hash = HashPassword(*next);
           st = s->store.Write([&](store::Tx& tx) -> Status {
             const int64_t now = s->clock.NowMs();
             PARK_TRY(tx.Exec(kUpdatePassword, {who.user_id, new_hash, now}));
@@ -215,7 +226,9 @@ void Service::Register(http::Router& router) {
                                         {"change_password", "user", who.user_id, who.enterprise_id, nullptr, nullptr}));
             return {};
           });
-          return st.ok() ? Response::NoContent() : Response::FromError(st.error());
+          if (!st.ok()) return Response::FromError(st.error());
+          if (s->hub) s->hub->DisconnectUser(who.user_id, who.token_id);  // the other sessions were just revoked
+          return Response::NoContent();
         });
     r.doc.request_schema = http::ObjectSchema(
         {{"current_password", {{"type", "string"}}}, {"new_password", {{"type", "string"}}}},
@@ -323,7 +336,12 @@ void Service::Register(http::Router& router) {
             if (auto why = CheckPasswordStrength(*password); !why.empty()) rd.Fail("password", why);
           }
           if (auto st = rd.Finish(); !st.ok()) return Response::FromError(st.error());
-          const std::string hash = password ? HashPassword(*password) : std::string();
+          std::string hash;
+          if (password) {
+            auto slot = s->hash_gate.Enter(req.remote_ip, s->clock.NowMs());
+            if (!slot.ok()) return Busy(slot.error());
+            hash = HashPassword(*password);
+          }
           Json entry;
           User after;
           auto st = s->store.Write([&](store::Tx& tx) -> Status {
@@ -361,6 +379,10 @@ void Service::Register(http::Router& router) {
           });
           if (!st.ok()) return Response::FromError(st.error());
           s->Publish(entry);
+          // What a live connection may see was fixed when it opened: any change to who the user is ends it.
+          if (s->hub && (role || disabled || password || body->contains("enterprise_id"))) {
+            s->hub->DisconnectUser(after.id);
+          }
           return Response::FromJson(UserJson(after));
         });
     r.doc.request_schema = http::ObjectSchema({{"display_name", {{"type", "string"}}},
@@ -442,13 +464,14 @@ void Service::Register(http::Router& router) {
                          });
                          if (!st.ok()) return Response::FromError(st.error());
                          s->Publish(entry);
+                         if (s->hub) s->hub->DisconnectToken(*id);
                          return Response::NoContent();
                        });
     r.doc.success_status = 204;
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/audit", admin,
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/audit", http::AuditReaders(),
                        "The audit log, newest first: who changed what, when, before and after (park admins)",
                        [s](const Request& req) {
                          auto page = http::ParsePage(req);

@@ -93,6 +93,10 @@ Service::Service(store::Store& store, const Clock& clock, Config config, http::L
 
 Service::~Service() = default;
 
+Service::HashingCounts Service::Hashing() const {
+  return {impl_->hash_gate.admitted(), impl_->hash_gate.refused()};
+}
+
 Result<LoginResult> Service::Login(std::string_view name, std::string_view password, std::string_view remote_ip) {
   Impl& s = *impl_;
   const int64_t now = s.clock.NowMs();
@@ -107,7 +111,11 @@ Result<LoginResult> Service::Login(std::string_view name, std::string_view passw
     PARK_ASSIGN_OR_RETURN(row, tx.QueryOne(kSelectUserByName, {std::string(name)}));
     return {};
   }));
-  const bool verified = VerifyPassword(row ? row->Text(8) : DummyHash(), password);
+  bool verified = false;
+  {
+    PARK_ASSIGN_OR_RETURN(auto slot, s.hash_gate.Enter(std::string(remote_ip), now));
+    verified = VerifyPassword(row ? row->Text(8) : DummyHash(), password);
+  }
   const bool allowed = row && verified && row->Int(5) == 0;
   if (!allowed) {
     s.limiter.Fail(key, now);
@@ -177,11 +185,13 @@ Result<Principal> Service::Authenticate(std::string_view token) {
 
 Status Service::Logout(const Principal& who) {
   Impl& s = *impl_;
-  return s.store.Write([&](store::Tx& tx) -> Status {
+  PARK_TRY(s.store.Write([&](store::Tx& tx) -> Status {
     PARK_TRY(tx.Exec(kRevokeToken, {who.token_id, s.clock.NowMs()}));
     PARK_TRY(store::AppendAudit(tx, s.clock, &who, {"logout", "token", who.token_id, std::nullopt, nullptr, nullptr}));
     return {};
-  });
+  }));
+  if (s.hub) s.hub->DisconnectToken(who.token_id);
+  return {};
 }
 
 Result<User> Service::CreateUser(const NewUser& nu, const Principal* actor) {
@@ -192,7 +202,11 @@ Result<User> Service::CreateUser(const NewUser& nu, const Principal* actor) {
                                       " is for API tokens (screen links, devices): create an API token with it instead");
   }
   if (auto why = CheckPasswordStrength(nu.password); !why.empty()) return Error::Invalid("password", why);
-  const std::string hash = HashPassword(nu.password);  // slow on purpose: outside the transaction
+  std::string hash;
+  {
+    PARK_ASSIGN_OR_RETURN(auto slot, s.hash_gate.Enter(actor ? "user:" + actor->name : "local", s.clock.NowMs()));
+    hash = HashPassword(nu.password);  // slow on purpose: outside the transaction
+  }
   User u;
   Json entry;
   PARK_TRY(s.store.Write([&](store::Tx& tx) -> Status {

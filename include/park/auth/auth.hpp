@@ -23,6 +23,13 @@ struct Config {
   int login_max_failures = 5;                      // per user name and address within the window
   int64_t login_window_ms = 15LL * 60 * 1000;
   int64_t api_token_default_days = 365;
+  // Password hashing: how many at once, how many may wait, and how many a client address may start per minute.
+  struct Hashing {
+    int workers = 1;
+    int queue = 1;
+    int64_t max_wait_ms = 2000;
+    int per_address_per_minute = 600;
+  } hashing;
 };
 
 struct User {
@@ -73,6 +80,13 @@ class Service {
   Result<LoginResult> Login(std::string_view name, std::string_view password, std::string_view remote_ip);
   Result<Principal> Authenticate(std::string_view token);
   Status Logout(const Principal& who);
+
+  // Password checks admitted and refused (429) by the hashing bound, for /metrics.
+  struct HashingCounts {
+    uint64_t admitted = 0;
+    uint64_t refused = 0;
+  };
+  HashingCounts Hashing() const;
 
   // `actor` null: the system (CLI, demo seeder).
   Result<User> CreateUser(const NewUser& user, const Principal* actor);
