@@ -70,13 +70,16 @@ Response RowErrors(const std::vector<RowError>& errors) {
 // Export cells: empty where a figure is undefined.
 std::string Fmt(double v) { return std::isfinite(v) ? FormatNumber(v) : std::string(); }
 
-Response TableResponse(const Table& table, std::string_view format, const std::string& name) {
+// XLSX cells are written as numbers or inline strings, never as formulas, so they need no neutralising; the CSV
+// marks `numeric_columns` as numbers and neutralises every other cell (TableToCsv).
+Response TableResponse(const Table& table, const std::vector<bool>& numeric_columns, std::string_view format,
+                       const std::string& name) {
   if (format == "xlsx") {
     Response r = Response::Text(xlsx::Write({{name, table}}), std::string(xlsx::kMimeType));
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + ".xlsx\"");
     return r;
   }
-  Response r = Response::Text(TableToCsv(table), "text/csv; charset=utf-8");
+  Response r = Response::Text(TableToCsv(table, numeric_columns), "text/csv; charset=utf-8");
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
   return r;
 }
@@ -512,7 +515,7 @@ void Service::Register(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/carbon/factors", http::AllRoles(),
+    auto r = http::MakeRoute(kTag, Method::kGet, "/api/v1/carbon/factors", kParkAndEnterprise,
                        "The factor library in force (id=… gives every revision of one factor, newest last)",
                        [s](const Request& req) {
                          std::shared_lock lock(s->library_mutex);
@@ -583,7 +586,10 @@ void Service::Register(http::Router& router) {
           if (!years.ok()) return Fail(years.error());
           const ParkInventory& park = years->current;
           Table t;
+          std::vector<bool> numeric;  // which columns hold numbers we formatted (Fmt); the rest is text
           if (table == "inventory") {
+            numeric.assign(3, false);
+            numeric.resize(static_cast<size_t>(3 + kMetricCount), true);
             std::vector<std::string> header = {"credit_code", "name", "sector"};
             for (int m = 0; m < kMetricCount; ++m) header.emplace_back(MetricName(static_cast<Metric>(m)));
             t.push_back(header);
@@ -596,6 +602,7 @@ void Service::Register(http::Router& router) {
             auto lists = BuildThreeLists(park, s->settings.lists);
             if (!lists.ok()) return Fail(lists.error());
             t.push_back({"list", "credit_code", "name", "value", "criteria"});
+            numeric = {false, false, false, true, false};
             auto add = [&](std::string_view list, const std::vector<ListedUnit>& units) {
               for (const auto& u : units) {
                 std::string criteria;
@@ -611,6 +618,7 @@ void Service::Register(http::Router& router) {
             if (!ratings.ok()) return Fail(ratings.error());
             t.push_back({"credit_code", "name", "class", "score", "reasons", "electricity", "water", "gas", "land",
                          "credit"});
+            numeric = {false, false, false, true};
             for (const auto& r : *ratings) {
               std::string reasons;
               for (const auto& c : r.reasons) reasons += (reasons.empty() ? "" : "; ") + c;
@@ -622,7 +630,7 @@ void Service::Register(http::Router& router) {
           } else {
             return Fail(Error::NotFound("no export named " + table + " (inventory, lists, ratings)"));
           }
-          return TableResponse(t, format, fmt::format("{}-{}", table, *year));
+          return TableResponse(t, numeric, format, fmt::format("{}-{}", table, *year));
         });
     r.doc.query = {{"year", "integer", "the accounting year", true},
                    {"format", "string", "csv (default) or xlsx", false}};

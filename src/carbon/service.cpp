@@ -306,7 +306,9 @@ Result<ImportOutcome> Service::Impl::Store(std::vector<ActivityRow> rows, const 
   }));
   out.rows = rows.size();
   if (hub) {
-    for (const auto& entry : audits) hub->Publish("audit", Json{{"entry", entry}}, entry["enterprise_id"].get<int64_t>());
+    for (const auto& entry : audits) {
+      hub->Publish("audit", Json{{"entry", entry}}, entry["enterprise_id"].get<int64_t>(), http::AuditReaders());
+    }
   }
   return out;
 }
@@ -421,7 +423,9 @@ Result<MeteredOutcome> Service::StoreMetered(const std::vector<MeteredAmount>& a
     return {};
   }));
   if (s.hub) {
-    for (const auto& entry : audits) s.hub->Publish("audit", Json{{"entry", entry}}, entry["enterprise_id"].get<int64_t>());
+    for (const auto& entry : audits) {
+      s.hub->Publish("audit", Json{{"entry", entry}}, entry["enterprise_id"].get<int64_t>(), http::AuditReaders());
+    }
   }
   return out;
 }

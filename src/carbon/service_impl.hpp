@@ -66,7 +66,10 @@ namespace park::carbon {
 
 // A table for export: a header row then data rows, all as text.
 using Table = std::vector<std::vector<std::string>>;
-std::string TableToCsv(const Table& table);  // RFC 4180, UTF-8 with a BOM so spreadsheet programs read Chinese
+// A download: RFC 4180, UTF-8 with a BOM so spreadsheet programs read Chinese. Cells of the columns marked in
+// `numeric_columns` are numbers we formatted (AppendCsvNumber); all others are text, neutralised against formulas
+// (AppendCsvText), whoever typed them.
+std::string TableToCsv(const Table& table, const std::vector<bool>& numeric_columns);
 // The first worksheet of an XLSX file as activity CSV text (the same template and columns as the CSV import).
 Result<std::string> XlsxToCsv(std::string_view bytes);
 

@@ -1,30 +1,21 @@
 #include "carbon/service_impl.hpp"
+#include "park/core/csv.hpp"
 #include "park/xlsx/xlsx.hpp"
 
 namespace park::carbon {
-namespace {
 
-void AppendCsvCell(std::string& out, std::string_view cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += cell;
-    return;
-  }
-  out += '"';
-  for (char c : cell) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-}  // namespace
-
-std::string TableToCsv(const Table& table) {
+std::string TableToCsv(const Table& table, const std::vector<bool>& numeric_columns) {
   std::string out = "\xEF\xBB\xBF";
   for (const auto& row : table) {
     for (size_t i = 0; i < row.size(); ++i) {
       if (i) out += ',';
-      AppendCsvCell(out, row[i]);
+      // Numbers we formatted stay numbers; every other cell (names, codes, criteria, headers) is text that a user
+      // may have typed, so it is neutralised against formulas.
+      if (i < numeric_columns.size() && numeric_columns[i]) {
+        AppendCsvNumber(out, row[i]);
+      } else {
+        AppendCsvText(out, row[i]);
+      }
     }
     out += "\r\n";
   }
@@ -38,8 +29,17 @@ Result<std::string> XlsxToCsv(std::string_view bytes) {
   for (auto& row : sheet.rows) {
     if (!row.empty() && row.size() < width) row.resize(width);
   }
-  // Line numbers in errors then match the spreadsheet's row numbers.
-  return TableToCsv(sheet.rows).substr(3);
+  // Our own CSV parser reads this, not a spreadsheet: cells are only quoted, never neutralised (that would change the
+  // imported text). Line numbers in errors then match the spreadsheet's row numbers.
+  std::string csv;
+  for (const auto& row : sheet.rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) csv += ',';
+      AppendCsvField(csv, row[i]);
+    }
+    csv += "\r\n";
+  }
+  return csv;
 }
 
 }  // namespace park::carbon

@@ -50,7 +50,9 @@ Sql BuildSql(const EntitySpec& s) {
     ++p;
   }
   std::string search;
-  for (const auto& c : s.search_columns) search += fmt::format("{}lower({}) LIKE ${}", search.empty() ? "" : " OR ", c, p);
+  for (const auto& c : s.search_columns) {
+    search += fmt::format("{}lower({}) LIKE ${} {}", search.empty() ? "" : " OR ", c, p, store::kLikeEscape);
+  }
   where += fmt::format(" AND (${} = '' OR {})", p, search);
   ++p;
   q.list = fmt::format("SELECT {} FROM {} WHERE {} ORDER BY id LIMIT ${} OFFSET ${}", cols, s.table, where, p, p + 1);
@@ -270,12 +272,7 @@ class Endpoints {
     std::string like;
     if (auto q = req.Query("q"); q && !q->empty()) {
       if (q->size() > 100) return Response::FromError(Error::Invalid("q", "must be at most 100 characters"));
-      like = "%";
-      for (char c : *q) {
-        if (c == '%' || c == '_') continue;  // searched as text, not as patterns
-        like += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-      like += "%";
+      like = store::LikeContains(*q, true);
     }
     filter.emplace_back(like);
     Json items = Json::array();
@@ -314,7 +311,7 @@ class Endpoints {
       return {};
     });
     if (!st.ok()) return Response::FromError(st.error());
-    hub_.Publish("audit", Json{{"entry", w.audit}}, w.enterprise_id);
+    hub_.Publish("audit", Json{{"entry", w.audit}}, w.enterprise_id, http::AuditReaders());
     Response r = Response::FromJson(w.record, 201);
     r.headers.emplace_back("Location", "/api/v1/" + s_.collection + "/" + std::to_string(w.record["id"].get<int64_t>()));
     return r;
@@ -350,7 +347,7 @@ class Endpoints {
       return {};
     });
     if (!st.ok()) return Response::FromError(st.error());
-    hub_.Publish("audit", Json{{"entry", w.audit}}, w.enterprise_id);
+    hub_.Publish("audit", Json{{"entry", w.audit}}, w.enterprise_id, http::AuditReaders());
     return Response::FromJson(w.record);
   }
 
@@ -375,7 +372,7 @@ class Endpoints {
       return {};
     });
     if (!st.ok()) return Response::FromError(st.error());
-    hub_.Publish("audit", Json{{"entry", audit}}, owner);
+    hub_.Publish("audit", Json{{"entry", audit}}, owner, http::AuditReaders());
     return Response::NoContent();
   }
 

@@ -165,9 +165,11 @@ std::vector<std::string> QuantityNames() {
   return out;
 }
 
-const std::vector<Role> kEveryone = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser, Role::kViewer,
+// Screen (viewer) tokens read none of these: the big screen takes enterprise names and sectors from
+// GET /api/v1/park, and contacts, phones and assets are no business of a wall display.
+const std::vector<Role> kEveryone = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
                                      Role::kTechnician, Role::kDriver, Role::kIntegrator};
-const std::vector<Role> kAssetReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser, Role::kViewer,
+const std::vector<Role> kAssetReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
                                          Role::kTechnician, Role::kIntegrator};
 
 // A referenced parent must exist and belong to an enterprise the actor may act for.

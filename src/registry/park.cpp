@@ -18,6 +18,10 @@ constexpr std::string_view kBySector =
     "SELECT sector, COUNT(*) FROM enterprises WHERE $1 = 0 OR id = $1 GROUP BY sector ORDER BY COUNT(*) DESC, sector";
 constexpr std::string_view kByType =
     "SELECT type, COUNT(*) FROM equipment WHERE $1 = 0 OR enterprise_id = $1 GROUP BY type ORDER BY COUNT(*) DESC, type";
+// The enterprises' plots for the big screen's map: name and sector only, never contacts or credit codes, so that
+// a screen (viewer) token needs no access to the enterprise records themselves.
+constexpr std::string_view kPlots =
+    "SELECT id, name, sector FROM enterprises WHERE $1 = 0 OR id = $1 ORDER BY id LIMIT 500";
 constexpr std::string_view kInspectionsDue =
     "SELECT COUNT(*) FROM equipment WHERE ($1 = 0 OR enterprise_id = $1) AND inspection_due_date IS NOT NULL "
     "AND inspection_due_date <= $2";
@@ -42,7 +46,10 @@ void Register(http::Router& router, store::Store& store, const Clock& clock, htt
        {"land_area_mu", {{"type", "number"}}},
        {"inspections_due_30d", {{"type", "integer"}, {"description", "statutory inspections due within 30 days"}}},
        {"by_sector", {{"type", "array"}}},
-       {"equipment_by_type", {{"type", "array"}}}});
+       {"equipment_by_type", {{"type", "array"}}},
+       {"plots",
+        {{"type", "array"},
+         {"description", "the enterprises' plots for the big screen: id, name and sector only (at most 500)"}}}});
   r.handler = [&store, &clock, park](const http::Request& req) {
     const int64_t scope = req.Who().enterprise_id.value_or(0);
     Json out = {{"name", park.name}, {"name_en", park.name_en}};
@@ -66,6 +73,12 @@ void Register(http::Router& router, store::Store& store, const Clock& clock, htt
       PARK_ASSIGN_OR_RETURN(auto trows, tx.Query(kByType, {scope}));
       for (const auto& row : trows) types.push_back({{"type", row.Text(0)}, {"count", row.Int(1)}});
       out["equipment_by_type"] = types;
+      Json plots = Json::array();
+      PARK_ASSIGN_OR_RETURN(auto prows, tx.Query(kPlots, {scope}));
+      for (const auto& row : prows) {
+        plots.push_back({{"id", row.Int(0)}, {"name", row.Text(1)}, {"sector", row.Text(2)}});
+      }
+      out["plots"] = plots;
       return {};
     });
     return st.ok() ? http::Response::FromJson(out) : http::Response::FromError(st.error());

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "park/core/outbound.hpp"
 #include "park/core/time.hpp"
 #include "park/store/audit.hpp"
 
@@ -78,6 +79,19 @@ Json RuleJson(const AlarmRule& r) {
           {"webhook_url", r.webhook_url},
           {"webhook_format", r.webhook_format},
           {"enabled", r.enabled}};
+}
+
+bool SeesWebhookUrl(const AlarmRule& r, const Principal& who) {
+  if (who.role == Role::kParkAdmin) return true;
+  return who.role == Role::kEnterpriseUser && r.enterprise_id && who.enterprise_id == r.enterprise_id;
+}
+
+Json RuleJsonFor(const AlarmRule& r, const Principal& who) {
+  Json j = RuleJson(r);
+  const bool masked = !r.webhook_url.empty() && !SeesWebhookUrl(r, who);
+  if (masked) j["webhook_url"] = MaskUrlSecrets(r.webhook_url);
+  j["webhook_url_masked"] = masked;
+  return j;
 }
 
 AlarmRule RuleFromRow(const store::Row& r) {
@@ -288,7 +302,8 @@ void AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* 
     spdlog::error("alarms: cannot store alarm {}: {}", a.id, st.error().message);
     return;
   }
-  if (s_.hub) s_.hub->Publish("alarm", {{"event", EventName(e.kind)}, {"alarm", body}}, w.enterprise_id);
+  if (s_.hub) s_.hub->Publish("alarm", {{"event", EventName(e.kind)}, {"alarm", body}}, w.enterprise_id,
+                               kScreenTelemetryReaders);
   if (!w.rule->webhook_url.empty() && e.kind != AlarmEventKind::kAcknowledged) {
     const std::string what = e.kind == AlarmEventKind::kCleared ? "已恢复 cleared" : "告警 alarm";
     const std::string text = fmt::format("[ParkBrain {}] {} · {} ({}) {}: {} = {:g} {} · {}", what, w.rule->severity,

@@ -32,7 +32,15 @@ struct AlarmRule {
   bool enabled = true;
 };
 
+// The whole rule, webhook URL included: for the audit log (park admins only) and RuleJsonFor.
 Json RuleJson(const AlarmRule& r);
+// Whether `who` may see the rule's full webhook URL (a DingTalk/WeCom robot URL carries the token that lets anyone
+// post into the group): park admins, and enterprise users of the rule's own enterprise. Everyone else sees it
+// through MaskUrlSecrets.
+bool SeesWebhookUrl(const AlarmRule& r, const Principal& who);
+// The rule as `who` may see it: RuleJson with "webhook_url" masked unless SeesWebhookUrl, and
+// "webhook_url_masked" telling which (a form then knows not to offer the masked text as a URL).
+Json RuleJsonFor(const AlarmRule& r, const Principal& who);
 // A rule from a row of kRuleColumns (in that order).
 AlarmRule RuleFromRow(const store::Row& r);
 inline constexpr std::string_view kRuleColumns =

@@ -371,6 +371,12 @@ Result<int64_t> ParseLocalTimeMs(std::string_view text, int utc_offset_minutes) 
   if (!IsValidDate(date) || hour > 23 || minute > 59 || second > 59) {
     return Error::Invalid("DataTime", "time " + Shown(text) + " is not a real calendar time");
   }
+  // Points are stored in int64 nanoseconds (1677..2262): a logger reporting year 9999 or 0000 (a reset or broken
+  // clock) would otherwise wrap to another century. Whether the time is recent enough is the ingest's call.
+  if (year < kMinYear || year > kMaxYear) {
+    return Error::Invalid("DataTime", "time " + Shown(text) + ": the year must be from " + std::to_string(kMinYear) +
+                                          " to " + std::to_string(kMaxYear));
+  }
   const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t local_s = days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second;
   return (local_s - static_cast<int64_t>(utc_offset_minutes) * 60) * 1000 + millis;

@@ -110,6 +110,51 @@ TEST(Hj212Test, MinuteAndHourDataRoundTripThroughTheBuilder) {
   EXPECT_EQ(*ParseLocalTimeMs(back->data_time), 1709247600000);  // 2024-03-01T07:00+08:00 = 2024-02-29T23:00Z
 }
 
+TEST(Hj212Test, LocalTimeEdgeCases) {
+  // Beijing time (UTC+8). Years outside 1970..2199 are refused instead of wrapping around int64 nanoseconds
+  // (99991231235959 was stored at 1753-08-29, 00000101000000 at 1816).
+  struct Case {
+    std::string_view text;
+    std::optional<int64_t> ms;  // nullopt: refused
+    std::string_view reason_part;
+  };
+  const Case cases[] = {
+      {"20240301080000", 1709251200000, ""},
+      {"20240301080000123", 1709251200123, ""},
+      {"19700101080000", 0, ""},
+      {"21991231235959", 7258089599000, ""},  // 2199-12-31T15:59:59Z
+      {"99991231235959", std::nullopt, "year must be from 1970 to 2199"},
+      {"00000101000000", std::nullopt, "year must be from 1970 to 2199"},
+      {"19691231235959", std::nullopt, "year must be from 1970 to 2199"},
+      {"22000101000000", std::nullopt, "year must be from 1970 to 2199"},
+      {"20230229000000", std::nullopt, "not a real calendar time"},
+      {"20241301000000", std::nullopt, "not a real calendar time"},
+      {"20240100000000", std::nullopt, "not a real calendar time"},
+      {"20240301240000", std::nullopt, "not a real calendar time"},
+      {"20240301006000", std::nullopt, "not a real calendar time"},
+      {"2024030108000", std::nullopt, "YYYYMMDDhhmmss"},
+      {"2024030108000x", std::nullopt, "YYYYMMDDhhmmss"},
+      {"", std::nullopt, "YYYYMMDDhhmmss"},
+  };
+  for (const Case& c : cases) {
+    auto ms = ParseLocalTimeMs(c.text);
+    ASSERT_EQ(ms.ok(), c.ms.has_value()) << c.text;
+    if (c.ms) {
+      EXPECT_EQ(*ms, *c.ms) << c.text;
+    } else {
+      EXPECT_EQ(ms.error().field, "DataTime") << c.text;
+      EXPECT_NE(ms.error().message.find(c.reason_part), std::string::npos) << c.text << ": " << ms.error().message;
+    }
+  }
+  // A frame whose DataTime has an impossible year is refused as a whole.
+  const std::string frame = BuildFrame(
+      "QN=20240301080000123;ST=32;CN=2011;PW=123456;MN=88888880000001;Flag=5;"
+      "CP=&&DataTime=99991231235959;w01018-Rtd=56.7,w01018-Flag=N&&");
+  auto p = ParseFrame(frame);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().field, "DataTime");
+}
+
 TEST(Hj212Test, RefusesBadFramesWithReasons) {
   const std::string good(kStandardExample);
   struct Case {

@@ -119,6 +119,9 @@ Result<Window> WindowOf(const Request& req, const Service::Impl& s) {
   if (auto f = req.Query("from")) {
     PARK_ASSIGN_OR_RETURN(w.from_ms, parse(*f, "from"));
   }
+  // Readings are read in nanoseconds, a day beyond each bound: outside 1900..2199 that would overflow.
+  PARK_TRY(CheckQueryBoundMs(w.to_ms, "to"));
+  PARK_TRY(CheckQueryBoundMs(w.from_ms, "from"));
   if (w.from_ms >= w.to_ms) return Error::Invalid("from", "must be before to");
   if (w.to_ms - w.from_ms > 400LL * 86'400'000) return Error::Invalid("from", "the range is at most 400 days");
   return w;
@@ -202,8 +205,8 @@ Result<std::vector<MeteredMonth>> Service::MeteredMonthTotals(std::string_view p
 void RegisterMeterRoutes(Service::Impl& s, http::Router& router) {
   Service::Impl* sp = &s;
   const std::vector<http::QueryParamDoc> window_doc = {
-      {"from", "string", "first local day YYYY-MM-DD (or an instant); default 7 days before to", false},
-      {"to", "string", "local day after the last (or an instant); default tomorrow", false},
+      {"from", "string", "first local day YYYY-MM-DD (or an instant), 1900..2199; default 7 days before to", false},
+      {"to", "string", "local day after the last (or an instant), 1900..2199; default tomorrow", false},
       {"period", "string", "day (default) or month", false}};
   {
     auto r = http::MakeRoute(

@@ -3,7 +3,9 @@
 
 #include <cmath>
 
+#include "park/core/csv.hpp"
 #include "park/core/json.hpp"
+#include "park/core/outbound.hpp"
 #include "park/core/time.hpp"
 #include "park/http/route_builder.hpp"
 #include "park/store/audit.hpp"
@@ -28,11 +30,13 @@ const std::vector<Role> kAcknowledgers = {Role::kParkAdmin, Role::kParkStaff, Ro
 constexpr std::string_view kSeriesPage =
     "SELECT t.id, t.key, t.sensor_id, t.enterprise_id, t.source, t.created_at, s.name, s.unit, s.kind "
     "FROM telemetry_series t LEFT JOIN sensors s ON s.id = t.sensor_id "
-    "WHERE ($1 = 0 OR t.enterprise_id = $1) AND ($2 = 0 OR t.sensor_id = $2) AND ($3 = '' OR t.key LIKE $3) "
+    "WHERE ($1 = 0 OR t.enterprise_id = $1) AND ($2 = 0 OR t.sensor_id = $2) "
+    "AND ($3 = '' OR t.key LIKE $3 ESCAPE '\\') "
     "AND ($4 = 0 OR s.equipment_id = $4) ORDER BY t.id LIMIT $5 OFFSET $6";
 constexpr std::string_view kSeriesCount =
     "SELECT COUNT(*) FROM telemetry_series t LEFT JOIN sensors s ON s.id = t.sensor_id "
-    "WHERE ($1 = 0 OR t.enterprise_id = $1) AND ($2 = 0 OR t.sensor_id = $2) AND ($3 = '' OR t.key LIKE $3) "
+    "WHERE ($1 = 0 OR t.enterprise_id = $1) AND ($2 = 0 OR t.sensor_id = $2) "
+    "AND ($3 = '' OR t.key LIKE $3 ESCAPE '\\') "
     "AND ($4 = 0 OR s.equipment_id = $4)";
 constexpr std::string_view kSensorsForLatest =
     "SELECT s.id, s.key, s.name, s.unit, s.kind, s.quantity, s.enterprise_id, s.equipment_id, s.low_limit, "
@@ -94,8 +98,11 @@ Result<Range> RangeOf(const Request& req, const Clock& clock) {
   if (auto f = req.Query("from")) {
     PARK_ASSIGN_OR_RETURN(from_ms, ParseInstantMs(*f, "from"));
   }
+  // Bounds are nanoseconds inside: outside 1900..2199 they would overflow, so they are refused, not wrapped.
+  PARK_ASSIGN_OR_RETURN(const int64_t to_ns, QueryBoundNs(to_ms, "to"));
+  PARK_ASSIGN_OR_RETURN(const int64_t from_ns, QueryBoundNs(from_ms, "from"));
   if (from_ms >= to_ms) return Error::Invalid("from", "must be before to");
-  return Range{from_ms * 1'000'000, to_ms * 1'000'000};
+  return Range{from_ns, to_ns};
 }
 
 // "30s", "5m", "1h", "1d" -> nanoseconds.
@@ -155,8 +162,11 @@ Json AlarmRowJson(const store::Row& r) {
           {"unit", r.IsNull(18) ? Json(nullptr) : Json(r.Text(18))}};
 }
 
-// Reads and checks a rule body (every field; a PUT replaces the rule).
-Result<AlarmRule> RuleFromBody(const Request& req, store::Tx& tx) {
+// Reads and checks a rule body (every field; a PUT replaces the rule). `before` is the stored rule of a PUT: its
+// webhook URL sent back exactly as RuleJsonFor masked it keeps the stored URL, so an edit by someone who only saw
+// the mask cannot store the mask. The URL must pass CheckOutboundUrl under `policy` (no loopback, private, … targets).
+Result<AlarmRule> RuleFromBody(const Request& req, store::Tx& tx, const OutboundPolicy& policy,
+                               const AlarmRule* before = nullptr) {
   PARK_ASSIGN_OR_RETURN(Json body, ParseJsonObject(req.body));
   JsonReader rd(body);
   AlarmRule r;
@@ -184,9 +194,14 @@ Result<AlarmRule> RuleFromBody(const Request& req, store::Tx& tx) {
   if (rd.ok() && r.webhook_format != "dingtalk" && r.webhook_format != "wecom" && r.webhook_format != "json") {
     rd.Fail("webhook_format", "must be dingtalk, wecom or json");
   }
-  if (rd.ok() && !r.webhook_url.empty() && r.webhook_url.rfind("http://", 0) != 0 &&
-      r.webhook_url.rfind("https://", 0) != 0) {
-    rd.Fail("webhook_url", "must start with http:// or https://");
+  if (rd.ok() && before && !before->webhook_url.empty() && r.webhook_url != before->webhook_url &&
+      r.webhook_url == MaskUrlSecrets(before->webhook_url)) {
+    r.webhook_url = before->webhook_url;
+  }
+  if (rd.ok() && !r.webhook_url.empty()) {
+    if (auto target = CheckOutboundUrl(r.webhook_url, policy, "webhook_url"); !target.ok()) {
+      rd.Fail("webhook_url", target.error().message);
+    }
   }
   if (rd.ok() && !r.sensor_id && (r.equipment_type.empty() || r.quantity.empty())) {
     rd.Fail("sensor_id", "is required unless equipment_type and quantity name the sensors the rule covers");
@@ -272,7 +287,14 @@ void Service::Register(http::Router& router) {
   const Json lp_schema = {{"type", "string"},
                            {"description", "InfluxDB line protocol: measurement[,tag=v…] field=v[,…] [timestamp]; a "
                                            "field named after a sensor key, or a line named after one with field "
-                                           "\"value\", is that sensor's series"}};
+                                           "\"value\", is that sensor's series. Timestamps must lie within "
+                                           "[telemetry] accept_past_days before now and accept_future_s after "
+                                           "(else 400); a writer registering more new series than its hourly cap "
+                                           "gets 429, beyond the park's max_series 400"}};
+  // What InfluxDB 1.x accepts, so Telegraf, gateways and `curl --data-binary` (which sends a form type) work as
+  // they are: the body is line protocol whatever it is labelled.
+  const std::vector<std::string> kLineProtocolAlsoAccepted = {"", "application/x-www-form-urlencoded",
+                                                              "application/octet-stream"};
   const std::vector<http::QueryParamDoc> lp_query = {
       {"precision", "string", "timestamp unit: ns (default), us, ms or s", false},
       {"db", "string", "accepted and ignored (InfluxDB 1.x clients send it)", false}};
@@ -280,6 +302,7 @@ void Service::Register(http::Router& router) {
     auto r = http::MakeRoute(kTag, Method::kPost, "/api/v1/write", kWriters,
                              "Write points in InfluxDB line protocol; 204 once durable (all lines or none)", write_lp);
     r.doc.request_content_type = "text/plain";
+    r.doc.also_accepted_content_types = kLineProtocolAlsoAccepted;
     r.doc.request_schema = lp_schema;
     r.doc.success_status = 204;
     r.doc.query = lp_query;
@@ -289,6 +312,7 @@ void Service::Register(http::Router& router) {
     auto r = http::MakeRoute(kTag, Method::kPost, "/write", kWriters,
                              "InfluxDB 1.x compatible write (Telegraf, gateways): same as /api/v1/write", write_lp);
     r.doc.request_content_type = "text/plain";
+    r.doc.also_accepted_content_types = kLineProtocolAlsoAccepted;
     r.doc.request_schema = lp_schema;
     r.doc.success_status = 204;
     r.doc.query = lp_query;
@@ -326,7 +350,7 @@ void Service::Register(http::Router& router) {
                                auto equipment = http::QueryId(req, "equipment_id");
                                if (!equipment.ok()) return Fail(equipment.error());
                                std::string like;
-                               if (auto q = req.Query("q"); q && !q->empty()) like = "%" + std::string(*q) + "%";
+                               if (auto q = req.Query("q"); q && !q->empty()) like = store::LikeContains(*q, false);
                                Json items = Json::array();
                                int64_t total = 0;
                                auto st = s->store.Read([&](store::Tx& tx) -> Status {
@@ -372,11 +396,13 @@ void Service::Register(http::Router& router) {
           auto points = s->engine.Raw(info->id, range->from_ns, range->to_ns, limit);
           if (!points.ok()) return Fail(points.error());
           if (req.Query("format") == std::optional<std::string_view>("csv")) {
+            // Only our own text (ISO instants) and numbers: AppendCsvNumber keeps -3.5 a number and writes a
+            // non-finite value as text, so no cell can read as a formula.
             std::string csv = "time,value\n";
             for (const auto& p : *points) {
-              csv += FormatInstantMs(p.timestamp_ns / 1'000'000);
+              AppendCsvText(csv, FormatInstantMs(p.timestamp_ns / 1'000'000));
               csv += ',';
-              csv += Num(p.value);
+              AppendCsvNumber(csv, Num(p.value));
               csv += '\n';
             }
             Response resp = Response::Text(std::move(csv), "text/csv; charset=utf-8");
@@ -389,8 +415,8 @@ void Service::Register(http::Router& router) {
           return Response::FromJson({{"series_id", info->id}, {"key", info->key}, {"points", std::move(items)},
                                      {"truncated", points->size() == limit}});
         });
-    r.doc.query = {{"from", "string", "ISO 8601 instant (default: 24 h before to)", false},
-                   {"to", "string", "ISO 8601 instant, exclusive (default: now)", false},
+    r.doc.query = {{"from", "string", "ISO 8601 instant, 1900..2199 (default: 24 h before to)", false},
+                   {"to", "string", "ISO 8601 instant, exclusive, 1900..2199 (default: now)", false},
                    {"limit", "integer", "at most this many points (default 10000)", false},
                    {"format", "string", "csv for a CSV file", false}};
     r.doc.response_content_type = "application/json";
@@ -428,8 +454,13 @@ void Service::Register(http::Router& router) {
             std::string csv = "start,count,min,max,mean,sum,last\n";
             for (const auto& b : *buckets) {
               const auto& a = b.aggregate;
-              csv += fmt::format("{},{},{},{},{},{},{}\n", FormatInstantMs(b.start_ns / 1'000'000), a.count, Num(a.min),
-                                 Num(a.max), Num(a.mean()), Num(a.sum), Num(a.last));
+              AppendCsvText(csv, FormatInstantMs(b.start_ns / 1'000'000));
+              csv += fmt::format(",{}", a.count);
+              for (const double v : {a.min, a.max, a.mean(), a.sum, a.last}) {
+                csv += ',';
+                AppendCsvNumber(csv, Num(v));
+              }
+              csv += '\n';
             }
             return Response::Text(std::move(csv), "text/csv; charset=utf-8");
           }
@@ -449,8 +480,8 @@ void Service::Register(http::Router& router) {
                                      {"width_s", static_cast<double>(width) / 1e9},
                                      {"buckets", std::move(items)}});
         });
-    r.doc.query = {{"from", "string", "ISO 8601 instant (default: 24 h before to)", false},
-                   {"to", "string", "ISO 8601 instant, exclusive (default: now)", false},
+    r.doc.query = {{"from", "string", "ISO 8601 instant, 1900..2199 (default: 24 h before to)", false},
+                   {"to", "string", "ISO 8601 instant, exclusive, 1900..2199 (default: now)", false},
                    {"width", "string", "bucket width: 30s, 5m, 1h, 1d (days follow local midnight)", false},
                    {"buckets", "integer", "or: this many equal buckets over the range (default 1000)", false},
                    {"format", "string", "csv for a CSV file", false}};
@@ -458,7 +489,7 @@ void Service::Register(http::Router& router) {
   }
   {
     auto r = http::MakeRoute(
-        kTag, Method::kGet, "/api/v1/latest", kTelemetryReaders,
+        kTag, Method::kGet, "/api/v1/latest", kScreenTelemetryReaders,
         "Latest value of each sensor (of an equipment, an enterprise, or one sensor), with online status",
         [s](const Request& req) -> Response {
           auto scope = ScopeFilter(req);
@@ -545,7 +576,7 @@ void Service::Register(http::Router& router) {
                                  PARK_ASSIGN_OR_RETURN(auto ids, tx.Query(kRulesPage, {*scope}));
                                  for (const auto& id : ids) {
                                    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kRuleById, {id.Int(0)}));
-                                   items.push_back(RuleJson(RuleFromRow(*row)));
+                                   items.push_back(RuleJsonFor(RuleFromRow(*row), req.Who()));
                                  }
                                  return {};
                                });
@@ -567,7 +598,12 @@ void Service::Register(http::Router& router) {
        {"max_rate_per_s", {{"type", "number"}}},
        {"timeout_s", {{"type", "integer"}}},
        {"severity", {{"type", "string"}, {"enum", {"info", "warning", "critical"}}}},
-       {"webhook_url", {{"type", "string"}}},
+       {"webhook_url",
+        {{"type", "string"},
+         {"description", "http(s) URL of a public host (loopback, private, link-local, … targets are refused unless "
+                         "[alarms] webhook_allow_hosts lists the host); shown masked (\"webhook_url_masked\": true) "
+                         "to all but park admins and the rule's enterprise; sending the masked value back unchanged "
+                         "keeps the stored URL"}}},
        {"webhook_format", {{"type", "string"}, {"enum", {"dingtalk", "wecom", "json"}}}},
        {"enabled", {{"type", "boolean"}}}},
       {"name", "kind"});
@@ -578,14 +614,15 @@ void Service::Register(http::Router& router) {
         [s](const Request& req) -> Response {
           Json out;
           auto st = s->store.Write([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(AlarmRule rule, RuleFromBody(req, tx));
+            const OutboundPolicy policy{s->config.webhook_allow_hosts};
+            PARK_ASSIGN_OR_RETURN(AlarmRule rule, RuleFromBody(req, tx, policy));
             auto p = RuleParams(rule);
             p.emplace_back(s->clock.NowMs());
             PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kInsertRule, p));
             rule.id = row->Int(0);
-            out = RuleJson(rule);
+            out = RuleJsonFor(rule, req.Who());
             PARK_TRY(store::AppendAudit(tx, s->clock, &req.Who(),
-                                        {"create", "alarm_rule", rule.id, rule.enterprise_id, nullptr, out}));
+                                        {"create", "alarm_rule", rule.id, rule.enterprise_id, nullptr, RuleJson(rule)}));
             return {};
           });
           if (!st.ok()) return Fail(st.error());
@@ -610,16 +647,17 @@ void Service::Register(http::Router& router) {
                                                           : !req.Who().IsPark()) {
                                    return Error::NotFound("no alarm rule has this id");
                                  }
-                                 PARK_ASSIGN_OR_RETURN(AlarmRule rule, RuleFromBody(req, tx));
+                                 const OutboundPolicy policy{s->config.webhook_allow_hosts};
+                                 PARK_ASSIGN_OR_RETURN(AlarmRule rule, RuleFromBody(req, tx, policy, &before));
                                  rule.id = *id;
                                  auto p = RuleParams(rule);
                                  p.insert(p.begin(), store::Value(*id));
                                  p.emplace_back(s->clock.NowMs());
                                  PARK_TRY(tx.Exec(kUpdateRule, p));
-                                 out = RuleJson(rule);
+                                 out = RuleJsonFor(rule, req.Who());
                                  PARK_TRY(store::AppendAudit(tx, s->clock, &req.Who(),
                                                              {"update", "alarm_rule", rule.id, rule.enterprise_id,
-                                                              RuleJson(before), out}));
+                                                              RuleJson(before), RuleJson(rule)}));
                                  return {};
                                });
                                if (!st.ok()) return Fail(st.error());
@@ -658,7 +696,7 @@ void Service::Register(http::Router& router) {
   // --- alarms ---
   {
     auto r = http::MakeRoute(
-        kTag, Method::kGet, "/api/v1/alarms", kTelemetryReaders, "List alarms, newest first",
+        kTag, Method::kGet, "/api/v1/alarms", kScreenTelemetryReaders, "List alarms, newest first",
         [s](const Request& req) -> Response {
           auto scope = ScopeFilter(req);
           if (!scope.ok()) return Fail(scope.error());

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "park/core/outbound.hpp"
 #include "park/core/time.hpp"
 #include "telemetry/alarms.hpp"
 #include "telemetry/service_impl.hpp"
@@ -30,7 +31,8 @@ Service::Impl::Impl(store::Store& s, const Clock& c, http::LiveHub* h, Config cf
       config(std::move(cfg)),
       webhook(std::move(w)),
       engine(s, c, ToEngineConfig(config)),
-      resolver(s, c, config.unknown_series == "register"),
+      resolver(s, c, config.unknown_series == "register",
+               SeriesCaps{config.max_new_series_per_token_per_hour, config.max_series}),
       alarms(std::make_unique<AlarmEngine>(*this)) {}
 
 Service::Impl::~Impl() = default;
@@ -97,10 +99,15 @@ void Service::Impl::Loop() {
     for (auto& d : alarms->TakeDeliveries()) {
       if (!webhook) break;
       if (auto st = webhook(d.url, d.body); !st.ok()) {
-        if (++d.attempts < 5) {
+        // The log shows the URL masked: its query holds the robot's access token.
+        const auto code = st.error().code;
+        if (code == ErrorCode::kInvalidArgument || code == ErrorCode::kPermissionDenied) {
+          // A refused target (not a public address, and not allowed in [alarms] webhook_allow_hosts) stays refused.
+          spdlog::warn("alarms: webhook {} refused, dropped: {}", MaskUrlSecrets(d.url), st.error().message);
+        } else if (++d.attempts < 5) {
           alarms->Requeue(std::move(d));
         } else {
-          spdlog::warn("alarms: webhook {} failed 5 times, dropped: {}", d.url, st.error().message);
+          spdlog::warn("alarms: webhook {} failed 5 times, dropped: {}", MaskUrlSecrets(d.url), st.error().message);
         }
       }
     }
@@ -129,7 +136,7 @@ void Service::Impl::AfterWrite(const std::vector<SeriesPoint>& points) {
                     {"ts", FormatInstantMs(p->timestamp_ns / 1'000'000)},
                     {"value", p->value}});
   }
-  for (auto& [enterprise, list] : by_enterprise) hub->Publish("telemetry", {{"values", list}}, enterprise);
+  for (auto& [enterprise, list] : by_enterprise) hub->Publish("telemetry", {{"values", list}}, enterprise, kScreenTelemetryReaders);
 }
 
 }  // namespace park::telemetry

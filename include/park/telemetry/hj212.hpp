@@ -82,7 +82,10 @@ std::string BuildRequestReply(const Packet& request, int qn_rtn);
 std::string BuildExecutionReply(const Packet& request, int exe_rtn);
 
 // "YYYYMMDDhhmmss" (DataTime) or "YYYYMMDDhhmmsszzz" (QN) in the logger's local time → ms since the epoch, UTC.
-// Loggers in China report Beijing time, hence the default offset of +8 h.
+// Loggers in China report Beijing time, hence the default offset of +8 h. Errors (field "DataTime") for anything
+// but a real calendar time with a year from kMinYear to kMaxYear.
+inline constexpr int kMinYear = 1970;
+inline constexpr int kMaxYear = 2199;
 Result<int64_t> ParseLocalTimeMs(std::string_view text, int utc_offset_minutes = 8 * 60);
 
 // Every number of a packet as one row, for turning a packet into series points: ("w01018", "Avg", 23.5, "N").

@@ -8,11 +8,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "park/core/clock.hpp"
 #include "park/core/principal.hpp"
 #include "park/core/result.hpp"
 #include "park/http/live.hpp"
+#include "park/http/metrics.hpp"
 #include "park/http/router.hpp"
 #include "park/store/store.hpp"
 #include "park/telemetry/line_protocol.hpp"
@@ -33,6 +35,26 @@ struct Config {
   int utc_offset_minutes = 8 * 60;          // local time of the park (days, months, HJ 212 timestamps)
   int64_t no_data_check_s = 10;             // how often no-data (offline) rules are checked
   std::string hj212_password;               // when set, HJ 212 packets must carry this PW
+  // An HJ 212 connection is closed after this many bad frames (noise, bad length or CRC, malformed fields, wrong
+  // PW, unregistered MN): junk on the port costs a few log lines, not megabytes.
+  uint32_t hj212_max_bad_frames = 3;
+  // false: only data loggers whose MN is registered (some sensor's key starts with "<mn>.") may store data; true:
+  // an open listener, where unknown MNs follow unknown_series.
+  bool hj212_accept_unregistered = false;
+  // Points are accepted from this long before now to this long after it; others are refused (the whole batch over
+  // HTTP, with 400). A point dated centuries ahead would stay a series' latest value for good.
+  int64_t accept_past_days = 3650;
+  int64_t accept_future_s = 86400;
+  // New series not bound to a registry sensor, per writer (an API or session token; MQTT and HJ 212 count as one
+  // writer each) per sliding hour: beyond, the batch is refused with 429. 10,000 admits a large gateway's first
+  // batch (the benchmark's has 6,000 series) and stops a token that invents keys.
+  uint32_t max_new_series_per_token_per_hour = 10'000;
+  // All series together: beyond, batches that would register another are refused with 400 (registry sensors'
+  // own series excepted). Each series costs memory (a head, a key) and rows for ever.
+  size_t max_series = 100'000;
+  // Webhook targets the park admin allows although they are not public addresses ("host" or "host:port"; config
+  // [alarms] webhook_allow_hosts). Empty: alarm webhooks reach public addresses only (see park/core/outbound.hpp).
+  std::vector<std::string> webhook_allow_hosts;
 };
 
 // A month of metered consumption or discharge for one enterprise and activity item (for the carbon accounting).
@@ -56,8 +78,9 @@ struct WriteReport {
 class Hj212Connection {
  public:
   virtual ~Hj212Connection() = default;
-  // Returns the bytes to send back (data replies), possibly empty.
-  virtual std::string OnBytes(std::string_view bytes) = 0;
+  // Returns the bytes to send back (data replies), possibly empty; nullopt when the connection must be closed
+  // (it sent [hj212] max_bad_frames bad frames; the rest of its bytes are not read).
+  virtual std::optional<std::string> OnBytes(std::string_view bytes) = 0;
 };
 
 class Service {
@@ -68,6 +91,9 @@ class Service {
 
   // /api/v1/write, /write (InfluxDB 1.x), /api/v1/telemetry, /api/v1/series…, /api/v1/meters…, /api/v1/alarms…
   void Register(http::Router& router);
+  // Adds the ingest counters to /metrics (parkbrain_telemetry_*, parkbrain_hj212_*). The service must outlive
+  // `metrics`' last Render.
+  void RegisterMetrics(http::Metrics& metrics);
 
   // Starts the background work: sealing, retention, no-data checks, webhook delivery. Stop seals everything.
   void Start();
