@@ -7,6 +7,8 @@
 #include <optional>
 #include <map>
 
+#include "park/core/outbound.hpp"
+
 namespace park::app {
 namespace {
 
@@ -58,6 +60,10 @@ const std::map<std::string, std::map<std::string, Setter>>& Keys() {
          SetInt([](Config& c, int64_t v) { c.server.max_body_bytes = static_cast<size_t>(v); }, 1024, 1LL << 30)},
         {"request_timeout_s",
          SetInt([](Config& c, int64_t v) { c.server.request_timeout_s = static_cast<int>(v); }, 1, 3600)},
+        {"header_timeout_s",
+         SetInt([](Config& c, int64_t v) { c.server.header_timeout_s = static_cast<int>(v); }, 1, 3600)},
+        {"max_connections",
+         SetInt([](Config& c, int64_t v) { c.server.max_connections = static_cast<size_t>(v); }, 1, 1000000)},
         {"shutdown_grace_s",
          SetInt([](Config& c, int64_t v) { c.server.shutdown_grace_s = static_cast<int>(v); }, 0, 600)},
         {"web_root", Set(&Config::server, &server::Options::web_root)},
@@ -73,7 +79,13 @@ const std::map<std::string, std::map<std::string, Setter>>& Keys() {
         {"login_max_failures",
          SetInt([](Config& c, int64_t v) { c.auth.login_max_failures = static_cast<int>(v); }, 1, 1000)},
         {"login_window_minutes",
-         SetInt([](Config& c, int64_t v) { c.auth.login_window_ms = v * 60 * 1000; }, 1, 24 * 60)}}},
+         SetInt([](Config& c, int64_t v) { c.auth.login_window_ms = v * 60 * 1000; }, 1, 24 * 60)},
+        {"hash_workers",
+         SetInt([](Config& c, int64_t v) { c.auth.hashing.workers = static_cast<int>(v); }, 1, 64)},
+        {"hash_queue", SetInt([](Config& c, int64_t v) { c.auth.hashing.queue = static_cast<int>(v); }, 0, 64)},
+        {"login_per_address_per_minute",
+         SetInt([](Config& c, int64_t v) { c.auth.hashing.per_address_per_minute = static_cast<int>(v); }, 1,
+                100000)}}},
       {"park",
        {{"name", Set(&Config::park, &registry::ParkInfo::name)},
         {"name_en", Set(&Config::park, &registry::ParkInfo::name_en)}}},
@@ -95,7 +107,15 @@ const std::map<std::string, std::map<std::string, Setter>>& Keys() {
          SetInt([](Config& c, int64_t v) { c.telemetry.rollup_1h_days = static_cast<int>(v); }, 0, 36500)},
         {"utc_offset_minutes",
          SetInt([](Config& c, int64_t v) { c.telemetry.utc_offset_minutes = static_cast<int>(v); }, -720, 840)},
-        {"no_data_check_s", SetInt([](Config& c, int64_t v) { c.telemetry.no_data_check_s = v; }, 1, 3600)}}},
+        {"no_data_check_s", SetInt([](Config& c, int64_t v) { c.telemetry.no_data_check_s = v; }, 1, 3600)},
+        // The accepted time window: at most 100 years back, 1 year ahead (nanoseconds stay far from overflow).
+        {"accept_past_days", SetInt([](Config& c, int64_t v) { c.telemetry.accept_past_days = v; }, 1, 36500)},
+        {"accept_future_s", SetInt([](Config& c, int64_t v) { c.telemetry.accept_future_s = v; }, 0, 366 * 86400)},
+        {"max_new_series_per_token_per_hour",
+         SetInt([](Config& c, int64_t v) { c.telemetry.max_new_series_per_token_per_hour = static_cast<uint32_t>(v); },
+                1, 10'000'000)},
+        {"max_series",
+         SetInt([](Config& c, int64_t v) { c.telemetry.max_series = static_cast<size_t>(v); }, 1, 100'000'000)}}},
       {"mqtt",
        {{"enabled", Set(&Config::mqtt, &Config::Mqtt::enabled)},
         {"host", Set(&Config::mqtt, &Config::Mqtt::host)},
@@ -116,9 +136,26 @@ const std::map<std::string, std::map<std::string, Setter>>& Keys() {
            }
            return {};
          }}}},
+      {"alarms",
+       {{"webhook_allow_hosts",
+         [](const toml::node& n, Config& c) -> std::string {
+           const auto* a = n.as_array();
+           if (!a) return "must be an array of \"host\" or \"host:port\" strings";
+           c.telemetry.webhook_allow_hosts.clear();
+           for (const auto& h : *a) {
+             auto v = h.value<std::string>();
+             if (!v) return "must be an array of \"host\" or \"host:port\" strings";
+             if (auto st = CheckAllowHostEntry(*v, "alarms.webhook_allow_hosts"); !st.ok()) return st.error().message;
+             c.telemetry.webhook_allow_hosts.push_back(*v);
+           }
+           return {};
+         }}}},
       {"hj212",
        {{"listen", SetTop(&Config::hj212_listen)},
-        {"password", Set(&Config::telemetry, &telemetry::Config::hj212_password)}}},
+        {"password", Set(&Config::telemetry, &telemetry::Config::hj212_password)},
+        {"max_bad_frames",
+         SetInt([](Config& c, int64_t v) { c.telemetry.hj212_max_bad_frames = static_cast<uint32_t>(v); }, 1, 1000)},
+        {"accept_unregistered", Set(&Config::telemetry, &telemetry::Config::hj212_accept_unregistered)}}},
       {"carbon",
        {{"province", [](const toml::node& n, Config& c) -> std::string {
            auto v = n.value<std::string>();
@@ -205,6 +242,11 @@ Result<Config> LoadConfig(const std::string& path) {
   static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (std::find(kLevels.begin(), kLevels.end(), config.log_level) == kLevels.end()) {
     return Error::Invalid("log.level", "must be trace, debug, info, warn or error");
+  }
+  if (config.auth.hashing.workers + config.auth.hashing.queue >= config.server.threads) {
+    return Error::Invalid("auth.hash_queue", "hash_workers + hash_queue must be below server.threads (" +
+                                                 std::to_string(config.server.threads) +
+                                                 "), so that some I/O threads never wait for password hashing");
   }
   if (config.telemetry.unknown_series != "reject" && config.telemetry.unknown_series != "register") {
     return Error::Invalid("telemetry.unknown_series", "must be \"reject\" or \"register\"");

@@ -43,12 +43,19 @@ TEST(Config, ShippedFileIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(c->telemetry.rollup_1h_days, d.telemetry.rollup_1h_days);
   EXPECT_EQ(c->telemetry.utc_offset_minutes, d.telemetry.utc_offset_minutes);
   EXPECT_EQ(c->telemetry.no_data_check_s, d.telemetry.no_data_check_s);
+  EXPECT_EQ(c->telemetry.accept_past_days, d.telemetry.accept_past_days);
+  EXPECT_EQ(c->telemetry.accept_future_s, d.telemetry.accept_future_s);
+  EXPECT_EQ(c->telemetry.max_new_series_per_token_per_hour, d.telemetry.max_new_series_per_token_per_hour);
+  EXPECT_EQ(c->telemetry.max_series, d.telemetry.max_series);
+  EXPECT_EQ(c->telemetry.hj212_max_bad_frames, d.telemetry.hj212_max_bad_frames);
+  EXPECT_EQ(c->telemetry.hj212_accept_unregistered, d.telemetry.hj212_accept_unregistered);
   EXPECT_EQ(c->mqtt.enabled, d.mqtt.enabled);
   EXPECT_EQ(c->mqtt.host, d.mqtt.host);
   EXPECT_EQ(c->mqtt.port, d.mqtt.port);
   EXPECT_EQ(c->mqtt.topics, d.mqtt.topics);
   EXPECT_EQ(c->mqtt.qos, d.mqtt.qos);
   EXPECT_EQ(c->hj212_listen, d.hj212_listen);
+  EXPECT_EQ(c->telemetry.webhook_allow_hosts, d.telemetry.webhook_allow_hosts);
 }
 
 TEST(Config, RefusesMistakesNamingTheKey) {
@@ -71,6 +78,16 @@ TEST(Config, RefusesMistakesNamingTheKey) {
       {"[mqtt]\ntopics = []\n", "mqtt.topics"},
       {"[mqtt]\nport = 70000\n", "mqtt.port"},
       {"[hj212]\nlisten = 9212\n", "hj212.listen"},
+      {"[hj212]\nmax_bad_frames = 0\n", "hj212.max_bad_frames"},
+      {"[hj212]\naccept_unregistered = \"yes\"\n", "hj212.accept_unregistered"},
+      {"[telemetry]\naccept_past_days = 0\n", "telemetry.accept_past_days"},
+      {"[telemetry]\naccept_future_s = -1\n", "telemetry.accept_future_s"},
+      {"[telemetry]\nmax_series = 0\n", "telemetry.max_series"},
+      {"[telemetry]\nmax_new_series_per_token_per_hour = 0\n", "telemetry.max_new_series_per_token_per_hour"},
+      {"[alarms]\nwebhook_allow_hosts = \"127.0.0.1\"\n", "alarms.webhook_allow_hosts"},
+      {"[alarms]\nwebhook_allow_hosts = [\"http://127.0.0.1:9000\"]\n", "alarms.webhook_allow_hosts"},
+      {"[alarms]\nwebhook_allow_hosts = [\"127.0.0.1:0\"]\n", "alarms.webhook_allow_hosts"},
+      {"[alarms]\nwebhook_allow_hosts = [1]\n", "alarms.webhook_allow_hosts"},
   };
   for (const auto& c : cases) {
     auto r = LoadConfig(Write(c.text));
@@ -86,6 +103,9 @@ TEST(Config, RefusesMistakesNamingTheKey) {
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->server.listen, "127.0.0.1:9000");
   EXPECT_EQ(ok->db, "postgresql://x@y/z");
+  auto allow = LoadConfig(Write("[alarms]\nwebhook_allow_hosts = [\"127.0.0.1:9000\", \"hooks.internal\"]\n"));
+  ASSERT_TRUE(allow.ok()) << allow.error().message;
+  EXPECT_EQ(allow->telemetry.webhook_allow_hosts, (std::vector<std::string>{"127.0.0.1:9000", "hooks.internal"}));
 }
 
 }  // namespace

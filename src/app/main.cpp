@@ -89,6 +89,7 @@ struct App {
     registry::Register(router, *store, clock, hub, config.park);
     carbon->Register(router);
     telemetry->Register(router);
+    telemetry->RegisterMetrics(metrics);
     RegisterMeteringRoute(router, *telemetry, *carbon);
     server::Server::RegisterLiveRoute(router);
   }
@@ -99,9 +100,18 @@ Result<std::unique_ptr<App>> BuildApp(const Flags& flags, bool migrate) {
   PARK_ASSIGN_OR_RETURN(app->config, Configure(flags));
   PARK_ASSIGN_OR_RETURN(app->store, OpenStore(app->config, migrate));
   app->auth = std::make_unique<auth::Service>(*app->store, app->clock, app->config.auth, &app->hub);
+  app->metrics.AddCollector([auth = app->auth.get()](std::string& out) {
+    const auto c = auth->Hashing();
+    out += "# HELP parkbrain_password_checks_total Password hashes or checks run, by outcome of the hashing bound.\n"
+           "# TYPE parkbrain_password_checks_total counter\n"
+           "parkbrain_password_checks_total{outcome=\"admitted\"} " + std::to_string(c.admitted) + "\n"
+           "parkbrain_password_checks_total{outcome=\"refused\"} " + std::to_string(c.refused) + "\n";
+  });
   PARK_ASSIGN_OR_RETURN(app->carbon, carbon::Service::Create(*app->store, app->clock, &app->hub, app->config.carbon));
-  auto webhook = [](const std::string& url, const std::string& body) -> Status {
-    PARK_ASSIGN_OR_RETURN(auto r, server::PostJson(url, body));
+  // Webhooks reach public addresses only, plus the hosts the park admin allows ([alarms] webhook_allow_hosts).
+  auto webhook = [policy = OutboundPolicy{app->config.telemetry.webhook_allow_hosts}](const std::string& url,
+                                                                                     const std::string& body) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto r, server::PostJson(url, body, 5000, policy));
     if (r.status < 200 || r.status >= 300) {
       return Error{ErrorCode::kUnavailable, "webhook answered " + std::to_string(r.status), "url"};
     }
