@@ -59,6 +59,26 @@ describe('AlarmRuleForm', () => {
     w.unmount()
   })
 
+  it('shows a masked webhook URL as such and sends it back unchanged, so the stored URL stays', async () => {
+    const submit = vi.fn().mockResolvedValue({ id: 3 })
+    const masked = 'https://oapi.dingtalk.com/robot/send?access_token=***'
+    const rule = { id: 3, name: '釜温高', sensor_id: 5, enterprise_id: 1, kind: 'threshold', high: 90, deadband: 1, severity: 'critical', webhook_url: masked, webhook_url_masked: true, webhook_format: 'dingtalk', enabled: true }
+    const w = mountForm({ submit, rule }, 'en')
+    await flush()
+    expect(w.find('[data-testid="r-webhook_url"]').element.value).toBe(masked)
+    expect(w.text()).toContain('token is hidden')
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(submit.mock.calls[0][0].webhook_url).toBe(masked)
+    expect(submit.mock.calls[0][0]).not.toHaveProperty('webhook_url_masked')
+    await w.find('[data-testid="r-webhook_url"]').setValue('https://oapi.dingtalk.com/robot/send?access_token=new')
+    expect(w.text()).not.toContain('token is hidden')
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(submit.mock.calls[1][0].webhook_url).toBe('https://oapi.dingtalk.com/robot/send?access_token=new')
+    w.unmount()
+  })
+
   it('an equipment-type rule names the type and quantity instead of a sensor', async () => {
     const submit = vi.fn().mockResolvedValue({ id: 2 })
     const w = mountForm({ submit })

@@ -59,9 +59,10 @@ describe('big screen', () => {
     w.unmount()
   })
 
-  it('shows registry changes and alarms from the live feed', async () => {
-    const ENTS = { items: [{ id: 4, name: '绿源原料药股份有限公司', sector: '2710' }], total: 1 }
-    const fetchImpl = vi.fn((url) => Promise.resolve(jsonResponse(url.startsWith('/api/v1/park') ? PARK : ENTS)))
+  it('shows registry changes (for an admin session) and alarms from the live feed', async () => {
+    // Enterprise names come from the park's plots: a screen token reads no enterprise records.
+    const PLOTTED = { ...PARK, plots: [{ id: 4, name: '绿源原料药股份有限公司', sector: '2710' }] }
+    const fetchImpl = vi.fn((url) => Promise.resolve(jsonResponse(url.startsWith('/api/v1/park') ? PLOTTED : { items: [], total: 0 })))
     const w = await mountScreen(fetchImpl)
     const ws = FakeSocket.last
     ws.onopen()
