@@ -18,23 +18,18 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, WebSocket, kill9_rounds, login, request, rmtree, tempdir  # noqa: E402
+from harness import Server, WebSocket, check, kill9_rounds, login, request, rmtree, tempdir, test_registry  # noqa: E402
 from scenario import Runner  # noqa: E402
 import telemetry_tests  # noqa: E402
+import security_tests  # noqa: E402
+import security_telemetry_tests  # noqa: E402
+import security_outbound_tests  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SKIP = 77  # CTest SKIP_RETURN_CODE
-TESTS = []
 
 
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+TESTS, test = test_registry()
 
 
 @test
@@ -327,6 +322,9 @@ def graceful_shutdown(ctx):
 
 
 TESTS.extend(telemetry_tests.TESTS)
+TESTS.extend(security_tests.TESTS)
+TESTS.extend(security_telemetry_tests.TESTS)
+TESTS.extend(security_outbound_tests.TESTS)
 
 
 class Context:

@@ -14,22 +14,14 @@ import subprocess
 import threading
 import time
 
-from harness import WebSocket, free_port, kill9_rounds, login, request
+from harness import WebSocket, check, free_port, kill9_rounds, login, request, test_registry
 
-TESTS = []
 # Test data lies in the recent past (UTC midnight 20 days ago): older data would meet the 90-day raw retention.
 T0 = int(time.time()) // 86400 * 86400 - 20 * 86400
 BIG = 1_000_000  # seconds; offsets of separate tests' data within the last 20 days stay below 20 x 86400
 
 
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+TESTS, test = test_registry()
 
 
 def device_token(base, admin, enterprise_id=None, role="device"):
@@ -494,10 +486,12 @@ class Hook(http.server.BaseHTTPRequestHandler):
 @test
 def alarms_raise_acknowledge_clear_and_notify(ctx):
     base = ctx.server.base
-    admin = login(base, "admin", "admin-demo-2026")
     hook = http.server.HTTPServer(("127.0.0.1", 0), Hook)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
     Hook.received = []
+    # Webhooks reach public addresses only; the park admin allows this local receiver in the configuration.
+    restart_with_config(ctx, f'[alarms]\nwebhook_allow_hosts = ["127.0.0.1:{hook.server_port}"]\n')
+    admin = login(base, "admin", "admin-demo-2026")
     try:
         s = sensors_of(base, admin, 7)[0]
         # Validation names the field.
@@ -557,6 +551,7 @@ def alarms_raise_acknowledge_clear_and_notify(ctx):
         check(request(base, "DELETE", f"/api/v1/alarm-rules/{rule['id']}", token=admin)[0] == 204, "disable rule")
     finally:
         hook.shutdown()
+        restore_defaults(ctx)
 
 
 @test

@@ -191,20 +191,40 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
       assert.equal(await page.evaluate(() => localStorage.getItem('parkbrain.token')), null, 'the link token is not stored')
       await page.waitForFunction(() => document.querySelector('[data-testid="live-status"]')?.classList.contains('open'))
 
-      // A registry change made elsewhere arrives on the ticker without a click.
-      const name = `E2E 大屏测试 ${Date.now()}`
-      const ents = await api(admin, 'GET', '/enterprises?page=1&page_size=1')
-      const created = await api(admin, 'POST', '/facilities', {
-        enterprise_id: ents.body.items[0].id,
-        name,
-        kind: 'office',
-        location: 'e2e',
+      // An alarm raised elsewhere arrives on the ticker without a click; registry changes (audit events) are the
+      // audit log's readers' business and never reach a screen token.
+      const sensors = await api(admin, 'GET', '/sensors?page=1&page_size=1')
+      const sensor = sensors.body.items[0]
+      const rule = await api(admin, 'POST', '/alarm-rules', {
+        name: `E2E 大屏告警 ${Date.now()}`,
+        sensor_id: sensor.id,
+        kind: 'threshold',
+        high: 1e6,
+        severity: 'critical',
       })
-      assert.ok([200, 201].includes(created.status), JSON.stringify(created.body))
+      assert.equal(rule.status, 201, JSON.stringify(rule.body))
+      const device = await api(admin, 'POST', '/tokens', { label: `e2e screen device ${Date.now()}`, role: 'device', expires_in_days: 1 })
+      const auditName = `E2E 大屏审计 ${Date.now()}`
+      const created = await api(admin, 'POST', '/facilities', { enterprise_id: sensor.enterprise_id, name: auditName, kind: 'office' })
       try {
-        await page.locator('[data-testid="ticker"] li', { hasText: name }).waitFor({ timeout: 10000 })
+        const write = await page.evaluate(
+          async ({ t, key }) => {
+            const res = await fetch('/api/v1/write?precision=s', {
+              method: 'POST',
+              headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'text/plain' },
+              body: `${key} value=2000000 ${Math.floor(Date.now() / 1000)}`,
+            })
+            return res.status
+          },
+          { t: device.body.token, key: sensor.key },
+        )
+        assert.equal(write, 204)
+        await page.locator('[data-testid="ticker"] li.alarm').first().waitFor({ timeout: 10000 })
+        assert.equal(await page.locator('[data-testid="ticker"] li', { hasText: auditName }).count(), 0, 'an audit event reached the screen')
       } finally {
         await api(admin, 'DELETE', `/facilities/${created.body.id}`)
+        await api(admin, 'DELETE', `/alarm-rules/${rule.body.id}`)
+        await api(admin, 'DELETE', `/tokens/${device.body.id}`)
       }
       await page.waitForTimeout(500)
       await screenshot(page, 'big-screen')
