@@ -173,9 +173,28 @@ def live_feed_is_scoped(ctx):
     first, second = ws_admin.recv(), ws_admin.recv()
     check(first["type"] == "audit" and first["entry"]["after"]["name"] == "live-other", f"admin got {first}")
     check(second["entry"]["after"]["name"] == "live-own", f"admin got {second}")
-    got = ws_ent.recv()
-    check(got["entry"]["after"]["name"] == "live-own",
-          f"the enterprise user was sent another enterprise's event: {got}")
+    # Audit entries are for the audit log's readers (park admins), even those of the user's own enterprise; values
+    # follow GET /api/v1/latest, scoped to the user's enterprise.
+    sensors = {}
+    for ent_id in (own, other):
+        _, _, page = request(ctx.server.base, "GET", f"/api/v1/sensors?enterprise_id={ent_id}&page_size=1", token=admin)
+        sensors[ent_id] = page["items"][0]["key"]
+    _, _, dev = request(ctx.server.base, "POST", "/api/v1/tokens", {"label": "live scope", "role": "device"}, admin)
+    now = int(time.time())
+    body = "\n".join(f"{key} value={i + 1} {now}" for i, key in enumerate((sensors[other], sensors[own])))
+    st, _, _ = request(ctx.server.base, "POST", "/api/v1/write?precision=s", body, dev["token"],
+                       content_type="text/plain")
+    check(st == 204, f"write failed: {st}")
+    got = []
+    deadline = time.time() + 2
+    while time.time() < deadline:
+        try:
+            got.append(ws_ent.recv(timeout=max(0.05, deadline - time.time())))
+        except (socket.timeout, TimeoutError):
+            break
+    check(not [m for m in got if m["type"] == "audit"], f"the enterprise user was sent audit entries: {got}")
+    keys = [v["key"] for m in got if m["type"] == "telemetry" for v in m["values"]]
+    check(keys == [sensors[own]], f"the enterprise user got values of {keys}, not only its own {sensors[own]}")
     ws_admin.close()
     ws_ent.close()
 
