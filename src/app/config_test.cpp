@@ -4,15 +4,26 @@
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace park::app {
 namespace {
 
+// Writes a config file to the temp folder; every file written is removed when the test program ends.
 std::string Write(const std::string& text) {
-  static int n = 0;
+  struct Written {
+    std::vector<std::filesystem::path> paths;
+    ~Written() {
+      std::error_code ec;
+      for (const auto& p : paths) std::filesystem::remove(p, ec);
+    }
+  };
+  static Written written;
   const auto path = std::filesystem::temp_directory_path() /
-                    ("parkbrain-config-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".toml");
+                    ("parkbrain-config-" + std::to_string(::getpid()) + "-" + std::to_string(written.paths.size()) +
+                     ".toml");
   std::ofstream(path) << text;
+  written.paths.push_back(path);
   return path.string();
 }
 
@@ -24,6 +35,11 @@ TEST(Config, ShippedFileIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(c->server.threads, d.server.threads);
   EXPECT_EQ(c->server.max_body_bytes, d.server.max_body_bytes);
   EXPECT_EQ(c->server.request_timeout_s, d.server.request_timeout_s);
+  EXPECT_EQ(c->server.header_timeout_s, d.server.header_timeout_s);
+  EXPECT_EQ(c->server.max_connections, d.server.max_connections);
+  EXPECT_EQ(c->auth.hashing.workers, d.auth.hashing.workers);
+  EXPECT_EQ(c->auth.hashing.queue, d.auth.hashing.queue);
+  EXPECT_EQ(c->auth.hashing.per_address_per_minute, d.auth.hashing.per_address_per_minute);
   EXPECT_EQ(c->db, d.db);
   EXPECT_EQ(c->auth.session_ttl_ms, d.auth.session_ttl_ms);
   EXPECT_EQ(c->auth.login_max_failures, d.auth.login_max_failures);
@@ -68,6 +84,12 @@ TEST(Config, RefusesMistakesNamingTheKey) {
       {"[srever]\nlisten = \"127.0.0.1:1\"\n", "srever"},
       {"[server]\nthreads = \"four\"\n", "server.threads"},
       {"[server]\nthreads = 0\n", "server.threads"},
+      {"[server]\nheader_timeout_s = 0\n", "server.header_timeout_s"},
+      {"[server]\nmax_connections = 0\n", "server.max_connections"},
+      {"[auth]\nhash_workers = 0\n", "auth.hash_workers"},
+      {"[auth]\nlogin_per_address_per_minute = 0\n", "auth.login_per_address_per_minute"},
+      // Hashing must leave I/O threads free for everything else.
+      {"[server]\nthreads = 2\n[auth]\nhash_workers = 1\nhash_queue = 1\n", "auth.hash_queue"},
       {"[log]\nlevel = \"loud\"\n", "log.level"},
       {"[server\n", "config"},
       {"listen = 1\n", "listen"},
