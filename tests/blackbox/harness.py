@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import http.client
+import http.server
 import urllib.parse
 
 
@@ -46,6 +47,28 @@ def read_until_closed(sock, timeout):
     except (socket.timeout, ConnectionResetError):
         pass
     return got
+
+
+class _WebhookHandler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        n = int(self.headers.get("Content-Length", 0))
+        self.server.received.append((self.path, json.loads(self.rfile.read(n))))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"errcode":0}')
+
+    def log_message(self, *args):
+        pass
+
+
+def webhook_receiver():
+    """A local webhook endpoint answering like a DingTalk robot; `.received` lists (path, JSON body) as they come.
+    Serves from a daemon thread until .shutdown(); listens on 127.0.0.1 (.server_port)."""
+    srv = http.server.HTTPServer(("127.0.0.1", 0), _WebhookHandler)
+    srv.received = []
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
 
 
 def free_port():

@@ -2,14 +2,12 @@
 those who own them, webhook targets that must be public addresses unless the park admin allows a host, and CSV
 exports whose text cells can never run as spreadsheet formulas. Registered into run.py's list."""
 import csv
-import http.server
 import io
 import json
 import socket
-import threading
 import time
 
-from harness import check, login, request, test_registry
+from harness import check, login, request, test_registry, webhook_receiver
 from telemetry_tests import device_token, restart_with_config, restore_defaults, sensors_of, write
 
 TESTS, test = test_registry()
@@ -21,28 +19,6 @@ SECRET = "0123456789abcdefSECRETTOKEN"
 DINGTALK = f"https://oapi.dingtalk.com/robot/send?access_token={SECRET}"
 DINGTALK_MASKED = "https://oapi.dingtalk.com/robot/send?access_token=***"
 WECOM = f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={SECRET}"
-
-
-class _Hook(http.server.BaseHTTPRequestHandler):
-    """A local webhook receiver; each server gets its own list (set on the server object)."""
-
-    def do_POST(self):  # noqa: N802 - http.server's naming
-        n = int(self.headers.get("Content-Length", 0))
-        self.server.received.append((self.path, json.loads(self.rfile.read(n))))
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"errcode":0}')
-
-    def log_message(self, *args):
-        pass
-
-
-def _hook_server():
-    srv = http.server.HTTPServer(("127.0.0.1", 0), _Hook)
-    srv.received = []
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv
 
 
 def _rule_body(sensor_id, url, name, high=1e9):
@@ -188,7 +164,7 @@ def webhook_targets_must_be_public_unless_allowed(ctx):
         check(st == 400 and err["error"]["field"] == "webhook_url" and err["error"]["message"],
               f"{url} was not refused: {st} {err}")
     # Delivery: a name that resolves to loopback is refused after resolution; nothing arrives, the log says why.
-    hook = _hook_server()
+    hook = webhook_receiver()
     dev = device_token(base, admin)
     target = sensors_of(base, admin, 3)[0]
     name = _loopback_name()
@@ -221,7 +197,7 @@ def webhook_targets_must_be_public_unless_allowed(ctx):
         hook.shutdown()
 
     # The park admin allows one host:port: deliveries reach it, other ports of that host stay refused.
-    hook = _hook_server()
+    hook = webhook_receiver()
     restart_with_config(ctx, f'[alarms]\nwebhook_allow_hosts = ["127.0.0.1:{hook.server_port}"]\n')
     try:
         admin = login(base, "admin", "admin-demo-2026")

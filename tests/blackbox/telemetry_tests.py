@@ -2,7 +2,6 @@
 Mosquitto, HJ 212 frames over TCP, token scoping, kill -9 during ingest, backpressure, alarms with webhooks and
 the live feed, and meter consumption. Registered into run.py's list."""
 import calendar
-import http.server
 import json
 import os
 import shutil
@@ -14,7 +13,7 @@ import subprocess
 import threading
 import time
 
-from harness import WebSocket, check, free_port, kill9_rounds, login, request, test_registry
+from harness import WebSocket, check, free_port, kill9_rounds, login, request, test_registry, webhook_receiver
 
 # Test data lies in the recent past (UTC midnight 20 days ago): older data would meet the 90-day raw retention.
 T0 = int(time.time()) // 86400 * 86400 - 20 * 86400
@@ -468,27 +467,10 @@ def mqtt_subscription_ingests(ctx):
         restore_defaults(ctx)
 
 
-class Hook(http.server.BaseHTTPRequestHandler):
-    received = []
-
-    def do_POST(self):  # noqa: N802 - http.server's naming
-        n = int(self.headers.get("Content-Length", 0))
-        Hook.received.append(json.loads(self.rfile.read(n)))
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"errcode":0}')
-
-    def log_message(self, *args):
-        pass
-
-
 @test
 def alarms_raise_acknowledge_clear_and_notify(ctx):
     base = ctx.server.base
-    hook = http.server.HTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=hook.serve_forever, daemon=True).start()
-    Hook.received = []
+    hook = webhook_receiver()
     # Webhooks reach public addresses only; the park admin allows this local receiver in the configuration.
     restart_with_config(ctx, f'[alarms]\nwebhook_allow_hosts = ["127.0.0.1:{hook.server_port}"]\n')
     admin = login(base, "admin", "admin-demo-2026")
@@ -540,10 +522,10 @@ def alarms_raise_acknowledge_clear_and_notify(ctx):
         cleared = [a for a in after["items"] if a["id"] == alarm["id"]]
         check(cleared and cleared[0]["cleared_at"], f"not cleared: {cleared}")
         deadline = time.time() + 10
-        while len(Hook.received) < 2 and time.time() < deadline:
+        while len(hook.received) < 2 and time.time() < deadline:
             time.sleep(0.2)
-        texts = [m["text"]["content"] for m in Hook.received if m.get("msgtype") == "text"]
-        check(len(texts) == 2 and "bb high" in texts[0] and "cleared" in texts[1], f"webhooks: {Hook.received}")
+        texts = [m["text"]["content"] for _, m in hook.received if m.get("msgtype") == "text"]
+        check(len(texts) == 2 and "bb high" in texts[0] and "cleared" in texts[1], f"webhooks: {hook.received}")
         st, _, audit = request(base, "GET", f"/api/v1/audit?entity=alarm&size=50", token=admin)
         actions = {(e["action"], e["entity_id"]) for e in audit["items"]}
         check({("raise", alarm["id"]), ("acknowledge", alarm["id"]), ("clear", alarm["id"])} <= actions,
