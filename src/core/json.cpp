@@ -12,6 +12,7 @@ namespace {
 
 constexpr int kMaxDepth = 32;
 
+// The JSON type found, for the English message only (the Chinese one names what is expected).
 std::string_view TypeName(const Json& v) {
   switch (v.type()) {
     case Json::value_t::null: return "null";
@@ -24,6 +25,10 @@ std::string_view TypeName(const Json& v) {
   }
 }
 
+Text WrongType(std::string_view expected, const Json& v) {
+  return T("field.not_" + std::string(expected), {{"actual", TypeName(v)}});
+}
+
 // C0 controls and DEL, which have no place in a name or a note and hide in logs, exports and screens (a NUL
 // truncates a C string). Tab, line feed and carriage return are kept: notes and descriptions may span lines.
 bool IsRefusedControl(char c) {
@@ -34,7 +39,7 @@ bool IsRefusedControl(char c) {
 }  // namespace
 
 Result<Json> ParseJsonObject(std::string_view body) {
-  if (body.empty()) return Error::Invalid("", "request body is empty; a JSON object is required");
+  if (body.empty()) return Error::Invalid("", T("body.empty"));
   int depth = 0;
   bool too_deep = false;
   // Keys seen in each open object, innermost last. A repeated key is refused rather than the last one winning:
@@ -67,16 +72,16 @@ Result<Json> ParseJsonObject(std::string_view body) {
   try {
     parsed = Json::parse(body.begin(), body.end(), limit, /*allow_exceptions=*/true, /*ignore_comments=*/false);
   } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
-    if (too_deep) return Error::Invalid("", "JSON nests deeper than 32 levels");
-    if (duplicate) return Error::Invalid(*duplicate, "appears more than once in one object");
+    if (too_deep) return Error::Invalid("", T("body.too_deep", {{"max", kMaxDepth}}));
+    if (duplicate) return Error::Invalid(*duplicate, T("field.duplicate"));
     // nlohmann's message carries the byte position; keep it, it helps the caller find the mistake.
     std::string what = e.what();
     const auto pos = what.find("parse error");
-    return Error::Invalid("", "body is not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+    return Error::Invalid("", T("body.not_json", {{"detail", pos == std::string::npos ? what : what.substr(pos)}}));
   }
-  if (duplicate) return Error::Invalid(*duplicate, "appears more than once in one object");
-  if (too_deep || parsed.is_discarded()) return Error::Invalid("", "JSON nests deeper than 32 levels");
-  if (!parsed.is_object()) return Error::Invalid("", "body must be a JSON object");
+  if (duplicate) return Error::Invalid(*duplicate, T("field.duplicate"));
+  if (too_deep || parsed.is_discarded()) return Error::Invalid("", T("body.too_deep", {{"max", kMaxDepth}}));
+  if (!parsed.is_object()) return Error::Invalid("", T("body.not_object"));
   (void)depth;
   return parsed;
 }
@@ -93,13 +98,25 @@ bool JsonReader::Has(std::string_view key) const {
   return it != object_.end() && !it->is_null();
 }
 
-void JsonReader::Fail(std::string_view key, std::string message) {
-  if (!error_) error_ = Error::Invalid(PathOf(key), std::move(message));
+void JsonReader::Fail(std::string_view key, Text why) {
+  const std::string path = PathOf(key);
+  for (const auto& f : errors_) {
+    if (f.field == path) return;  // one reason per field: the first
+  }
+  errors_.push_back({path, std::move(why)});
+}
+
+void JsonReader::Fail(const Error& error) {
+  if (!error.fields.empty()) {
+    for (const auto& f : error.fields) errors_.push_back({f.field, f.text});
+  } else {
+    errors_.push_back({error.field, error.text.empty() ? T("field.invalid", {{"detail", error.message}}) : error.text});
+  }
 }
 
 void JsonReader::ReadOnly(std::string_view key) {
   seen_.emplace(key);
-  if (object_.contains(key)) Fail(key, "is read-only");
+  if (object_.contains(key)) Fail(key, T("field.read_only"));
 }
 
 const Json* JsonReader::Lookup(std::string_view key, Need need, bool& ok_out) {
@@ -108,7 +125,7 @@ const Json* JsonReader::Lookup(std::string_view key, Need need, bool& ok_out) {
   const auto it = object_.find(key);
   if (it == object_.end() || it->is_null()) {
     if (need == kRequired) {
-      Fail(key, "is required");
+      Fail(key, T("field.required"));
       ok_out = false;
     }
     return nullptr;
@@ -121,22 +138,22 @@ std::optional<std::string> JsonReader::String(std::string_view key, Need need, s
   const Json* v = Lookup(key, need, ok);
   if (!v) return std::nullopt;
   if (!v->is_string()) {
-    Fail(key, "must be a string, not " + std::string(TypeName(*v)));
+    Fail(key, WrongType("string", *v));
     return std::nullopt;
   }
   const auto& s = v->get_ref<const std::string&>();
   if (const auto bad = std::find_if(s.begin(), s.end(), IsRefusedControl); bad != s.end()) {
     char code[8];
     std::snprintf(code, sizeof code, "%04X", static_cast<unsigned>(static_cast<unsigned char>(*bad)));
-    Fail(key, std::string("must not contain control characters (found U+") + code + ")");
+    Fail(key, T("field.control_character", {{"code_point", std::string("U+") + code}}));
     return std::nullopt;
   }
   if (Utf8Length(s) > max_chars) {
-    Fail(key, "must be at most " + std::to_string(max_chars) + " characters");
+    Fail(key, T("field.too_long", {{"max_chars", max_chars}}));
     return std::nullopt;
   }
   if (need == kRequired && s.find_first_not_of(" \t\r\n") == std::string::npos) {
-    Fail(key, "must not be empty");
+    Fail(key, T("field.empty"));
     return std::nullopt;
   }
   return s;
@@ -147,12 +164,12 @@ std::optional<double> JsonReader::Number(std::string_view key, Need need) {
   const Json* v = Lookup(key, need, ok);
   if (!v) return std::nullopt;
   if (!v->is_number()) {
-    Fail(key, "must be a number, not " + std::string(TypeName(*v)));
+    Fail(key, WrongType("number", *v));
     return std::nullopt;
   }
   const double d = v->get<double>();
   if (!std::isfinite(d)) {
-    Fail(key, "must be a finite number");
+    Fail(key, T("field.not_finite"));
     return std::nullopt;
   }
   return d;
@@ -170,7 +187,7 @@ std::optional<int64_t> JsonReader::Integer(std::string_view key, Need need) {
     const double d = v->get<double>();
     if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) return static_cast<int64_t>(d);
   }
-  Fail(key, "must be an integer" + (v->is_number() ? std::string() : ", not " + std::string(TypeName(*v))));
+  Fail(key, v->is_number() ? T("field.fraction") : WrongType("integer", *v));
   return std::nullopt;
 }
 
@@ -179,7 +196,7 @@ std::optional<bool> JsonReader::Bool(std::string_view key, Need need) {
   const Json* v = Lookup(key, need, ok);
   if (!v) return std::nullopt;
   if (!v->is_boolean()) {
-    Fail(key, "must be true or false, not " + std::string(TypeName(*v)));
+    Fail(key, WrongType("boolean", *v));
     return std::nullopt;
   }
   return v->get<bool>();
@@ -189,7 +206,7 @@ const Json* JsonReader::Object(std::string_view key, Need need) {
   bool ok;
   const Json* v = Lookup(key, need, ok);
   if (v && !v->is_object()) {
-    Fail(key, "must be an object, not " + std::string(TypeName(*v)));
+    Fail(key, WrongType("object", *v));
     return nullptr;
   }
   return v;
@@ -199,18 +216,48 @@ const Json* JsonReader::Array(std::string_view key, Need need) {
   bool ok;
   const Json* v = Lookup(key, need, ok);
   if (v && !v->is_array()) {
-    Fail(key, "must be an array, not " + std::string(TypeName(*v)));
+    Fail(key, WrongType("array", *v));
     return nullptr;
   }
   return v;
 }
 
 Status JsonReader::Finish() const {
-  if (error_) return *error_;
+  std::vector<FieldError> all = errors_;
   for (const auto& [key, value] : object_.items()) {
-    if (!seen_.contains(key)) return Error::Invalid(PathOf(key), "is not a known field");
+    if (!seen_.contains(key)) all.push_back({PathOf(key), T("field.unknown")});
   }
-  return Status::Ok();
+  if (all.empty()) return Status::Ok();
+  return Error::Invalid(std::move(all));
+}
+
+Json TextParamsJson(const Text& text) {
+  Json params = Json::object();
+  for (const auto& p : text.params) {
+    if (const auto* s = std::get_if<std::string>(&p.value)) {
+      params[p.name] = *s;
+    } else {
+      params[p.name] = std::get<double>(p.value);
+    }
+  }
+  return params;
+}
+
+Json TextJson(const Text& text) {
+  return {{"code", text.code}, {"params", TextParamsJson(text)}, {"message", RenderText(text, Locale::kEn)}};
+}
+
+Json FieldErrorJson(const FieldError& error) {
+  return {{"field", error.field},
+          {"code", error.text.code},
+          {"params", TextParamsJson(error.text)},
+          {"message", RenderText(error.text, Locale::kEn)}};
+}
+
+Json TextListJson(const std::vector<Text>& texts) {
+  Json out = Json::array();
+  for (const auto& t : texts) out.push_back(TextJson(t));
+  return out;
 }
 
 size_t Utf8Length(std::string_view s) {

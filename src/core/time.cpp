@@ -93,7 +93,7 @@ std::string FormatDateMs(int64_t epoch_ms) { return FormatInstantMs(epoch_ms).su
 
 Result<int64_t> ParseInstantMs(std::string_view s, std::string_view field) {
   auto bad = [&] {
-    return Error::Invalid(std::string(field), "must be an ISO 8601 instant like 2024-03-01T08:00:00Z");
+    return Error::Invalid(std::string(field), T("time.instant_format", {{"value", std::string(s.substr(0, 40))}}));
   };
   int64_t y, mo, d, h, mi, se;
   if (!ParseDateParts(s, y, mo, d) || s.size() < 20 || (s[10] != 'T' && s[10] != ' ')) return bad();

@@ -3,6 +3,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "park/core/text.hpp"
 
 namespace park {
 
@@ -25,20 +28,44 @@ enum class ErrorCode {
 
 std::string_view ErrorCodeName(ErrorCode code);
 
-struct Error {
-  ErrorCode code = ErrorCode::kInternal;
-  std::string message;  // safe to show to the client
-  std::string field;    // the offending input field (JSON path like "contacts[0].phone"), or empty
+// One bad field: where, and why as a code with parameters.
+struct FieldError {
+  std::string field;  // JSON path like "contacts[0].phone", a query parameter, or "" for the whole body
+  Text text;
+};
 
+struct Error {
+  Error() = default;
+  Error(ErrorCode c, std::string m, std::string f = {}, Text t = {}, std::vector<FieldError> fs = {})
+      : code(c), message(std::move(m)), field(std::move(f)), text(std::move(t)), fields(std::move(fs)) {}
+
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;  // English, safe to show to the client; rendered from `text` when there is one
+  std::string field;    // the offending input field (JSON path like "contacts[0].phone"), or empty
+  Text text;            // the reason as a code with parameters, for the user's language; may be empty for
+                        // errors only machines see (device protocols, configuration files)
+  std::vector<FieldError> fields;  // every bad field, when the input was checked as a whole (first = field)
+
+  // `text` rendered in English becomes `message`.
+  static Error Invalid(std::string field, Text text);
+  // Every bad field at once; `fields` must not be empty.
+  static Error Invalid(std::vector<FieldError> fields);
+  // English only: for errors that reach devices, integrators or operators, never the web app's forms.
   static Error Invalid(std::string field, std::string message) {
-    return {ErrorCode::kInvalidArgument, std::move(message), std::move(field)};
+    return {ErrorCode::kInvalidArgument, std::move(message), std::move(field), {}, {}};
   }
-  static Error NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}}; }
-  static Error Internal(std::string message) { return {ErrorCode::kInternal, std::move(message), {}}; }
-  static Error Denied(std::string message) { return {ErrorCode::kPermissionDenied, std::move(message), {}}; }
+  static Error Invalid(std::string field, const char* message) { return Invalid(std::move(field), std::string(message)); }
+  static Error NotFound(Text text);
+  static Error NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}, {}, {}}; }
+  static Error Internal(std::string message) { return {ErrorCode::kInternal, std::move(message), {}, {}, {}}; }
+  static Error Denied(Text text);
+  static Error Denied(std::string message) { return {ErrorCode::kPermissionDenied, std::move(message), {}, {}, {}}; }
+  static Error Conflict(Text text, std::string field = {});
   static Error Conflict(std::string message, std::string field = {}) {
-    return {ErrorCode::kConflict, std::move(message), std::move(field)};
+    return {ErrorCode::kConflict, std::move(message), std::move(field), {}, {}};
   }
+  // Any code with a text.
+  static Error Coded(ErrorCode code, Text text, std::string field = {});
 };
 
 }  // namespace park

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,8 +19,8 @@ using Json = nlohmann::json;
 // Parses a request body that must hold one JSON object. Nesting deeper than 32 levels is refused.
 Result<Json> ParseJsonObject(std::string_view body);
 
-// Reads the fields of one JSON object. Getters record the first error and return nullopt; call Finish() at the
-// end to get that error, or an error for the first field that nobody asked for.
+// Reads the fields of one JSON object. Getters record an error for the field and return nullopt; call Finish()
+// at the end to get every bad field at once (one reason per field), fields nobody asked for included.
 //
 //   JsonReader r(body);
 //   auto name = r.String("name", JsonReader::kRequired, 200);
@@ -42,13 +43,15 @@ class JsonReader {
   const Json* Object(std::string_view key, Need need);
   const Json* Array(std::string_view key, Need need);
 
-  // Records a validation failure for `key` (the first one recorded wins).
-  void Fail(std::string_view key, std::string message);
+  // Records a validation failure for `key` (a field keeps its first reason).
+  void Fail(std::string_view key, Text why);
+  // Records an error from a nested check, keeping its fields (which are already full paths).
+  void Fail(const Error& error);
   // Refuses the field if present: server-managed fields such as id and created_at.
   void ReadOnly(std::string_view key);
 
-  bool ok() const { return !error_.has_value(); }
-  // The first recorded error, else the first unknown field, else OK.
+  bool ok() const { return errors_.empty(); }
+  // Every recorded error and every unknown field, else OK.
   Status Finish() const;
   // The full path of a key under this reader, e.g. "contacts[1].phone".
   std::string PathOf(std::string_view key) const;
@@ -59,8 +62,15 @@ class JsonReader {
   const Json& object_;
   std::string prefix_;
   std::set<std::string, std::less<>> seen_;
-  std::optional<Error> error_;
+  std::vector<FieldError> errors_;
 };
+
+// Text on the wire: {"code", "params", "message"} with the English message rendered from the catalogue.
+Json TextJson(const Text& text);
+Json TextParamsJson(const Text& text);
+// {"field", "code", "params", "message"}: one bad field of an error's "errors" list.
+Json FieldErrorJson(const FieldError& error);
+Json TextListJson(const std::vector<Text>& texts);
 
 // Length of a UTF-8 string in code points (invalid UTF-8 counts bytes).
 size_t Utf8Length(std::string_view s);

@@ -1,15 +1,21 @@
 // A small fetch wrapper for the ParkBrain REST API: bearer token, JSON in and out, and the one error shape
-// {"error":{"code","message","field"}} turned into an ApiError that forms can show beside the named field.
+// {"error":{"code","message","field","reason","params","errors"}} turned into an ApiError that forms can show
+// beside each named field, in the user's language (see lib/text.js).
 
 export class ApiError extends Error {
-  constructor(status, code, message, field = '', rows = null) {
+  constructor(status, code, message, field = '', rows = null, detail = {}) {
     super(message || code)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.field = field || ''
-    // Imports name every bad row: [{line, field, reason}].
+    // Imports name every bad row: [{line, field, code, params, message, content}].
     this.rows = Array.isArray(rows) ? rows : []
+    // The reason as a catalogue code with parameters (text.<reason>), and every bad field:
+    // [{field, code, params, message}].
+    this.reason = detail.reason || ''
+    this.params = detail.params || {}
+    this.errors = Array.isArray(detail.errors) ? detail.errors : []
   }
 }
 
@@ -78,7 +84,8 @@ export function createClient({ getToken, onUnauthenticated, fetchImpl } = {}) {
         err.code || codeByStatus[res.status] || 'internal',
         err.message || res.statusText || `HTTP ${res.status}`,
         err.field || '',
-        data && data.rows,
+        (data && data.rows) || err.rows,
+        err,
       )
       if (res.status === 401 && onUnauthenticated) onUnauthenticated(apiErr)
       throw apiErr

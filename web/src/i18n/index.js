@@ -2,6 +2,19 @@ import { createI18n } from 'vue-i18n'
 import zhCN from './zh-CN.json'
 import en from './en.json'
 
+// The texts the server speaks in (codes with parameters): web/src/i18n/text/<module>.<locale>.json, under
+// `text.` here. The server compiles the same files in for its English messages and its exports.
+const textFiles = import.meta.glob('./text/*.json', { eager: true, import: 'default' })
+
+export function textCatalogue(locale) {
+  const out = {}
+  for (const [path, messages] of Object.entries(textFiles)) {
+    const m = /\/([\w-]+)\.([A-Za-z-]+)\.json$/.exec(path)
+    if (m && m[2] === locale) Object.assign(out, messages)
+  }
+  return out
+}
+
 export const LOCALES = ['zh-CN', 'en']
 export const LOCALE_KEY = 'parkbrain.locale'
 
@@ -20,7 +33,10 @@ export function makeI18n(locale = savedLocale()) {
     globalInjection: true,
     locale,
     fallbackLocale: 'zh-CN',
-    messages: { 'zh-CN': zhCN, en },
+    messages: {
+      'zh-CN': { ...zhCN, text: textCatalogue('zh-CN') },
+      en: { ...en, text: textCatalogue('en') },
+    },
   })
 }
 

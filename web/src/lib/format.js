@@ -18,6 +18,23 @@ export function formatNumber(value, locale = 'zh-CN', { maxDigits = 2, minDigits
   }).format(n)
 }
 
+// A number inside a server text, rounded as src/core/text.cpp rounds it: |v| ≥ 100 with no decimals, ≥ 10
+// with one, ≥ 1 with two, below 1 with three significant digits; digits grouped in thousands.
+export function formatTextNumber(value) {
+  const n = Number(value)
+  if (!Number.isFinite(n)) return '—'
+  const a = Math.abs(n)
+  let digits = 0
+  if (a >= 100) digits = 0
+  else if (a >= 10) digits = 1
+  else if (a >= 1) digits = 2
+  else if (a > 0) digits = Math.min(8, 2 - Math.floor(Math.log10(a)))
+  const scale = 10 ** digits
+  const rounded = Math.round(Math.abs(n) * scale) / scale
+  const s = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, useGrouping: true }).format(rounded)
+  return n < 0 && rounded !== 0 ? `-${s}` : s
+}
+
 // Units as they should be printed; keys are the lower-case unit suffixes used in API field names.
 const UNIT_SYMBOLS = {
   mpa: 'MPa',
