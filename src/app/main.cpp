@@ -16,6 +16,7 @@
 #include "app/simulator.hpp"
 #include "park/auth/auth.hpp"
 #include "park/carbon/service.hpp"
+#include "park/layout/service.hpp"
 #include "park/mqtt/mqtt.hpp"
 #include "park/registry/registry.hpp"
 #include "park/server/http_client.hpp"
@@ -91,6 +92,7 @@ struct App {
     telemetry->Register(router);
     telemetry->RegisterMetrics(metrics);
     RegisterMeteringRoute(router, *telemetry, *carbon);
+    layout::Register(router, *store, clock);
     server::Server::RegisterLiveRoute(router);
   }
 };
@@ -290,6 +292,7 @@ int Main(int argc, char** argv) {
         if (!seeded.ok()) return Fail(seeded.error());
         if (auto st = SeedCarbonDemo(*(*app)->store, (*app)->clock, *(*app)->carbon); !st.ok()) return Fail(st.error());
         if (auto st = SeedTelemetryDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
+        if (auto st = SeedLayoutDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
         if (auto st = (*app)->telemetry->ReloadAlarmRules(); !st.ok()) return Fail(st.error());
       }
       std::cout << "\nDemo logins (user / password):\n";

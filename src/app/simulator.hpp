@@ -21,6 +21,9 @@ inline constexpr const char* kDemoMonitorMn = "33030400000001";
 // Registers the demo's monitoring point and alarm rules (once, when the park is seeded).
 Status SeedTelemetryDemo(store::Store& store, const Clock& clock);
 
+// The demo park's layout map (demo_layout.cpp); after SeedTelemetryDemo, whose outlet monitor it places.
+Status SeedLayoutDemo(store::Store& store, const Clock& clock);
+
 class Simulator {
  public:
   Simulator(store::Store& store, telemetry::Service& telemetry, const Clock& clock, std::string hj212_address);

@@ -24,6 +24,7 @@ import telemetry_tests  # noqa: E402
 import security_tests  # noqa: E402
 import security_telemetry_tests  # noqa: E402
 import security_outbound_tests  # noqa: E402
+import layout_tests  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SKIP = 77  # CTest SKIP_RETURN_CODE
@@ -344,6 +345,7 @@ TESTS.extend(telemetry_tests.TESTS)
 TESTS.extend(security_tests.TESTS)
 TESTS.extend(security_telemetry_tests.TESTS)
 TESTS.extend(security_outbound_tests.TESTS)
+TESTS.extend(layout_tests.TESTS)
 
 
 class Context:
