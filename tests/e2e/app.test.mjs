@@ -170,6 +170,36 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
     }
   })
 
+  it('a park admin makes a big-screen link with one click beside 数据大屏, and it opens the screen', async () => {
+    const { context, page } = await newPage(chrome.browser)
+    const { context: wallCtx, page: wall } = await newPage(chrome.browser, { viewport: { width: 1920, height: 1080 } })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+    try {
+      await login(page, ADMIN)
+      await page.locator('[data-testid="screen-link"]').click()
+      const input = page.locator('[data-testid="screen-link-result"] input')
+      await input.waitFor()
+      const link = await input.inputValue()
+      assert.match(link, /\/screen\?token=/)
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'the link is on the clipboard')
+      await screenshot(page, 'screen-link-zh')
+      await wall.goto(link)
+      await wall.locator('[data-testid="park-map"] [data-testid^="plot-"]').first().waitFor()
+      // The link is an ordinary viewer token, listed and revocable on the tokens page.
+      const tokens = await api(page, 'GET', '/tokens?page_size=200')
+      const made = (tokens.body.items || tokens.body)
+        .filter((x) => x.role === 'viewer' && x.label.startsWith('大屏链接'))
+        .sort((a, b) => b.id - a.id)[0]
+      assert.ok(made, 'the screen link is a listed viewer token')
+      await api(page, 'DELETE', `/tokens/${made.id}`)
+      assert.deepEqual(page.problems, [])
+      assert.deepEqual(wall.problems, [])
+    } finally {
+      await wallCtx.close()
+      await context.close()
+    }
+  })
+
   it('the big screen runs from a read-only link and shows live events', async () => {
     // A park admin creates a revocable viewer token; the screen opens with it in a context with no session.
     const { context: adminCtx, page: admin } = await newPage(chrome.browser)
@@ -188,6 +218,8 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
         return el && /\d/.test(el.textContent)
       })
       const loadMs = Date.now() - started
+      await page.locator('[data-testid="park-map"] [data-testid^="plot-"]').first().waitFor()
+      const mapMs = Date.now() - started
       assert.equal(await page.evaluate(() => localStorage.getItem('parkbrain.token')), null, 'the link token is not stored')
       await page.waitForFunction(() => document.querySelector('[data-testid="live-status"]')?.classList.contains('open'))
 
@@ -228,7 +260,7 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
       }
       await page.waitForTimeout(500)
       await screenshot(page, 'big-screen')
-      console.log(`big screen showed its counts ${loadMs} ms after navigation`)
+      console.log(`big screen showed its counts ${loadMs} ms and its layout map ${mapMs} ms after navigation`)
       assert.deepEqual(page.problems, [])
       // The link reads but cannot write.
       const write = await page.evaluate(async (t) => {

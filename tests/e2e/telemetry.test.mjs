@@ -149,6 +149,10 @@ describe('ParkBrain telemetry pages', { timeout: 180000 }, () => {
       const item = page.locator('[data-testid="screen-alarms"] li', { hasText: sensor.name })
       await item.waitFor({ timeout: 10000 })
       assert.ok((await item.getAttribute('class')).includes('sev-critical'))
+      // The alarm names its enterprise, and the enterprise's plot on the layout map lights up.
+      const enterprise = ents.body.items[0]
+      assert.match(await item.textContent(), new RegExp(enterprise.name.slice(0, 4)))
+      await page.locator(`[data-testid="park-map"] [data-testid="plot-${enterprise.id}"][data-alarm="critical"]`).waitFor({ timeout: 10000 })
       // Newest first.
       assert.match(await page.locator('[data-testid="screen-alarms"] li').first().textContent(), new RegExp(sensor.name))
       await page.locator('[data-testid="ticker"] li.alarm', { hasText: sensor.name }).first().waitFor()
