@@ -56,7 +56,7 @@ std::optional<int64_t> PositiveInt(std::string_view s) {
 
 Result<int64_t> Request::IdParam(std::string_view key) const {
   auto v = PositiveInt(Param(key));
-  if (!v) return Error::Invalid(std::string(key), "must be a positive integer id");
+  if (!v) return Error::Invalid(std::string(key), T("field.id"));
   return *v;
 }
 
@@ -86,6 +86,19 @@ Response Response::FromJson(const Json& body, int status) {
 
 Response Response::FromError(const Error& error) {
   Json e = {{"code", ErrorCodeName(error.code)}, {"message", error.message}, {"field", error.field}};
+  if (!error.text.empty()) {
+    e["reason"] = error.text.code;
+    e["params"] = TextParamsJson(error.text);
+  }
+  if (!error.fields.empty() || !error.text.empty()) {
+    Json all = Json::array();
+    if (error.fields.empty()) {
+      all.push_back(FieldErrorJson({error.field, error.text}));
+    } else {
+      for (const auto& f : error.fields) all.push_back(FieldErrorJson(f));
+    }
+    e["errors"] = std::move(all);
+  }
   return FromJson(Json{{"error", std::move(e)}}, HttpStatusFor(error.code));
 }
 
@@ -139,15 +152,15 @@ Result<Page> ParsePage(const Request& req) {
   Page page;
   if (auto p = req.Query("page")) {
     auto v = PositiveInt(*p);
-    if (!v) return Error::Invalid("page", "must be a positive integer");
+    if (!v) return Error::Invalid("page", T("field.integer_range", {{"min", 1}, {"max", 1000000}}));
     page.page = *v;
   }
   if (auto s = req.Query("page_size")) {
     auto v = PositiveInt(*s);
-    if (!v || *v > 200) return Error::Invalid("page_size", "must be an integer from 1 to 200");
+    if (!v || *v > 200) return Error::Invalid("page_size", T("field.integer_range", {{"min", 1}, {"max", 200}}));
     page.size = *v;
   }
-  if (page.page > 1000000) return Error::Invalid("page", "is too large");
+  if (page.page > 1000000) return Error::Invalid("page", T("field.integer_range", {{"min", 1}, {"max", 1000000}}));
   return page;
 }
 
@@ -159,7 +172,7 @@ Result<std::optional<int64_t>> QueryId(const Request& req, std::string_view key)
   auto q = req.Query(key);
   if (!q || q->empty()) return std::optional<int64_t>();
   auto v = PositiveInt(*q);
-  if (!v) return Error::Invalid(std::string(key), "must be a positive integer id");
+  if (!v) return Error::Invalid(std::string(key), T("field.id"));
   return std::optional<int64_t>(*v);
 }
 
