@@ -253,12 +253,15 @@ std::string ToLowerKey(std::string_view tag) {
 }  // namespace
 
 std::vector<DemoLogin> DemoLogins() {
-  return {{"admin", "admin-demo-2026", "park_admin", "园区管委会 park committee administrator"},
-          {"staff", "staff-demo-2026", "park_staff", "园区安环/经发 park safety, environment and economic staff"},
-          {"ent-user", "ent-demo-2026", "enterprise_user", "绿源原料药 EHS/energy manager (one enterprise only)"},
-          {"tech", "tech-demo-2026", "technician", "维修/巡检 maintenance technician"},
-          {"driver", "driver-demo-2026", "driver", "危化品车辆司机 hazmat truck driver"},
-          {"integrator", "integrator-demo-2026", "integrator", "系统集成商 gateway and device integrator"}};
+  // The display name is what the web app shows (Chinese, as the park's staff name them); the note is what
+  // `parkbrain demo` prints beside the login in the terminal.
+  return {{"admin", "admin-demo-2026", "park_admin", "园区管委会管理员", "park committee administrator"},
+          {"staff", "staff-demo-2026", "park_staff", "园区安环经发专员", "park safety, environment and economic staff"},
+          {"ent-user", "ent-demo-2026", "enterprise_user", "绿源原料药能源环保主管",
+           "绿源原料药 EHS/energy manager (one enterprise only)"},
+          {"tech", "tech-demo-2026", "technician", "设备维修巡检员", "maintenance technician"},
+          {"driver", "driver-demo-2026", "driver", "危化品车辆司机", "hazmat truck driver"},
+          {"integrator", "integrator-demo-2026", "integrator", "系统集成工程师", "gateway and device integrator"}};
 }
 
 Result<bool> IsEmpty(store::Store& store) {
@@ -284,7 +287,7 @@ Result<std::vector<DemoLogin>> SeedDemo(store::Store& store, const Clock& clock,
                          {"land_area_mu", e.land_area_mu},
                          {"address", fmt::format("滨海园区纬{}路{}号", (index % 9) + 1, 100 + index * 8)},
                          {"contacts", Json::array({{{"name", e.contact},
-                                                    {"role", "安环负责人 EHS manager"},
+                                                    {"role", "安环负责人"},
                                                     {"phone", fmt::format("0576-8{:07d}", 1200000 + index * 137)},
                                                     {"email", fmt::format("ehs{:02d}@example.com", index)}}})}};
       PARK_ASSIGN_OR_RETURN(int64_t ent_id, registry::Create(tx, clock, "enterprise", body, nullptr));
@@ -345,7 +348,7 @@ Result<std::vector<DemoLogin>> SeedDemo(store::Store& store, const Clock& clock,
     return {};
   }));
   for (const auto& l : DemoLogins()) {
-    auth::NewUser u{l.name, l.note, *ParseRole(l.role), std::nullopt, l.password};
+    auth::NewUser u{l.name, l.display_name, *ParseRole(l.role), std::nullopt, l.password};
     if (l.role == "enterprise_user") u.enterprise_id = api_maker_id;
     PARK_TRY(auth.CreateUser(u, nullptr));
   }

@@ -15,7 +15,8 @@ struct DemoLogin {
   std::string name;
   std::string password;
   std::string role;
-  std::string note;
+  std::string display_name;  // shown in the web app
+  std::string note;          // printed in the terminal
 };
 
 // True when the database has no enterprises yet.
