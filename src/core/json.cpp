@@ -236,6 +236,8 @@ Json TextParamsJson(const Text& text) {
   for (const auto& p : text.params) {
     if (const auto* s = std::get_if<std::string>(&p.value)) {
       params[p.name] = *s;
+    } else if (const auto* r = std::get_if<TextRef>(&p.value)) {
+      params[p.name] = {{"code", r->code}};
     } else {
       params[p.name] = std::get<double>(p.value);
     }

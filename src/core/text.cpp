@@ -44,20 +44,21 @@ const Catalogues& Loaded() {
   return kCatalogues;
 }
 
-std::string ParamText(const std::variant<std::string, double>& v) {
+std::string ParamText(const TextParam::Value& v, Locale locale) {
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* r = std::get_if<TextRef>(&v)) return RenderText(T(r->code), locale);
   return FormatTextNumber(std::get<double>(v));
 }
 
 std::string Fallback(const Text& text) {
   std::string out = text.code;
-  for (const auto& p : text.params) out += " " + p.name + "=" + ParamText(p.value);
+  for (const auto& p : text.params) out += " " + p.name + "=" + ParamText(p.value, Locale::kEn);
   return out;
 }
 
 }  // namespace
 
-const std::variant<std::string, double>* Text::Find(std::string_view name) const {
+const TextParam::Value* Text::Find(std::string_view name) const {
   for (const auto& p : params) {
     if (p.name == name) return &p.value;
   }
@@ -161,7 +162,7 @@ std::string RenderText(const Text& text, Locale locale) {
     if (inner.size() >= 2 && inner.front() == '\'' && inner.back() == '\'') {
       out.append(inner.substr(1, inner.size() - 2));  // a literal: {'@'}
     } else if (const auto* v = text.Find(inner)) {
-      out += ParamText(*v);
+      out += ParamText(*v, locale);
     } else {
       out.append(tpl, i, close - i + 1);  // keep an unknown placeholder visible
     }

@@ -45,19 +45,19 @@ char CreditCodeCheckChar(std::string_view first17) {
   return kCreditChars[static_cast<size_t>(check)];
 }
 
-std::string CheckCreditCode(std::string_view code) {
-  if (code.size() != 18) return "must be 18 characters (GB 32100-2015)";
+Text CheckCreditCode(std::string_view code) {
+  if (code.size() != 18) return T("credit_code.length");
   for (char c : code) {
     if (CreditValue(c) < 0) {
-      return std::string("contains '") + c + "', which is not allowed (digits and A-Y except I, O, S, V, Z)";
+      return T("credit_code.character", {{"character", std::string(1, c)}});
     }
   }
-  if (!ValidAuthorityAndKind(code[0], code[1])) return "registration authority and entity kind (characters 1-2) are not valid";
+  if (!ValidAuthorityAndKind(code[0], code[1])) return T("credit_code.authority");
   for (size_t i = 2; i < 8; ++i) {
-    if (code[i] < '0' || code[i] > '9') return "administrative division code (characters 3-8) must be digits";
+    if (code[i] < '0' || code[i] > '9') return T("credit_code.division");
   }
   if (CreditCodeCheckChar(code) != code[17]) {
-    return std::string("check character is wrong: expected '") + CreditCodeCheckChar(code) + "'";
+    return T("credit_code.check", {{"expected", std::string(1, CreditCodeCheckChar(code))}});
   }
   return {};
 }

@@ -23,11 +23,21 @@ Locale ParseLocale(std::string_view tag, Locale fallback = Locale::kZhCN);
 Locale LocaleFromAcceptLanguage(std::string_view header, Locale fallback = Locale::kZhCN);
 std::string_view LocaleTag(Locale locale);  // "en", "zh-CN"
 
-// One named parameter: a number (rendered rounded, with digit grouping) or a string (rendered as is; pass
-// years, codes and identifiers as strings so that they are not grouped).
+// A parameter that is itself a catalogue text, e.g. the name of an activity item or a metric
+// (TextRef{"carbon.item.electricity"}): rendered in the same language. On the wire: {"code": "..."}.
+struct TextRef {
+  std::string code;
+  bool operator==(const TextRef&) const = default;
+};
+
+// One named parameter: a number (rendered rounded, with digit grouping), a string (rendered as is; pass
+// years, codes and identifiers as strings so that they are not grouped) or a catalogue text.
 struct TextParam {
+  using Value = std::variant<std::string, double, TextRef>;
   std::string name;
-  std::variant<std::string, double> value;
+  Value value;
+
+  TextParam(std::string n, TextRef v) : name(std::move(n)), value(std::move(v)) {}
 
   TextParam(std::string n, std::string v) : name(std::move(n)), value(std::move(v)) {}
   TextParam(std::string n, std::string_view v) : name(std::move(n)), value(std::string(v)) {}
@@ -42,7 +52,7 @@ struct Text {
 
   bool empty() const { return code.empty(); }
   // The parameter's value, or nullptr.
-  const std::variant<std::string, double>* Find(std::string_view name) const;
+  const TextParam::Value* Find(std::string_view name) const;
 };
 
 inline Text T(std::string code, std::vector<TextParam> params = {}) { return {std::move(code), std::move(params)}; }

@@ -5,9 +5,14 @@
 // `i18n` is what useI18n() returns (t, te and locale).
 import { formatTextNumber } from './format.js'
 
-export function textParams(params = {}) {
+// Numbers rounded as the server rounds them; a parameter that is itself a text ({code}) said in the same language.
+export function textParams(params = {}, i18n = null) {
   const out = {}
-  for (const [k, v] of Object.entries(params || {})) out[k] = typeof v === 'number' ? formatTextNumber(v) : v
+  for (const [k, v] of Object.entries(params || {})) {
+    if (typeof v === 'number') out[k] = formatTextNumber(v)
+    else if (v && typeof v === 'object' && typeof v.code === 'string') out[k] = i18n ? renderText(i18n, { code: v.code, params: {} }) : v.code
+    else out[k] = v
+  }
   return out
 }
 
@@ -21,7 +26,7 @@ export function renderText(i18n, text) {
   if (text === null || text === undefined) return ''
   if (typeof text === 'string') return text
   const key = `text.${text.code}`
-  if (text.code && i18n.te(key)) return i18n.t(key, textParams(text.params))
+  if (text.code && i18n.te(key)) return i18n.t(key, textParams(text.params, i18n))
   if (localeOf(i18n) === 'en') return text.message || text.code || ''
   return text.code || ''
 }
