@@ -28,7 +28,7 @@ void RegisterMeteringRoute(http::Router& router, telemetry::Service& telemetry, 
       [&telemetry, &carbon](const http::Request& req) -> http::Response {
         const auto period = req.Query("period");
         if (!period || !IsValidMonth(*period)) {
-          return http::Response::FromError(Error::Invalid("period", "is required: YYYY-MM"));
+          return http::Response::FromError(Error::Invalid("period", T("field.required")));
         }
         auto scope = http::EnterpriseScope(req);
         if (!scope.ok()) return http::Response::FromError(scope.error());

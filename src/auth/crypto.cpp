@@ -49,9 +49,9 @@ std::string NewToken() {
   return std::string("pb_") + b64;
 }
 
-std::string CheckPasswordStrength(std::string_view password) {
-  if (password.size() < 10) return "must be at least 10 characters";
-  if (password.size() > 200) return "must be at most 200 characters";
+Text CheckPasswordStrength(std::string_view password) {
+  if (password.size() < 10) return T("auth.password_short", {{"min_chars", 10}});
+  if (password.size() > 200) return T("field.too_long", {{"max_chars", 200}});
   bool letter = false, other = false;
   for (unsigned char c : password) {
     if (std::isalpha(c) || c >= 0x80) {  // letters of any script count as letters
@@ -60,7 +60,7 @@ std::string CheckPasswordStrength(std::string_view password) {
       other = true;
     }
   }
-  if (!letter || !other) return "must mix letters with digits or symbols";
+  if (!letter || !other) return T("auth.password_mix");
   return {};
 }
 

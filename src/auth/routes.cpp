@@ -87,8 +87,7 @@ Result<Role> RoleField(http::Request const&, JsonReader& r, JsonReader::Need nee
   if (!name) return fallback;
   auto role = ParseRole(*name);
   if (!role) {
-    r.Fail("role",
-             "must be one of park_admin, park_staff, enterprise_user, technician, driver, integrator, viewer, device");
+    r.Fail("role", T("auth.role"));
     return fallback;
   }
   return *role;
@@ -179,7 +178,7 @@ void Service::Register(http::Router& router) {
                            return {};
                          });
                          if (!st.ok()) return Response::FromError(st.error());
-                         if (!row) return Response::FromError(Error::NotFound("user not found"));
+                         if (!row) return Response::FromError(Error::NotFound(T("auth.user_not_found", {{"id", ""}})));
                          Json j = UserJson(UserFromRow(*row));
                          j["api_token"] = false;
                          return Response::FromJson(j);
@@ -192,7 +191,7 @@ void Service::Register(http::Router& router) {
         Method::kPost, "/api/v1/auth/password", http::AllRoles(),
         "Change the caller's own password; other sessions of the user are signed out", [s](const Request& req) {
           const Principal& who = req.Who();
-          if (who.user_id == 0) return Response::FromError(Error::Denied("API tokens have no password"));
+          if (who.user_id == 0) return Response::FromError(Error::Denied(T("auth.token_has_no_password")));
           auto body = ParseJsonObject(req.body);
           if (!body.ok()) return Response::FromError(body.error());
           JsonReader rd(*body);
@@ -214,7 +213,7 @@ void Service::Register(http::Router& router) {
             auto slot = s->hash_gate.Enter(req.remote_ip, s->clock.NowMs());
             if (!slot.ok()) return Busy(slot.error());
             if (!VerifyPassword(hash, *current)) {
-              return Response::FromError(Error::Invalid("current_password", "is not the current password"));
+              return Response::FromError(Error::Invalid("current_password", T("auth.wrong_current_password")));
             }
             new_hash = HashPassword(*next);
           }
@@ -243,7 +242,7 @@ void Service::Register(http::Router& router) {
       auto ent = http::QueryId(req, "enterprise_id");
       if (!ent.ok()) return Response::FromError(ent.error());
       const std::string role(req.Query("role").value_or(""));
-      if (!role.empty() && !ParseRole(role)) return Response::FromError(Error::Invalid("role", "is not a role"));
+      if (!role.empty() && !ParseRole(role)) return Response::FromError(Error::Invalid("role", T("auth.role")));
       const store::Params filter = {role, ent->value_or(0), LikePattern(req.Query("q"))};
       Json items = Json::array();
       int64_t total = 0;
@@ -306,7 +305,7 @@ void Service::Register(http::Router& router) {
         return {};
       });
       if (!st.ok()) return Response::FromError(st.error());
-      if (!row) return Response::FromError(Error::NotFound("no user with id " + std::to_string(*id)));
+      if (!row) return Response::FromError(Error::NotFound(T("auth.user_not_found", {{"id", std::to_string(*id)}})));
       return Response::FromJson(UserJson(UserFromRow(*row)));
     });
     r.doc.response_schema = kUserSchema;
@@ -346,7 +345,7 @@ void Service::Register(http::Router& router) {
           User after;
           auto st = s->store.Write([&](store::Tx& tx) -> Status {
             PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSelectUser, {*id}));
-            if (!row) return Error::NotFound("no user with id " + std::to_string(*id));
+            if (!row) return Error::NotFound(T("auth.user_not_found", {{"id", std::to_string(*id)}}));
             const User before = UserFromRow(*row);
             after = before;
             if (display) after.display_name = *display;
@@ -358,8 +357,7 @@ void Service::Register(http::Router& router) {
             }
             if (disabled) after.disabled = *disabled;
             if (after.id == req.Who().user_id && (after.disabled || after.role != Role::kParkAdmin)) {
-              return Error::Invalid(after.disabled ? "disabled" : "role",
-                                    "you cannot disable yourself or give up your own admin role");
+              return Error::Invalid(after.disabled ? "disabled" : "role", T("auth.not_yourself"));
             }
             PARK_TRY(CheckScope(tx, after.role, after.enterprise_id, "enterprise_id"));
             after.updated_at = s->clock.NowMs();
@@ -453,7 +451,7 @@ void Service::Register(http::Router& router) {
                          Json entry;
                          auto st = s->store.Write([&](store::Tx& tx) -> Status {
                            PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSelectApiToken, {*id}));
-                           if (!row) return Error::NotFound("no API token with id " + std::to_string(*id));
+                           if (!row) return Error::NotFound(T("auth.token_not_found", {{"id", std::to_string(*id)}}));
                            const Json before = TokenJson(*row);
                            PARK_TRY(tx.Exec(kRevokeToken, {*id, s->clock.NowMs()}));
                            PARK_ASSIGN_OR_RETURN(auto after_row, tx.QueryOne(kSelectApiToken, {*id}));

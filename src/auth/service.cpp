@@ -62,27 +62,60 @@ User UserFromRow(const store::Row& r) {
   return u;
 }
 
-// Checks the role/enterprise pairing every user and token must satisfy.
-Status CheckScope(store::Tx& tx, Role role, std::optional<int64_t> enterprise_id, std::string_view field) {
+Text RoleNameText(Role role) { return T("auth.role_name." + std::string(RoleName(role))); }
+
+Text ScopeRule(Role role, std::optional<int64_t> enterprise_id) {
   const bool needs = role == Role::kEnterpriseUser;
   const bool forbidden =
       role == Role::kParkAdmin || role == Role::kParkStaff || role == Role::kDriver || role == Role::kViewer;
-  if (needs && !enterprise_id) return Error::Invalid(std::string(field), "is required for the role enterprise_user");
-  if (forbidden && enterprise_id) {
-    return Error::Invalid(std::string(field), "must be empty for the role " + std::string(RoleName(role)));
-  }
+  if (needs && !enterprise_id) return T("auth.enterprise_required");
+  if (forbidden && enterprise_id) return T("auth.enterprise_forbidden", {{"role", TextRef{RoleNameText(role).code}}});
+  return {};
+}
+
+// Checks the role/enterprise pairing every user and token must satisfy, and that the enterprise exists.
+Status CheckScope(store::Tx& tx, Role role, std::optional<int64_t> enterprise_id, std::string_view field) {
+  if (Text why = ScopeRule(role, enterprise_id); !why.empty()) return Error::Invalid(std::string(field), std::move(why));
   if (enterprise_id) {
     PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kEnterpriseExists, {*enterprise_id}));
-    if (!row) return Error::Invalid(std::string(field), "no enterprise has this id");
+    if (!row) return Error::Invalid(std::string(field), T("field.no_such_record"));
   }
   return {};
 }
 
-std::string CheckUserName(std::string_view name) {
-  if (name.size() < 3 || name.size() > 64) return "must be 3 to 64 characters";
+Text UserRoleRule(Role role) {
+  if (role == Role::kViewer || role == Role::kDevice) {
+    return T("auth.token_only_role", {{"role", TextRef{RoleNameText(role).code}}});
+  }
+  return {};
+}
+
+std::vector<FieldError> CheckNewUser(const NewUser& nu) {
+  std::vector<FieldError> bad;
+  if (Text why = CheckUserName(nu.name); !why.empty()) bad.push_back({"name", std::move(why)});
+  if (Text why = UserRoleRule(nu.role); !why.empty()) bad.push_back({"role", std::move(why)});
+  if (Text why = ScopeRule(nu.role, nu.enterprise_id); !why.empty()) bad.push_back({"enterprise_id", std::move(why)});
+  if (Text why = CheckPasswordStrength(nu.password); !why.empty()) bad.push_back({"password", std::move(why)});
+  return bad;
+}
+
+std::vector<FieldError> CheckNewToken(std::string_view label, Role role, std::optional<int64_t> enterprise_id,
+                                      int64_t valid_days) {
+  std::vector<FieldError> bad;
+  if (label.empty() || Utf8Length(label) > 100) bad.push_back({"label", T("auth.label_length", {{"max_chars", 100}})});
+  if (role == Role::kParkAdmin) bad.push_back({"role", T("auth.token_not_admin")});
+  if (Text why = ScopeRule(role, enterprise_id); !why.empty()) bad.push_back({"enterprise_id", std::move(why)});
+  if (valid_days < 1 || valid_days > 3650) {
+    bad.push_back({"expires_in_days", T("field.integer_range", {{"min", 1}, {"max", 3650}})});
+  }
+  return bad;
+}
+
+Text CheckUserName(std::string_view name) {
+  if (name.size() < 3 || name.size() > 64) return T("auth.name_length", {{"min", 3}, {"max", 64}});
   for (unsigned char c : name) {
     if (!(std::islower(c) || std::isdigit(c) || c == '.' || c == '_' || c == '-')) {
-      return "may contain only lower-case letters, digits, '.', '_' and '-'";
+      return T("auth.name_characters");
     }
   }
   return {};
@@ -102,9 +135,8 @@ Result<LoginResult> Service::Login(std::string_view name, std::string_view passw
   const int64_t now = s.clock.NowMs();
   const std::string key = std::string(name) + "|" + std::string(remote_ip);
   if (const int64_t wait = s.limiter.RetryAfterMs(key, now); wait > 0) {
-    return Error{ErrorCode::kResourceExhausted,
-                 "too many failed sign-ins; try again in " + std::to_string((wait + 59999) / 60000) + " minute(s)",
-                 {}};
+    return Error::Coded(ErrorCode::kResourceExhausted,
+                        T("auth.locked_out", {{"minutes", (wait + 59999) / 60000}}));
   }
   std::optional<store::Row> row;
   PARK_TRY(s.store.Read([&](store::Tx& tx) -> Status {
@@ -129,7 +161,7 @@ Result<LoginResult> Service::Login(std::string_view name, std::string_view passw
       return {};
     });
     if (!logged.ok()) spdlog::warn("auth: could not record a failed login: {}", logged.error().message);
-    return Error{ErrorCode::kUnauthenticated, "wrong user name or password, or the account is disabled", {}};
+    return Error::Coded(ErrorCode::kUnauthenticated, T("auth.login_failed"));
   }
   s.limiter.Reset(key);
   LoginResult result;
@@ -155,22 +187,22 @@ Result<LoginResult> Service::Login(std::string_view name, std::string_view passw
 Result<Principal> Service::Authenticate(std::string_view token) {
   Impl& s = *impl_;
   if (token.size() < 10 || token.size() > 200) {
-    return Error{ErrorCode::kUnauthenticated, "the token is not valid", {}};
+    return Error::Coded(ErrorCode::kUnauthenticated, T("auth.token_invalid"));
   }
   std::optional<store::Row> row;
   PARK_TRY(s.store.Read([&](store::Tx& tx) -> Status {
     PARK_ASSIGN_OR_RETURN(row, tx.QueryOne(kSelectTokenForAuth, {TokenHash(token)}));
     return {};
   }));
-  if (!row) return Error{ErrorCode::kUnauthenticated, "the token is not valid", {}};
-  if (!row->IsNull(7)) return Error{ErrorCode::kUnauthenticated, "the token was revoked; sign in again", {}};
-  if (row->Int(6) <= s.clock.NowMs()) return Error{ErrorCode::kUnauthenticated, "the token has expired; sign in again", {}};
+  if (!row) return Error::Coded(ErrorCode::kUnauthenticated, T("auth.token_invalid"));
+  if (!row->IsNull(7)) return Error::Coded(ErrorCode::kUnauthenticated, T("auth.token_revoked"));
+  if (row->Int(6) <= s.clock.NowMs()) return Error::Coded(ErrorCode::kUnauthenticated, T("auth.token_expired"));
   Principal p;
   p.token_id = row->Int(0);
   p.api_token = row->Text(1) == "api";
   if (!row->IsNull(2)) {
     // A user's session: role and scope come from the user now, so a change applies at once.
-    if (row->Int(11) != 0) return Error{ErrorCode::kUnauthenticated, "the account is disabled", {}};
+    if (row->Int(11) != 0) return Error::Coded(ErrorCode::kUnauthenticated, T("auth.account_disabled"));
     p.user_id = row->Int(2);
     p.name = row->Text(8);
     p.role = ParseRole(row->Text(9)).value_or(Role::kDriver);
@@ -196,12 +228,19 @@ Status Service::Logout(const Principal& who) {
 
 Result<User> Service::CreateUser(const NewUser& nu, const Principal* actor) {
   Impl& s = *impl_;
-  if (auto why = CheckUserName(nu.name); !why.empty()) return Error::Invalid("name", why);
-  if (nu.role == Role::kViewer || nu.role == Role::kDevice) {
-    return Error::Invalid("role", std::string(RoleName(nu.role)) +
-                                      " is for API tokens (screen links, devices): create an API token with it instead");
+  // Every mistake at once, the enterprise's existence included, before the slow hash.
+  std::vector<FieldError> bad = CheckNewUser(nu);
+  const bool scope_named = std::any_of(bad.begin(), bad.end(), [](const FieldError& f) { return f.field == "enterprise_id"; });
+  if (nu.enterprise_id && !scope_named) {
+    bool exists = false;
+    PARK_TRY(s.store.Read([&](store::Tx& tx) -> Status {
+      PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kEnterpriseExists, {*nu.enterprise_id}));
+      exists = row.has_value();
+      return {};
+    }));
+    if (!exists) bad.push_back({"enterprise_id", T("field.no_such_record")});
   }
-  if (auto why = CheckPasswordStrength(nu.password); !why.empty()) return Error::Invalid("password", why);
+  if (!bad.empty()) return Error::Invalid(std::move(bad));
   std::string hash;
   {
     PARK_ASSIGN_OR_RETURN(auto slot, s.hash_gate.Enter(actor ? "user:" + actor->name : "local", s.clock.NowMs()));
@@ -212,10 +251,13 @@ Result<User> Service::CreateUser(const NewUser& nu, const Principal* actor) {
   PARK_TRY(s.store.Write([&](store::Tx& tx) -> Status {
     PARK_TRY(CheckScope(tx, nu.role, nu.enterprise_id, "enterprise_id"));
     const int64_t now = s.clock.NowMs();
-    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kInsertUser, {nu.name, nu.display_name,
-                                                               std::string(RoleName(nu.role)),
-                                                               store::OrNull(nu.enterprise_id), hash, now}));
-    u = User{row->Int(0), nu.name, nu.display_name, nu.role, nu.enterprise_id, false, now, now};
+    auto row = tx.QueryOne(kInsertUser, {nu.name, nu.display_name, std::string(RoleName(nu.role)),
+                                         store::OrNull(nu.enterprise_id), hash, now});
+    if (!row.ok() && row.error().code == ErrorCode::kAlreadyExists) {
+      return Error::Coded(ErrorCode::kAlreadyExists, T("auth.name_taken"), "name");
+    }
+    if (!row.ok()) return row.error();
+    u = User{(*row)->Int(0), nu.name, nu.display_name, nu.role, nu.enterprise_id, false, now, now};
     PARK_ASSIGN_OR_RETURN(entry, store::AppendAudit(tx, s.clock, actor,
                                                     {"create", "user", u.id, u.enterprise_id, nullptr, UserJson(u)}));
     return {};
@@ -227,9 +269,9 @@ Result<User> Service::CreateUser(const NewUser& nu, const Principal* actor) {
 Result<IssuedToken> Service::CreateApiToken(std::string label, Role role, std::optional<int64_t> enterprise_id,
                                             int64_t valid_days, const Principal* actor) {
   Impl& s = *impl_;
-  if (label.empty() || label.size() > 100) return Error::Invalid("label", "must be 1 to 100 characters");
-  if (valid_days < 1 || valid_days > 3650) return Error::Invalid("expires_in_days", "must be 1 to 3650");
-  if (role == Role::kParkAdmin) return Error::Invalid("role", "API tokens cannot be park_admin");
+  if (auto bad = CheckNewToken(label, role, enterprise_id, valid_days); !bad.empty()) {
+    return Error::Invalid(std::move(bad));
+  }
   IssuedToken t;
   t.token = NewToken();
   Json entry;

@@ -9,7 +9,19 @@ namespace park::auth {
 
 std::string NewToken();  // crypto.cpp
 User UserFromRow(const store::Row& r);  // columns as in kUserColumns
-std::string CheckUserName(std::string_view name);
+Text CheckUserName(std::string_view name);
+// The catalogue name of a role ("auth.role_name.park_admin"), for texts that name one.
+Text RoleNameText(Role role);
+// The role/enterprise pairing every user and token must satisfy, without the database: empty when fine.
+Text ScopeRule(Role role, std::optional<int64_t> enterprise_id);
+// Viewer and device roles are for API tokens only: empty when a user may have the role.
+Text UserRoleRule(Role role);
+// Every problem of a new user that needs no database (name, role, enterprise pairing, password), each at its field.
+std::vector<FieldError> CheckNewUser(const NewUser& nu);
+// Likewise for a new API token (label, role, enterprise pairing, expires_in_days).
+std::vector<FieldError> CheckNewToken(std::string_view label, Role role, std::optional<int64_t> enterprise_id,
+                                      int64_t valid_days);
+// The pairing, and that the enterprise exists.
 Status CheckScope(store::Tx& tx, Role role, std::optional<int64_t> enterprise_id, std::string_view field);
 
 struct Service::Impl {

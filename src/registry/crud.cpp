@@ -126,7 +126,7 @@ Result<Json> Validate(const EntitySpec& s, const Json& body) {
           if (std::find(f.allowed.begin(), f.allowed.end(), *v) == f.allowed.end()) {
             std::string list;
             for (const auto& a : f.allowed) list += (list.empty() ? "" : ", ") + a;
-            r.Fail(f.name, "must be one of: " + list);
+            r.Fail(f.name, T("field.one_of", {{"allowed", list}}));
           } else {
             value = *v;
           }
@@ -135,7 +135,7 @@ Result<Json> Validate(const EntitySpec& s, const Json& body) {
       case FieldType::kDate:
         if (auto v = r.String(f.name, need, 10)) {
           if (!IsValidDate(*v)) {
-            r.Fail(f.name, "must be a date written YYYY-MM-DD");
+            r.Fail(f.name, T("field.date_format"));
           } else {
             value = *v;
           }
@@ -155,14 +155,8 @@ Result<Json> Validate(const EntitySpec& s, const Json& body) {
         break;
     }
     if (!value.is_null() && f.check) {
-      if (auto why = f.check(value); !why.empty()) {
-        // A check may point inside the value: "[1].phone is not …" becomes field "contacts[1].phone".
-        if (why.front() == '[' || why.front() == '.') {
-          const auto space = why.find(' ');
-          return Error::Invalid(f.name + why.substr(0, space), why.substr(space + 1));
-        }
-        r.Fail(f.name, why);
-      }
+      // A check may point inside the value: "[1].phone" becomes field "contacts[1].phone".
+      for (auto& why : f.check(value)) r.Fail(Error::Invalid({{r.PathOf(f.name) + why.field, std::move(why.text)}}));
     }
     record[f.name] = value;
   }
@@ -193,11 +187,11 @@ int64_t EnterpriseOf(const EntitySpec& s, const Json& j) {
 
 Result<Json> ReadOne(store::Tx& tx, const EntitySpec& s, int64_t id, const Principal* who) {
   PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(SqlFor(s).select_one, {id}));
-  if (!row) return Error::NotFound(fmt::format("no {} with id {}", s.entity, id));
+  if (!row) return Error::NotFound(T("registry.not_found", {{"entity", s.entity}, {"id", std::to_string(id)}}));
   Json j = RowToJson(s, *row);
   // Records of other enterprises do not exist for a scoped caller.
   if (who && !who->CanSeeEnterprise(EnterpriseOf(s, j))) {
-    return Error::NotFound(fmt::format("no {} with id {}", s.entity, id));
+    return Error::NotFound(T("registry.not_found", {{"entity", s.entity}, {"id", std::to_string(id)}}));
   }
   return j;
 }
@@ -271,7 +265,7 @@ class Endpoints {
     }
     std::string like;
     if (auto q = req.Query("q"); q && !q->empty()) {
-      if (q->size() > 100) return Response::FromError(Error::Invalid("q", "must be at most 100 characters"));
+      if (q->size() > 100) return Response::FromError(Error::Invalid("q", T("field.too_long", {{"max_chars", 100}})));
       like = store::LikeContains(*q, true);
     }
     filter.emplace_back(like);
@@ -325,7 +319,7 @@ class Endpoints {
     for (const auto& [key, value] : patch->items()) {
       const auto f = std::find_if(s_.fields.begin(), s_.fields.end(), [&](const Field& x) { return x.name == key; });
       if (key == "id" || key == "created_at" || key == "updated_at" || (f != s_.fields.end() && !f->input)) {
-        return Response::FromError(Error::Invalid(key, "is read-only"));
+        return Response::FromError(Error::Invalid(key, T("field.read_only")));
       }
     }
     Written w;
@@ -361,8 +355,9 @@ class Endpoints {
       for (size_t i = 0; i < s_.children.size(); ++i) {
         PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(SqlFor(s_).child_counts[i], {*id}));
         if (row->Int(0) > 0) {
-          return Error::Conflict(fmt::format("this {} still has {} {}; remove them first", s_.entity, row->Int(0),
-                                             s_.children[i].label));
+          return Error::Conflict(T("registry.has_children", {{"entity", s_.entity},
+                                                             {"count", row->Int(0)},
+                                                             {"children", s_.children[i].label}}));
         }
       }
       PARK_TRY(tx.Exec(SqlFor(s_).remove, {*id}));

@@ -15,51 +15,63 @@ constexpr std::string_view kEnterpriseOf = "SELECT id FROM enterprises WHERE id 
 constexpr std::string_view kFacilityOwner = "SELECT enterprise_id FROM facilities WHERE id = $1";
 constexpr std::string_view kEquipmentOwner = "SELECT enterprise_id FROM equipment WHERE id = $1";
 
-std::string CheckCredit(const Json& v) { return CheckCreditCode(v.get<std::string>()); }
+// A check's answer: nothing, or each reason at the field itself ("") or at a path inside it ("[1].phone").
+using Why = std::vector<FieldError>;
+Why Bad(Text text, std::string inside = {}) { return {FieldError{std::move(inside), std::move(text)}}; }
+
+Why CheckCredit(const Json& v) {
+  Text t = CheckCreditCode(v.get<std::string>());
+  return t.empty() ? Why() : Bad(std::move(t));
+}
 
 // National industry classification (GB/T 4754-2017): a division (2 digits), group (3) or class (4) code.
-std::string CheckSector(const Json& v) {
+Why CheckSector(const Json& v) {
   const auto& s = v.get_ref<const std::string&>();
   if (s.size() < 2 || s.size() > 4 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return "must be a GB/T 4754-2017 industry code of 2 to 4 digits, e.g. 2710";
+    return Bad(T("registry.sector"));
   }
   return {};
 }
 
-std::string CheckNonNegativeArea(const Json& v) {
+Why CheckNonNegativeArea(const Json& v) {
   const double d = v.get<double>();
-  return d < 0 || d > 1e6 ? "must be between 0 and 1,000,000 mu" : "";
+  if (d < 0 || d > 1e6) return Bad(T("registry.land_area", {{"max", 1e6}}));
+  return {};
 }
 
-std::string CheckPhone(std::string_view s) {
+Text CheckPhone(std::string_view s) {
   if (s.empty()) return {};
-  if (s.size() < 5 || s.size() > 20) return "must be 5 to 20 characters";
+  if (s.size() < 5 || s.size() > 20) return T("registry.phone_length", {{"min", 5}, {"max", 20}});
   for (char c : s) {
     if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == ' ' || c == '(' || c == ')')) {
-      return "may contain only digits, spaces and + - ( )";
+      return T("registry.phone_characters");
     }
   }
   return {};
 }
 
-std::string CheckEmail(std::string_view s) {
+Text CheckEmail(std::string_view s) {
   if (s.empty()) return {};
   const auto at = s.find('@');
   if (at == std::string_view::npos || at == 0 || s.find('.', at) == std::string_view::npos || s.back() == '.' ||
       s.find(' ') != std::string_view::npos || s.size() > 200) {
-    return "is not an e-mail address";
+    return T("registry.email");
   }
   return {};
 }
 
 // contacts: [{name, role, phone, email}], at most 20. Errors name the element, e.g. contacts[1].phone.
-std::string CheckContacts(const Json& v) {
-  if (v.size() > 20) return "may hold at most 20 contacts";
+Why CheckContacts(const Json& v) {
+  if (v.size() > 20) return Bad(T("registry.contacts_count", {{"max", 20}}));
+  Why all;
   for (size_t i = 0; i < v.size(); ++i) {
     const Json& c = v[i];
     const std::string at = "[" + std::to_string(i) + "]";
-    if (!c.is_object()) return at + " must be an object";
-    JsonReader r(c);
+    if (!c.is_object()) {
+      all.push_back({at, T("field.not_object", {{"actual", "another type"}})});
+      continue;
+    }
+    JsonReader r(c, at);
     (void)r.String("name", JsonReader::kRequired, 100);
     (void)r.String("role", JsonReader::kOptional, 100);
     auto phone = r.String("phone", JsonReader::kOptional, 40);
@@ -70,52 +82,59 @@ std::string CheckContacts(const Json& v) {
     if (email) {
       if (auto why = CheckEmail(*email); !why.empty()) r.Fail("email", why);
     }
-    if (auto st = r.Finish(); !st.ok()) return at + "." + st.error().field + " " + st.error().message;
+    if (auto st = r.Finish(); !st.ok()) {
+      for (const auto& f : st.error().fields) all.push_back(f);
+    }
   }
+  return all;
+}
+
+Why CheckNonNegative(const Json& v) {
+  if (v.get<double>() < 0) return Bad(T("field.at_least", {{"min", 0}}));
   return {};
 }
 
-std::string CheckNonNegative(const Json& v) { return v.get<double>() < 0 ? "must not be negative" : ""; }
-
-std::string CheckPastDate(const Json& v) {
+Why CheckPastDate(const Json& v) {
   const auto& s = v.get_ref<const std::string&>();
-  return s < "1950-01-01" ? "must be on or after 1950-01-01" : "";
+  if (s < "1950-01-01") return Bad(T("registry.date_after", {{"date", "1950-01-01"}}));
+  return {};
 }
 
-std::string CheckLife(const Json& v) {
+Why CheckLife(const Json& v) {
   const double d = v.get<double>();
-  return d <= 0 || d > 100 ? "must be more than 0 and at most 100 years" : "";
+  if (d <= 0 || d > 100) return Bad(T("registry.life_years", {{"max", 100}}));
+  return {};
 }
 
 // Rated parameters: a flat object of numbers or short strings, units in the keys (e.g. "pressure_mpa").
-std::string CheckRated(const Json& v) {
-  if (v.size() > 50) return "may hold at most 50 parameters";
+Why CheckRated(const Json& v) {
+  if (v.size() > 50) return Bad(T("registry.rated_count", {{"max", 50}}));
   for (const auto& [k, val] : v.items()) {
-    if (k.empty() || k.size() > 64) return "has a parameter name that is empty or longer than 64 characters";
+    if (k.empty() || k.size() > 64) return Bad(T("registry.rated_name", {{"max_chars", 64}}));
     if (!(val.is_number() || (val.is_string() && val.get_ref<const std::string&>().size() <= 100) ||
           val.is_boolean())) {
-      return "." + k + " must be a number, a boolean or a string of at most 100 characters";
+      return Bad(T("registry.rated_value", {{"max_chars", 100}}), "." + k);
     }
   }
   return {};
 }
 
-std::string CheckTag(const Json& v) {
+Why CheckTag(const Json& v) {
   for (char c : v.get_ref<const std::string&>()) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/')) {
-      return "may contain only letters, digits and - _ . /";
+      return Bad(T("registry.tag_characters"));
     }
   }
   return {};
 }
 
 // A sensor's key names its time series (as in line protocol and MQTT topics).
-std::string CheckSeriesKey(const Json& v) {
+Why CheckSeriesKey(const Json& v) {
   const auto& s = v.get_ref<const std::string&>();
   for (char c : s) {
     if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' ||
           c == '-' || c == '.')) {
-      return "may contain only lower-case letters, digits and _ - .";
+      return Bad(T("registry.key_characters"));
     }
   }
   return {};
@@ -178,7 +197,7 @@ Result<int64_t> Owner(store::Tx& tx, std::string_view sql, const Json& record, c
   const int64_t parent = record.at(field).get<int64_t>();
   PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {parent}));
   if (!row || (actor && !actor->CanSeeEnterprise(row->Int(0)))) {
-    return Error::Invalid(field, "no such record, or not one you may use");
+    return Error::Invalid(field, T("field.no_such_record"));
   }
   return row->Int(0);
 }
@@ -314,23 +333,23 @@ std::vector<EntitySpec> MakeSpecs() {
       const auto& quantity = record["quantity"].get_ref<const std::string&>();
       const auto& unit = record["unit"].get_ref<const std::string&>();
       const auto& q = Quantities().at(quantity);
+      // Every rule that relates fields to each other, reported at once.
+      std::vector<FieldError> bad;
       if (std::find(q.units.begin(), q.units.end(), unit) == q.units.end()) {
         std::string list;
         for (const auto& u : q.units) list += (list.empty() ? "" : ", ") + u;
-        return Error::Invalid("unit", "for " + quantity + " must be one of: " + list);
+        bad.push_back({"unit", T("registry.unit_for_quantity", {{"quantity", quantity}, {"units", list}})});
       }
       if (record["kind"] != "meter" && record.contains("activity_item") && record["activity_item"].is_string()) {
-        return Error::Invalid("activity_item", "only a meter counts an activity item");
+        bad.push_back({"activity_item", T("registry.activity_item_meter_only")});
       }
-      if (record["kind"] == "meter" && !q.cumulative) {
-        return Error::Invalid("quantity", "a meter counts up: use energy, gas_volume, water_volume, steam_mass, heat, "
-                                          "run_hours or count");
-      }
+      if (record["kind"] == "meter" && !q.cumulative) bad.push_back({"quantity", T("registry.meter_quantity")});
       const Json& lo = record["low_limit"];
       const Json& hi = record["high_limit"];
       if (lo.is_number() && hi.is_number() && lo.get<double>() >= hi.get<double>()) {
-        return Error::Invalid("high_limit", "must be greater than low_limit");
+        bad.push_back({"high_limit", T("registry.high_above_low")});
       }
+      if (!bad.empty()) return Error::Invalid(std::move(bad));
       PARK_ASSIGN_OR_RETURN(int64_t owner, Owner(tx, kEquipmentOwner, record, "equipment_id", actor));
       record["enterprise_id"] = owner;
       return owner;

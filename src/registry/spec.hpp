@@ -21,8 +21,9 @@ struct Field {
   bool input = true;  // false: derived by the server (read-only to clients)
   size_t max_chars = 200;
   std::vector<std::string> allowed;  // kEnum
-  // Extra check of a present value: empty when fine, else the reason (shown with the field name).
-  std::function<std::string(const Json&)> check;
+  // Extra check of a present value: empty when fine, else each reason with its path inside the value ("" for
+  // the value itself, "[1].phone" inside a list), so that every bad place is reported at once.
+  std::function<std::vector<FieldError>(const Json&)> check;
   std::string description;
 };
 

@@ -25,18 +25,22 @@ std::string_view AlarmStateName(AlarmState s) {
   return "unknown";
 }
 
+// Every broken rule at once, each at the field it names.
 Status ValidateThresholdRule(const ThresholdRule& rule) {
-  if (!rule.high && !rule.low) return Error::Invalid("high", "a threshold rule needs high, low or both");
-  if (!(rule.deadband >= 0) || !std::isfinite(rule.deadband)) {
-    return Error::Invalid("deadband", "deadband must be a finite number >= 0");
-  }
-  if ((rule.high && !std::isfinite(*rule.high)) || (rule.low && !std::isfinite(*rule.low))) {
-    return Error::Invalid(rule.high && !std::isfinite(*rule.high) ? "high" : "low", "limits must be finite");
-  }
+  std::vector<FieldError> bad;
+  if (!rule.high && !rule.low) bad.push_back({"high", T("telemetry.rule.threshold_needs_limit")});
+  const bool deadband_ok = rule.deadband >= 0 && std::isfinite(rule.deadband);
+  if (!deadband_ok) bad.push_back({"deadband", T("field.at_least", {{"min", 0}})});
+  const bool high_ok = !rule.high || std::isfinite(*rule.high);
+  const bool low_ok = !rule.low || std::isfinite(*rule.low);
+  if (!high_ok) bad.push_back({"high", T("field.not_finite")});
+  if (!low_ok) bad.push_back({"low", T("field.not_finite")});
   // The clear bands must not overlap, or a value could clear one limit straight into the other's clear band.
-  if (rule.high && rule.low && *rule.low + rule.deadband >= *rule.high - rule.deadband) {
-    return Error::Invalid("low", "low + deadband must stay below high - deadband");
+  if (rule.high && rule.low && high_ok && low_ok && deadband_ok &&
+      *rule.low + rule.deadband >= *rule.high - rule.deadband) {
+    bad.push_back({"low", T("telemetry.rule.bands_overlap")});
   }
+  if (!bad.empty()) return Error::Invalid(std::move(bad));
   return Status::Ok();
 }
 
@@ -55,12 +59,14 @@ Condition ThresholdMachine::Observe(double value) {
 }
 
 Status ValidateRateRule(const RateRule& rule) {
-  if (!(rule.max_rate_per_s > 0) || !std::isfinite(rule.max_rate_per_s)) {
-    return Error::Invalid("max_rate_per_s", "max_rate_per_s must be a finite number > 0");
+  std::vector<FieldError> bad;
+  const bool max_ok = rule.max_rate_per_s > 0 && std::isfinite(rule.max_rate_per_s);
+  if (!max_ok) bad.push_back({"max_rate_per_s", T("field.greater_than", {{"min", 0}})});
+  if (!(rule.deadband_per_s >= 0) || !std::isfinite(rule.deadband_per_s) ||
+      (max_ok && rule.deadband_per_s >= rule.max_rate_per_s)) {
+    bad.push_back({"deadband_per_s", T("telemetry.rule.rate_deadband")});
   }
-  if (!(rule.deadband_per_s >= 0) || rule.deadband_per_s >= rule.max_rate_per_s) {
-    return Error::Invalid("deadband_per_s", "deadband_per_s must be >= 0 and below max_rate_per_s");
-  }
+  if (!bad.empty()) return Error::Invalid(std::move(bad));
   return Status::Ok();
 }
 
@@ -130,15 +136,14 @@ Result<AlarmEvent> AlarmBook::Acknowledge(uint64_t alarm_id, std::string_view us
   for (auto& [key, alarm] : open_) {
     if (alarm.id != alarm_id) continue;
     if (alarm.state == AlarmState::kAcknowledged) {
-      return Error::Conflict("alarm " + std::to_string(alarm_id) + " is already acknowledged by " +
-                             alarm.acknowledged_by);
+      return Error::Conflict(T("telemetry.alarm.already_acknowledged", {{"by", alarm.acknowledged_by}}));
     }
     alarm.state = AlarmState::kAcknowledged;
     alarm.acknowledged_ms = now_ms;
     alarm.acknowledged_by = std::string(user);
     return AlarmEvent{AlarmEventKind::kAcknowledged, alarm};
   }
-  return Error::NotFound("no open alarm " + std::to_string(alarm_id));
+  return Error::NotFound(T("telemetry.alarm.not_open", {{"id", std::to_string(alarm_id)}}));
 }
 
 Status AlarmBook::Restore(Alarm alarm) {

@@ -326,20 +326,20 @@ Result<Json> AlarmEngine::Acknowledge(int64_t alarm_id, const Principal& who, co
   std::string state;
   PARK_TRY(s_.store.Read([&](store::Tx& tx) -> Status {
     PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kAlarmEnterprise, {alarm_id}));
-    if (!row) return Error::NotFound("no alarm has this id");
+    if (!row) return Error::NotFound(T("telemetry.alarm.not_found"));
     enterprise = row->OptInt(0);
     state = row->Text(1);
     return {};
   }));
-  if (enterprise && !who.CanSeeEnterprise(*enterprise)) return Error::NotFound("no alarm has this id");
-  if (!enterprise && who.enterprise_id) return Error::NotFound("no alarm has this id");
-  if (state == "cleared") return Error::Conflict("the alarm has already cleared");
+  if (enterprise && !who.CanSeeEnterprise(*enterprise)) return Error::NotFound(T("telemetry.alarm.not_found"));
+  if (!enterprise && who.enterprise_id) return Error::NotFound(T("telemetry.alarm.not_found"));
+  if (state == "cleared") return Error::Conflict(T("telemetry.alarm.already_cleared"));
   std::lock_guard lk(mutex_);
   PARK_ASSIGN_OR_RETURN(auto event, book_.Acknowledge(static_cast<uint64_t>(alarm_id), who.name, s_.clock.NowMs()));
   const int64_t series = std::stoll(event.alarm.series_key);
   const int64_t rule = std::stoll(event.alarm.rule_id);
   auto it = by_rule_series_.find({rule, series});
-  if (it == by_rule_series_.end()) return Error::Conflict("the alarm's rule has changed; reload and try again");
+  if (it == by_rule_series_.end()) return Error::Conflict(T("telemetry.alarm.rule_changed"));
   Persist(event, *it->second, &who, note);
   return AlarmJson(event.alarm, it->second);
 }

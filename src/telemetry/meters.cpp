@@ -107,7 +107,7 @@ Result<Window> WindowOf(const Request& req, const Service::Impl& s) {
   };
   Window w{};
   const std::string period(req.Query("period").value_or("day"));
-  if (period != "day" && period != "month") return Error::Invalid("period", "must be day or month");
+  if (period != "day" && period != "month") return Error::Invalid("period", T("telemetry.meter_period"));
   w.monthly = period == "month";
   const int64_t now = s.clock.NowMs();
   const int64_t today = ((now + offset_ms) / 86'400'000) * 86'400'000 - offset_ms;
@@ -122,8 +122,8 @@ Result<Window> WindowOf(const Request& req, const Service::Impl& s) {
   // Readings are read in nanoseconds, a day beyond each bound: outside 1900..2199 that would overflow.
   PARK_TRY(CheckQueryBoundMs(w.to_ms, "to"));
   PARK_TRY(CheckQueryBoundMs(w.from_ms, "from"));
-  if (w.from_ms >= w.to_ms) return Error::Invalid("from", "must be before to");
-  if (w.to_ms - w.from_ms > 400LL * 86'400'000) return Error::Invalid("from", "the range is at most 400 days");
+  if (w.from_ms >= w.to_ms) return Error::Invalid("from", T("time.from_before_to"));
+  if (w.to_ms - w.from_ms > 400LL * 86'400'000) return Error::Invalid("from", T("time.range_too_long", {{"max_days", 400}}));
   return w;
 }
 
@@ -151,7 +151,7 @@ constexpr std::string_view kDischargeSeries =
 Result<std::vector<MeteredMonth>> Service::MeteredMonthTotals(std::string_view period,
                                                               std::optional<int64_t> enterprise_id) {
   Impl& s = *impl_;
-  if (!IsValidMonth(period)) return Error::Invalid("period", "must be YYYY-MM");
+  if (!IsValidMonth(period)) return Error::Invalid("period", T("time.month_format", {{"value", period}}));
   const int year = std::stoi(std::string(period.substr(0, 4)));
   const int month = std::stoi(std::string(period.substr(5, 2)));
   const int64_t offset_ms = static_cast<int64_t>(s.config.utc_offset_minutes) * 60'000;
@@ -225,7 +225,7 @@ void RegisterMeterRoutes(Service::Impl& s, http::Router& router) {
           });
           if (!st.ok()) return Response::FromError(st.error());
           if (!m || !req.Who().CanSeeEnterprise(m->enterprise_id)) {
-            return Response::FromError(Error::NotFound("no meter has this id"));
+            return Response::FromError(Error::NotFound(T("telemetry.no_meter")));
           }
           auto c = Compute(*sp, *m, w->from_ms, w->to_ms, w->monthly);
           if (!c.ok()) return Response::FromError(c.error());

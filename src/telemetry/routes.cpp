@@ -101,17 +101,17 @@ Result<Range> RangeOf(const Request& req, const Clock& clock) {
   // Bounds are nanoseconds inside: outside 1900..2199 they would overflow, so they are refused, not wrapped.
   PARK_ASSIGN_OR_RETURN(const int64_t to_ns, QueryBoundNs(to_ms, "to"));
   PARK_ASSIGN_OR_RETURN(const int64_t from_ns, QueryBoundNs(from_ms, "from"));
-  if (from_ms >= to_ms) return Error::Invalid("from", "must be before to");
+  if (from_ms >= to_ms) return Error::Invalid("from", T("time.from_before_to"));
   return Range{from_ns, to_ns};
 }
 
 // "30s", "5m", "1h", "1d" -> nanoseconds.
 Result<int64_t> ParseWidth(std::string_view text) {
-  if (text.size() < 2) return Error::Invalid("width", "is a number and a unit: 30s, 5m, 1h or 1d");
+  if (text.size() < 2) return Error::Invalid("width", T("telemetry.width"));
   const char unit = text.back();
   int64_t n = 0;
   for (char c : text.substr(0, text.size() - 1)) {
-    if (c < '0' || c > '9' || n > 1'000'000) return Error::Invalid("width", "is a number and a unit: 30s, 5m, 1h or 1d");
+    if (c < '0' || c > '9' || n > 1'000'000) return Error::Invalid("width", T("telemetry.width"));
     n = n * 10 + (c - '0');
   }
   const int64_t s = 1'000'000'000;
@@ -121,9 +121,9 @@ Result<int64_t> ParseWidth(std::string_view text) {
     case 'm': mult = 60 * s; break;
     case 'h': mult = 3600 * s; break;
     case 'd': mult = 86400 * s; break;
-    default: return Error::Invalid("width", "unit must be s, m, h or d");
+    default: return Error::Invalid("width", T("telemetry.width"));
   }
-  if (n <= 0) return Error::Invalid("width", "must be positive");
+  if (n <= 0) return Error::Invalid("width", T("telemetry.width"));
   return n * mult;
 }
 
@@ -185,51 +185,66 @@ Result<AlarmRule> RuleFromBody(const Request& req, store::Tx& tx, const Outbound
   r.webhook_url = rd.String("webhook_url", JsonReader::kOptional, 1000).value_or("");
   r.webhook_format = rd.String("webhook_format", JsonReader::kOptional, 20).value_or("dingtalk");
   r.enabled = rd.Bool("enabled", JsonReader::kOptional).value_or(true);
-  if (rd.ok() && r.kind != "threshold" && r.kind != "rate" && r.kind != "no_data") {
-    rd.Fail("kind", "must be threshold, rate or no_data");
+  // Every field is checked on its own, so that one answer names every mistake.
+  const bool kind_known = r.kind == "threshold" || r.kind == "rate" || r.kind == "no_data";
+  if (!r.kind.empty() && !kind_known) rd.Fail("kind", T("telemetry.rule.kind"));
+  if (r.severity != "info" && r.severity != "warning" && r.severity != "critical") {
+    rd.Fail("severity", T("telemetry.rule.severity"));
   }
-  if (rd.ok() && r.severity != "info" && r.severity != "warning" && r.severity != "critical") {
-    rd.Fail("severity", "must be info, warning or critical");
+  if (r.webhook_format != "dingtalk" && r.webhook_format != "wecom" && r.webhook_format != "json") {
+    rd.Fail("webhook_format", T("telemetry.rule.webhook_format"));
   }
-  if (rd.ok() && r.webhook_format != "dingtalk" && r.webhook_format != "wecom" && r.webhook_format != "json") {
-    rd.Fail("webhook_format", "must be dingtalk, wecom or json");
-  }
-  if (rd.ok() && before && !before->webhook_url.empty() && r.webhook_url != before->webhook_url &&
+  if (before && !before->webhook_url.empty() && r.webhook_url != before->webhook_url &&
       r.webhook_url == MaskUrlSecrets(before->webhook_url)) {
     r.webhook_url = before->webhook_url;
   }
-  if (rd.ok() && !r.webhook_url.empty()) {
+  if (!r.webhook_url.empty()) {
     if (auto target = CheckOutboundUrl(r.webhook_url, policy, "webhook_url"); !target.ok()) {
-      rd.Fail("webhook_url", target.error().message);
+      rd.Fail("webhook_url", target.error().text.empty()
+                                 ? T("telemetry.rule.webhook_url", {{"detail", target.error().message}})
+                                 : target.error().text);
     }
   }
-  if (rd.ok() && !r.sensor_id && (r.equipment_type.empty() || r.quantity.empty())) {
-    rd.Fail("sensor_id", "is required unless equipment_type and quantity name the sensors the rule covers");
+  if (!r.sensor_id && (r.equipment_type.empty() || r.quantity.empty())) {
+    rd.Fail("sensor_id", T("telemetry.rule.sensor_or_type"));
   }
-  if (rd.ok() && r.kind == "threshold") {
-    if (!r.high && !r.low) rd.Fail("high", "a threshold rule needs high, low or both");
-    if (auto st = ValidateThresholdRule({r.high, r.low, r.deadband}); !st.ok()) rd.Fail(st.error().field, st.error().message);
+  if (r.kind == "threshold") {
+    // A limit the reader already refused (not a number) is not reported a second time.
+    const bool limits_read = (!rd.Has("high") || r.high) && (!rd.Has("low") || r.low);
+    if (limits_read) {
+      if (auto st = ValidateThresholdRule({r.high, r.low, r.deadband}); !st.ok()) {
+        for (const auto& f : st.error().fields) rd.Fail(f.field, f.text);
+      }
+    }
   }
-  if (rd.ok() && r.kind == "rate") {
-    if (!r.max_rate_per_s) rd.Fail("max_rate_per_s", "is required for a rate rule");
-    else if (auto st = ValidateRateRule({*r.max_rate_per_s, r.deadband}); !st.ok()) rd.Fail("max_rate_per_s", st.error().message);
+  if (r.kind == "rate") {
+    if (!r.max_rate_per_s) {
+      if (!rd.Has("max_rate_per_s")) rd.Fail("max_rate_per_s", T("telemetry.rule.rate_needs_max"));
+    } else if (auto st = ValidateRateRule({*r.max_rate_per_s, r.deadband}); !st.ok()) {
+      // The rule's deadband_per_s is the body's deadband.
+      for (const auto& f : st.error().fields) rd.Fail(f.field == "deadband_per_s" ? "deadband" : f.field, f.text);
+    }
   }
-  if (rd.ok() && r.kind == "no_data" && (!r.timeout_s || *r.timeout_s < 10 || *r.timeout_s > 30 * 86400)) {
-    rd.Fail("timeout_s", "is required for a no_data rule: 10 s to 30 days");
+  if (r.kind == "no_data" && (!r.timeout_s || *r.timeout_s < 10 || *r.timeout_s > 30 * 86400)) {
+    rd.Fail("timeout_s", T("telemetry.rule.timeout", {{"min_s", 10}, {"max_days", 30}}));
   }
-  PARK_TRY(rd.Finish());
+  // The sensor and the enterprise are checked in the same answer as the rest of the body.
   const Principal& who = req.Who();
   if (r.sensor_id) {
     PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSensorScope, {*r.sensor_id}));
-    if (!row || !who.CanSeeEnterprise(row->Int(0))) return Error::Invalid("sensor_id", "no sensor has this id");
-    r.enterprise_id = row->Int(0);
+    if (!row || !who.CanSeeEnterprise(row->Int(0))) {
+      rd.Fail("sensor_id", T("field.no_such_record"));
+    } else {
+      r.enterprise_id = row->Int(0);
+    }
   }
   if (who.enterprise_id) {
     if (r.enterprise_id && *r.enterprise_id != *who.enterprise_id) {
-      return Error::Invalid("enterprise_id", "must be your own enterprise");
+      rd.Fail("enterprise_id", T("telemetry.own_enterprise"));
     }
     r.enterprise_id = who.enterprise_id;
   }
+  PARK_TRY(rd.Finish());
   return r;
 }
 
@@ -259,10 +274,10 @@ Result<SeriesInfo> ReadableSeries(Service::Impl& s, const Request& req) {
   PARK_ASSIGN_OR_RETURN(int64_t id, req.IdParam());
   auto info = s.resolver.Find(id);
   const Principal& who = req.Who();
-  if (!info) return Error::NotFound("no series has this id");
+  if (!info) return Error::NotFound(T("telemetry.no_series"));
   // Series of no enterprise (park-level gateway data) are readable by every reader not scoped to an enterprise.
   if (info->enterprise_id ? !who.CanSeeEnterprise(*info->enterprise_id) : who.enterprise_id.has_value()) {
-    return Error::NotFound("no series has this id");
+    return Error::NotFound(T("telemetry.no_series"));
   }
   return *info;
 }
@@ -390,7 +405,7 @@ void Service::Register(http::Router& router) {
           size_t limit = 10'000;
           if (auto l = req.Query("limit")) {
             const long long v = std::atoll(std::string(*l).c_str());
-            if (v < 1 || v > 1'000'000) return Fail(Error::Invalid("limit", "must be 1 to 1000000"));
+            if (v < 1 || v > 1'000'000) return Fail(Error::Invalid("limit", T("field.integer_range", {{"min", 1}, {"max", 1000000}})));
             limit = static_cast<size_t>(v);
           }
           auto points = s->engine.Raw(info->id, range->from_ns, range->to_ns, limit);
@@ -438,12 +453,12 @@ void Service::Register(http::Router& router) {
             width = *pw;
           } else {
             const long long n = std::atoll(std::string(req.Query("buckets").value_or("1000")).c_str());
-            if (n < 1 || n > 100'000) return Fail(Error::Invalid("buckets", "must be 1 to 100000"));
+            if (n < 1 || n > 100'000) return Fail(Error::Invalid("buckets", T("field.integer_range", {{"min", 1}, {"max", 100000}})));
             const int64_t span = range->to_ns - range->from_ns;
             width = std::max<int64_t>(1'000'000'000, (span + n - 1) / n);
           }
           if ((range->to_ns - range->from_ns) / width > 1'000'000) {
-            return Fail(Error::Invalid("width", "gives more than 1000000 buckets; widen it"));
+            return Fail(Error::Invalid("width", T("telemetry.too_many_buckets", {{"max", 1000000}})));
           }
           BucketGrid grid{width, 0};
           if (width % kDayNs == 0) grid.origin_ns = -static_cast<int64_t>(s->config.utc_offset_minutes) * kMinuteNs;
@@ -641,11 +656,11 @@ void Service::Register(http::Router& router) {
                                Json out;
                                auto st = s->store.Write([&](store::Tx& tx) -> Status {
                                  PARK_ASSIGN_OR_RETURN(auto old, tx.QueryOne(kRuleById, {*id}));
-                                 if (!old) return Error::NotFound("no alarm rule has this id");
+                                 if (!old) return Error::NotFound(T("telemetry.no_rule"));
                                  const AlarmRule before = RuleFromRow(*old);
                                  if (before.enterprise_id ? !req.Who().CanSeeEnterprise(*before.enterprise_id)
                                                           : !req.Who().IsPark()) {
-                                   return Error::NotFound("no alarm rule has this id");
+                                   return Error::NotFound(T("telemetry.no_rule"));
                                  }
                                  const OutboundPolicy policy{s->config.webhook_allow_hosts};
                                  PARK_ASSIGN_OR_RETURN(AlarmRule rule, RuleFromBody(req, tx, policy, &before));
@@ -675,10 +690,10 @@ void Service::Register(http::Router& router) {
           if (!id.ok()) return Fail(id.error());
           auto st = s->store.Write([&](store::Tx& tx) -> Status {
             PARK_ASSIGN_OR_RETURN(auto old, tx.QueryOne(kRuleById, {*id}));
-            if (!old) return Error::NotFound("no alarm rule has this id");
+            if (!old) return Error::NotFound(T("telemetry.no_rule"));
             const AlarmRule before = RuleFromRow(*old);
             if (before.enterprise_id ? !req.Who().CanSeeEnterprise(*before.enterprise_id) : !req.Who().IsPark()) {
-              return Error::NotFound("no alarm rule has this id");
+              return Error::NotFound(T("telemetry.no_rule"));
             }
             PARK_TRY(tx.Exec(kDisableRule, {*id, s->clock.NowMs()}));
             PARK_TRY(store::AppendAudit(tx, s->clock, &req.Who(),
@@ -704,7 +719,7 @@ void Service::Register(http::Router& router) {
           if (!page.ok()) return Fail(page.error());
           const std::string state(req.Query("state").value_or(""));
           if (!state.empty() && state != "open" && state != "active" && state != "acknowledged" && state != "cleared") {
-            return Fail(Error::Invalid("state", "must be open, active, acknowledged or cleared"));
+            return Fail(Error::Invalid("state", T("telemetry.alarm_state")));
           }
           Json items = Json::array();
           int64_t total = 0;

@@ -48,7 +48,7 @@ Result<int64_t> QueryBoundNs(int64_t at_ms, std::string_view field) {
 
 Status CheckQueryBoundMs(int64_t at_ms, std::string_view field) {
   if (Representable(at_ms)) return {};
-  return Error::Invalid(std::string(field), "must be from 1900-01-01T00:00:00Z to 2199-12-31T23:59:59Z");
+  return Error::Invalid(std::string(field), T("time.query_range", {{"from", "1900-01-01T00:00:00Z"}, {"to", "2199-12-31T23:59:59Z"}}));
 }
 
 }  // namespace park::telemetry

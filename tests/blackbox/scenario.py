@@ -159,8 +159,12 @@ class Runner:
                 raise ScenarioError(f"{cmd} {path}: expected error {want[1]}, got {json.dumps(body)[:300]}")
             if len(want) > 2 and err.get("field") != ("" if want[2] == "-" else want[2]):
                 raise ScenarioError(f"{cmd} {path}: expected field {want[2]}, got {json.dumps(body, ensure_ascii=False)[:300]}")
-            if set(err) != {"code", "message", "field"} or not err.get("message"):
-                raise ScenarioError(f"error shape is not {{code, message, field}}: {body}")
+            shape = {"code", "message", "field"}
+            if not shape <= set(err) <= shape | {"reason", "params", "errors"} or not err.get("message"):
+                raise ScenarioError(f"error shape is not {{code, message, field[, reason, params, errors]}}: {body}")
+            # A reason code is one both catalogues say, and every bad field carries one.
+            if "reason" in err and not all(e.get("code") and "field" in e for e in err.get("errors", [])):
+                raise ScenarioError(f"errors without codes: {body}")
         rest = expect[1:]
         saves = [line for line in rest if line.startswith("save ")]
         json_lines = [line for line in rest if not line.startswith("save ")]

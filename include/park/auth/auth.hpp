@@ -70,7 +70,7 @@ bool VerifyPassword(std::string_view hash, std::string_view password);
 // SHA-256 of a token, hex: what the tokens table stores.
 std::string TokenHash(std::string_view token);
 // Checks a new password; empty when acceptable, else the reason.
-std::string CheckPasswordStrength(std::string_view password);
+Text CheckPasswordStrength(std::string_view password);
 
 class Service {
  public:

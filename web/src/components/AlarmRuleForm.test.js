@@ -4,6 +4,16 @@ import AlarmRuleForm from './AlarmRuleForm.vue'
 import { ApiError } from '../api/client.js'
 import { i18nFor, flush } from '../test/setup.js'
 
+// An error as the server sends it: a category, and every bad field with its reason code and parameters.
+function coded(status, category, errors) {
+  const first = errors[0]
+  return new ApiError(status, category, first.message || first.code, first.field, null, {
+    reason: first.code,
+    params: first.params || {},
+    errors: errors.map((e) => ({ params: {}, message: e.code, ...e })),
+  })
+}
+
 function jsonResponse(body, status = 200) {
   return Promise.resolve({ status, ok: status < 300, statusText: '', text: () => Promise.resolve(JSON.stringify(body)) })
 }
@@ -95,22 +105,40 @@ describe('AlarmRuleForm', () => {
   })
 
   it('shows the server error beside the field it names, or above the form for a hidden one', async () => {
-    const submit = vi.fn().mockRejectedValueOnce(new ApiError(400, 'invalid_argument', 'low + deadband must stay below high - deadband', 'low'))
+    const submit = vi.fn().mockRejectedValueOnce(coded(400, 'invalid_argument', [{ field: 'low', code: 'telemetry.rule.bands_overlap' }]))
     const w = mountForm({ submit })
     await w.find('#r-name').setValue('x')
     await w.find('form').trigger('submit')
     await flush()
-    expect(w.find('[data-field="low"] [data-testid="field-error"]').text()).toBe('low + deadband must stay below high - deadband')
+    expect(w.find('[data-field="low"] [data-testid="field-error"]').text()).toBe('下限加回差必须低于上限减回差')
     expect(w.find('#r-low').attributes('aria-invalid')).toBe('true')
     expect(w.findAll('[data-testid="field-error"]')).toHaveLength(1)
     expect(w.find('[data-testid="form-error"]').text()).toBe('输入有误')
 
-    submit.mockRejectedValueOnce(new ApiError(400, 'invalid_argument', 'is required for a rate rule', 'max_rate_per_s'))
+    submit.mockRejectedValueOnce(coded(400, 'invalid_argument', [{ field: 'max_rate_per_s', code: 'telemetry.rule.rate_needs_max' }]))
     await w.find('form').trigger('submit')
     await flush()
     // The threshold form has no rate field: the message goes to the banner.
     expect(w.findAll('[data-testid="field-error"]')).toHaveLength(0)
-    expect(w.find('[data-testid="form-error"]').text()).toContain('is required for a rate rule')
+    expect(w.find('[data-testid="form-error"]').text()).toContain('变化率规则必须填写最大变化率')
+    w.unmount()
+  })
+
+  it('shows every bad field of one answer at once, in Chinese', async () => {
+    const submit = vi.fn().mockRejectedValueOnce(
+      coded(400, 'invalid_argument', [
+        { field: 'name', code: 'field.required' },
+        { field: 'high', code: 'field.not_number', params: { actual: 'a string' } },
+        { field: 'severity', code: 'telemetry.rule.severity' },
+      ]),
+    )
+    const w = mountForm({ submit })
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(w.find('[data-field="name"] [data-testid="field-error"]').text()).toBe('必填')
+    expect(w.find('[data-field="high"] [data-testid="field-error"]').text()).toBe('必须是数字')
+    expect(w.find('[data-field="severity"] [data-testid="field-error"]').text()).toBe('必须是“提示”“警告”或“严重”')
+    expect(w.findAll('[data-testid="field-error"]')).toHaveLength(3)
     w.unmount()
   })
 })

@@ -4,6 +4,16 @@ import EntityForm from './EntityForm.vue'
 import { ApiError } from '../api/client.js'
 import { i18nFor, flush } from '../test/setup.js'
 
+// An error as the server sends it: a category, and every bad field with its reason code and parameters.
+function coded(status, category, errors) {
+  const first = errors[0]
+  return new ApiError(status, category, first.message || first.code, first.field, null, {
+    reason: first.code,
+    params: first.params || {},
+    errors: errors.map((e) => ({ params: {}, message: e.code, ...e })),
+  })
+}
+
 function mountForm(props, locale = 'zh-CN') {
   return mount(EntityForm, { props: { entity: 'enterprises', ...props }, global: { plugins: [i18nFor(locale)] }, attachTo: document.body })
 }
@@ -32,7 +42,7 @@ describe('EntityForm', () => {
   })
 
   it('shows the server error beside the field it names', async () => {
-    const submit = vi.fn().mockRejectedValue(new ApiError(400, 'invalid_argument', 'check digit does not match', 'credit_code'))
+    const submit = vi.fn().mockRejectedValue(coded(400, 'invalid_argument', [{ field: 'credit_code', code: 'credit_code.check', params: { expected: '3' } }]))
     const w = mountForm({ submit })
     await w.find('#f-name').setValue('新企业')
     await w.find('#f-credit_code').setValue('91330000MA2ABCDE10')
@@ -44,7 +54,7 @@ describe('EntityForm', () => {
     expect(submit.mock.calls[0][1]).toBe(true)
 
     const field = w.find('[data-field="credit_code"]')
-    expect(field.find('[data-testid="field-error"]').text()).toBe('check digit does not match')
+    expect(field.find('[data-testid="field-error"]').text()).toBe('校验位错误，应为“3”')
     expect(w.find('#f-credit_code').attributes('aria-invalid')).toBe('true')
     expect(w.find('#f-credit_code').attributes('aria-describedby')).toContain('f-credit_code-error')
     // No other field claims the error.
@@ -54,7 +64,7 @@ describe('EntityForm', () => {
   })
 
   it("puts an error on a contact's phone beside that phone", async () => {
-    const submit = vi.fn().mockRejectedValue(new ApiError(400, 'invalid_argument', 'not a phone number', 'contacts[1].phone'))
+    const submit = vi.fn().mockRejectedValue(coded(400, 'invalid_argument', [{ field: 'contacts[1].phone', code: 'registry.phone_characters' }]))
     const w = mountForm({ submit, record: ENTERPRISE })
     await w.find('[data-testid="add-contact"]').trigger('click')
     await w.find('#f-contacts-1-name').setValue('李雷')
@@ -62,18 +72,18 @@ describe('EntityForm', () => {
     await w.find('form').trigger('submit')
     await flush()
     const phone = w.find('[data-field="contacts[1].phone"]')
-    expect(phone.find('[data-testid="field-error"]').text()).toBe('not a phone number')
+    expect(phone.find('[data-testid="field-error"]').text()).toBe('只能包含数字、空格和 + - ( )')
     expect(w.find('[data-field="contacts[0].phone"] [data-testid="field-error"]').exists()).toBe(false)
     w.unmount()
   })
 
   it('shows an error for a field the form has no input for at the top', async () => {
-    const submit = vi.fn().mockRejectedValue(new ApiError(409, 'already_exists', 'duplicate', 'id'))
+    const submit = vi.fn().mockRejectedValue(coded(409, 'conflict', [{ field: 'id', code: 'registry.has_children', params: { count: 2, entity: 'enterprise', children: 'facilities' } }]))
     const w = mountForm({ submit })
     await w.find('form').trigger('submit')
     await flush()
-    expect(w.find('[data-testid="form-error"]').text()).toContain('duplicate')
-    expect(w.find('[data-testid="form-error"]').text()).toContain('(id)')
+    expect(w.find('[data-testid="form-error"]').text()).toContain('仍有 2 条下属记录，请先删除')
+    expect(w.find('[data-testid="form-error"]').text()).toContain('id')
     w.unmount()
   })
 
@@ -90,7 +100,7 @@ describe('EntityForm', () => {
   })
 
   it("edits rated parameters as rows and puts a parameter's error on its row", async () => {
-    const submit = vi.fn().mockRejectedValue(new ApiError(400, 'invalid_argument', 'must be positive', 'rated.pressure_mpa'))
+    const submit = vi.fn().mockRejectedValue(coded(400, 'invalid_argument', [{ field: 'rated.pressure_mpa', code: 'field.at_least', params: { min: 0 } }]))
     const record = {
       id: 3,
       enterprise_id: 1,
@@ -118,7 +128,7 @@ describe('EntityForm', () => {
     await flush()
     expect(submit).toHaveBeenCalledWith({ rated: { medium: 'ethanol', pressure_mpa: -1 } }, false)
     const row = w.find('[data-field="rated.pressure_mpa"]')
-    expect(row.find('[data-testid="field-error"]').text()).toBe('must be positive')
+    expect(row.find('[data-testid="field-error"]').text()).toBe('must be at least 0')
     expect(w.find('#f-rated-2-value').attributes('aria-invalid')).toBe('true')
     expect(w.findAll('[data-testid="field-error"]')).toHaveLength(1)
     w.unmount()
