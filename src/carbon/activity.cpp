@@ -159,12 +159,11 @@ bool IsKnownUnit(Dimension dimension, std::string_view unit) { return FindUnit(d
 Result<double> ConvertUnit(Dimension dimension, double amount, std::string_view from_unit, std::string_view to_unit) {
   const UnitDef* from = FindUnit(dimension, from_unit);
   if (from == nullptr) {
-    return Error::Invalid("unit", "unknown unit \"" + std::string(from_unit) + "\"; use one of " + UnitList(dimension));
+    return Error::Invalid("unit", T("carbon.activity.unit_unknown", {{"value", std::string(from_unit)}, {"units", UnitList(dimension)}}));
   }
   const UnitDef* to = FindUnit(dimension, to_unit);
   if (to == nullptr) {
-    return Error::Invalid("unit",
-                          "cannot convert to \"" + std::string(to_unit) + "\"; use one of " + UnitList(dimension));
+    return Error::Invalid("unit", T("carbon.activity.unit_unknown", {{"value", std::string(to_unit)}, {"units", UnitList(dimension)}}));
   }
   if (from == to || from->to_base == to->to_base) return amount;
   return amount * from->to_base / to->to_base;
@@ -174,8 +173,9 @@ Result<double> ToCanonical(Item item, double amount, std::string_view unit) {
   const ItemInfo& info = InfoOf(item);
   const UnitDef* from = FindUnit(info.dimension, unit);
   if (from == nullptr) {
-    return Error::Invalid("unit", "unit \"" + std::string(unit) + "\" does not fit " + std::string(info.name) +
-                                      "; use one of " + UnitList(info.dimension));
+    return Error::Invalid("unit", T("carbon.activity.unit", {{"value", std::string(unit.substr(0, 40))},
+                                                             {"item", TextRef{"carbon.item." + std::string(info.name)}},
+                                                             {"units", UnitList(info.dimension)}}));
   }
   // Every canonical unit has to_base == 1, so the conversion is one multiplication.
   return amount * from->to_base;
@@ -193,19 +193,19 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
 
   const std::string_view code = Trim(input.enterprise_code);
   if (code.empty()) {
-    errors.push_back({"enterprise_code", "is empty"});
+    errors.push_back({"enterprise_code", T("field.required")});
   } else if (code.size() > 64) {
-    errors.push_back({"enterprise_code", "is longer than 64 characters"});
+    errors.push_back({"enterprise_code", T("field.too_long", {{"max_chars", 64}})});
   } else {
     bool printable = true;
     for (unsigned char c : code) printable = printable && c >= 0x20 && c != 0x7f;
-    if (!printable) errors.push_back({"enterprise_code", "contains control characters"});
+    if (!printable) errors.push_back({"enterprise_code", T("field.control_character", {{"code_point", "U+0000..U+001F"}})});
     row.enterprise_code = std::string(code);
   }
 
   const std::string_view period = Trim(input.period);
   if (!IsValidMonth(period)) {
-    errors.push_back({"period", Quoted(period.substr(0, 20)) + " is not a month in the form YYYY-MM"});
+    errors.push_back({"period", T("time.month_format", {{"value", std::string(period.substr(0, 20))}})});
   } else {
     row.year = (period[0] - '0') * 1000 + (period[1] - '0') * 100 + (period[2] - '0') * 10 + (period[3] - '0');
     row.month = (period[5] - '0') * 10 + (period[6] - '0');
@@ -214,7 +214,7 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
   const std::string_view item_name = Trim(input.item);
   const std::optional<Item> item = ItemFromName(item_name);
   if (!item) {
-    errors.push_back({"item", "unknown item \"" + std::string(item_name.substr(0, 40)) + "\""});
+    errors.push_back({"item", T("carbon.activity.item", {{"value", std::string(item_name.substr(0, 40))}})});
   } else {
     row.item = *item;
   }
@@ -225,33 +225,32 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
   if (input.amount_number) {
     amount = *input.amount_number;
     parsed = std::isfinite(amount);
-    if (!parsed) errors.push_back({"amount", "is not a finite number"});
+    if (!parsed) errors.push_back({"amount", T("field.not_finite")});
   } else if (amount_text.empty()) {
-    errors.push_back({"amount", "is empty"});
+    errors.push_back({"amount", T("field.required")});
   } else if (!ParseDecimal(amount_text, amount)) {
-    errors.push_back(
-        {"amount", Quoted(amount_text.substr(0, 40)) + " is not a finite decimal number (no thousands separators)"});
+    errors.push_back({"amount", T("carbon.activity.amount_decimal", {{"value", std::string(amount_text.substr(0, 40))}})});
   } else {
     parsed = true;
   }
   const bool amount_ok = parsed && amount >= 0;
-  if (parsed && !amount_ok) errors.push_back({"amount", "is negative; correct a period by re-importing it"});
+  if (parsed && !amount_ok) errors.push_back({"amount", T("carbon.activity.amount_negative")});
   if (amount_ok) row.amount = amount;
 
   const std::string_view unit = Trim(input.unit);
   row.unit = std::string(unit.substr(0, 40));
   if (item) {
     if (unit.empty()) {
-      errors.push_back({"unit", "is empty; " + std::string(ItemName(*item)) + " is in " +
-                                    std::string(InfoOf(*item).canonical_unit) + " or a convertible unit"});
+      errors.push_back({"unit", T("carbon.activity.unit", {{"value", ""},
+                                                            {"item", TextRef{"carbon.item." + std::string(ItemName(*item))}},
+                                                            {"units", UnitList(InfoOf(*item).dimension)}})});
     } else {
       auto canonical = ToCanonical(*item, amount_ok ? amount : 0.0, unit);
       if (!canonical.ok()) {
-        errors.push_back({"unit", canonical.error().message});
+        errors.push_back({"unit", canonical.error().text});
       } else if (*canonical > kMaxCanonicalAmount) {
         // Far beyond any plant; also keeps every product of amount and factor finite.
-        errors.push_back(
-            {"amount", "is implausibly large (above 10^12 " + std::string(InfoOf(*item).canonical_unit) + ")"});
+        errors.push_back({"amount", T("carbon.activity.amount_large", {{"unit", InfoOf(*item).canonical_unit}})});
       } else {
         row.amount_canonical = *canonical;
       }
@@ -261,15 +260,15 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
   const std::string_view use_name = Trim(input.use);
   const std::optional<Use> use = UseFromName(use_name);
   if (!use) {
-    errors.push_back({"use", Quoted(use_name.substr(0, 20)) + " is not fuel or feedstock"});
+    errors.push_back({"use", T("carbon.activity.use")});
   } else if (*use == Use::kFeedstock && item && !IsFuel(*item)) {
-    errors.push_back({"use", "feedstock applies only to fuels, not to " + std::string(ItemName(*item))});
+    errors.push_back({"use", T("carbon.activity.feedstock", {{"item", TextRef{"carbon.item." + std::string(ItemName(*item))}}})});
   } else {
     row.use = *use;
   }
 
   if (Utf8Length(input.note) > 500) {
-    errors.push_back({"note", "is longer than 500 characters"});
+    errors.push_back({"note", T("field.too_long", {{"max_chars", 500}})});
   } else {
     row.note = input.note;
   }
@@ -281,7 +280,7 @@ std::optional<ActivityRow> BuildActivityRow(const ActivityInput& input, std::vec
 Result<ActivityRow> MakeActivityRow(const ActivityInput& input) {
   std::vector<FieldError> errors;
   auto row = BuildActivityRow(input, errors);
-  if (!row) return Error::Invalid(errors.front().field, errors.front().reason);
+  if (!row) return Error::Invalid(std::move(errors));
   return std::move(*row);
 }
 

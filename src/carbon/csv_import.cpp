@@ -28,13 +28,11 @@ ActivityImport ParseActivityCsv(std::string_view text) {
   std::string error;
 
   if (!reader.Next(record, error)) {
-    result.errors.push_back({1, "",
-                             "the file is empty; the first line must be the header " +
-                                 std::string("enterprise_code,period,item,amount,unit,use,note")});
+    result.errors.push_back({1, "", T("carbon.import.empty", {{"header", "enterprise_code,period,item,amount,unit,use,note"}})});
     return result;
   }
   if (!error.empty()) {
-    result.errors.push_back({record.line, "", "header: " + error});
+    result.errors.push_back({record.line, "", T("carbon.import.malformed", {{"detail", error}})});
     return result;
   }
   // Where each template column sits in the file.
@@ -49,16 +47,16 @@ ActivityImport ParseActivityCsv(std::string_view text) {
     }
     if (found < 0) {
       result.errors.push_back({header_line, std::string(name.substr(0, 40)),
-                               "unknown column; the template is enterprise_code,period,item,amount,unit,use,note"});
+                               T("carbon.import.unknown_column", {{"header", "enterprise_code,period,item,amount,unit,use,note"}})});
     } else if (position[found] >= 0) {
-      result.errors.push_back({header_line, std::string(name), "column appears twice"});
+      result.errors.push_back({header_line, std::string(name), T("carbon.import.column_twice")});
     } else {
       position[found] = static_cast<int>(i);
     }
   }
   for (int c = 0; c < kColumnCount; ++c) {
     if (kColumnRequired[c] && position[c] < 0) {
-      result.errors.push_back({header_line, std::string(kColumnNames[c]), "required column is missing"});
+      result.errors.push_back({header_line, std::string(kColumnNames[c]), T("carbon.import.column_missing")});
     }
   }
   if (!result.errors.empty()) return result;
@@ -67,17 +65,20 @@ ActivityImport ParseActivityCsv(std::string_view text) {
   std::vector<FieldError> field_errors;
   while (reader.Next(record, error)) {
     if (!error.empty()) {
-      result.errors.push_back({record.line, "", error});
+      result.errors.push_back({record.line, "", T("carbon.import.malformed", {{"detail", error}})});
       continue;
     }
+    std::string content;  // the row as it was, for the report (bounded: it is shown, not stored)
+    for (size_t i = 0; i < record.fields.size() && content.size() < 300; ++i) content += (i ? "," : "") + record.fields[i];
+    if (content.size() > 300) content = content.substr(0, 300) + "…";
     // Spreadsheet exports often end with rows of empty cells (",,,,,,"): they carry nothing, so skip them.
     bool blank = true;
     for (const std::string& f : record.fields) blank = blank && TrimHeader(f).empty();
     if (blank) continue;
     if (record.fields.size() != columns) {
-      result.errors.push_back(
-          {record.line, "",
-           "has " + std::to_string(record.fields.size()) + " fields; the header has " + std::to_string(columns)});
+      result.errors.push_back({record.line, "",
+                               T("carbon.import.field_count", {{"fields", record.fields.size()}, {"columns", columns}}),
+                               content});
       continue;
     }
     auto take = [&](Column c) -> std::string {
@@ -87,7 +88,7 @@ ActivityImport ParseActivityCsv(std::string_view text) {
     field_errors.clear();
     std::optional<ActivityRow> row = BuildActivityRow(input, field_errors);
     if (!row) {
-      for (auto& fe : field_errors) result.errors.push_back({record.line, std::move(fe.field), std::move(fe.reason)});
+      for (auto& fe : field_errors) result.errors.push_back({record.line, std::move(fe.field), std::move(fe.text), content});
       continue;
     }
     row->line = record.line;
@@ -97,27 +98,25 @@ ActivityImport ParseActivityCsv(std::string_view text) {
   if (!result.errors.empty()) {
     result.rows.clear();
   } else if (result.rows.empty()) {
-    result.errors.push_back({header_line, "", "the file has a header but no data rows"});
+    result.errors.push_back({header_line, "", T("carbon.import.no_rows")});
   }
   return result;
 }
 
 Error SummariseRowErrors(const std::vector<RowError>& errors) {
   if (errors.empty()) return Error::Internal("no import errors to summarise");
-  std::string message = std::to_string(errors.size()) + (errors.size() == 1 ? " problem" : " problems") +
-                        " in the file; nothing was imported. ";
+  const RowError& first = errors.front();
+  Error e = Error::Invalid("line " + std::to_string(first.line) + (first.field.empty() ? "" : "." + first.field),
+                           T("carbon.import.rejected", {{"count", errors.size()}}));
+  // The English message (for scripts and the log) names the first problems too; people get each row's text.
   const size_t shown = errors.size() < 5 ? errors.size() : 5;
   for (size_t i = 0; i < shown; ++i) {
-    const RowError& e = errors[i];
-    if (i > 0) message += "; ";
-    message += "line " + std::to_string(e.line);
-    if (!e.field.empty()) message += " " + e.field;
-    message += ": " + e.reason;
+    const RowError& r = errors[i];
+    e.message += (i == 0 ? ": " : "; ") + std::string("line ") + std::to_string(r.line) +
+                 (r.field.empty() ? "" : " " + r.field) + ": " + r.reason;
   }
-  if (shown < errors.size()) message += "; ...";
-  return Error::Invalid(
-      "line " + std::to_string(errors.front().line) + (errors.front().field.empty() ? "" : "." + errors.front().field),
-      message);
+  if (shown < errors.size()) e.message += "; ...";
+  return e;
 }
 
 }  // namespace park::carbon

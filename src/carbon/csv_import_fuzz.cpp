@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int lines = 1;
   for (char c : text) lines += c == '\n' ? 1 : 0;
   for (const auto& e : result.errors) {
-    if (e.line < 1 || e.line > lines || e.reason.empty()) std::abort();
+    if (e.line < 1 || e.line > lines || e.reason.empty() || e.text.empty()) std::abort();
   }
   for (const auto& row : result.rows) {
     if (row.line < 2 || row.line > lines || row.month < 1 || row.month > 12 || !(row.amount_canonical >= 0)) {

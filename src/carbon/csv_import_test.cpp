@@ -52,16 +52,29 @@ TEST(CsvImportTest, ReturnsEveryBadRowAndNoRows) {
   struct Expect {
     int line;
     const char* field;
-  } expected[] = {{3, "period"}, {4, "item"}, {5, "amount"}, {6, "unit"}, {7, ""}, {8, "use"}, {9, ""}};
+    const char* code;
+    const char* content;  // the row as it was in the file
+  } expected[] = {{3, "period", "time.month_format", "E001,2023-1,raw_coal,1000,t,fuel,"},
+                  {4, "item", "carbon.activity.item", "E001,2023-01,moonrock,1000,t,fuel,"},
+                  {5, "amount", "carbon.activity.amount_decimal", "E001,2023-01,diesel,12.5.1,t,fuel,"},
+                  {6, "unit", "carbon.activity.unit", "E001,2023-01,diesel,1,m3,fuel,"},
+                  {7, "", "carbon.import.field_count", "E001,2023-01,diesel,1,t"},
+                  {8, "use", "carbon.activity.feedstock", "E001,2023-01,electricity,1,MWh,feedstock,"},
+                  {9, "", "carbon.import.malformed", ""}};
   ASSERT_EQ(r.errors.size(), std::size(expected));
   for (size_t i = 0; i < std::size(expected); ++i) {
     EXPECT_EQ(r.errors[i].line, expected[i].line) << i;
     EXPECT_EQ(r.errors[i].field, expected[i].field) << i;
+    EXPECT_EQ(r.errors[i].text.code, expected[i].code) << i;
+    EXPECT_EQ(r.errors[i].content, expected[i].content) << i;
     EXPECT_FALSE(r.errors[i].reason.empty());
   }
+  // The accepted values travel with the reason: the units a diesel amount may be in.
+  EXPECT_EQ(std::get<std::string>(*r.errors[3].text.Find("units")), "t, kg, 10^4 t");
   const Error summary = SummariseRowErrors(r.errors);
   EXPECT_EQ(summary.code, ErrorCode::kInvalidArgument);
-  EXPECT_NE(summary.message.find("7 problems"), std::string::npos);
+  EXPECT_EQ(summary.text.code, "carbon.import.rejected");
+  EXPECT_EQ(std::get<double>(*summary.text.Find("count")), 7);
   EXPECT_EQ(summary.field, "line 3.period");
 }
 
@@ -86,7 +99,7 @@ TEST(CsvImportTest, RefusesBadHeaders) {
 TEST(CsvImportTest, HeaderWithoutRowsIsAnError) {
   ActivityImport r = ParseActivityCsv("enterprise_code,period,item,amount,unit,use,note\r\n\r\n");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.errors.front().reason.find("no data rows"), std::string::npos);
+  EXPECT_EQ(r.errors.front().text.code, "carbon.import.no_rows");
 }
 
 TEST(CsvImportTest, TextAfterClosingQuoteIsAnErrorAndParsingContinues) {

@@ -210,10 +210,13 @@ Explanation Explain(const EnterpriseInventory& inv, Metric metric, int month) {
   if (IsRatioMetric(metric)) {
     const auto [num, den] = RatioParts(metric);
     parts = {num, den};
-    e.notes.push_back(std::string(MetricName(num)) + " = " + FormatNumber(inv.periods[static_cast<size_t>(m)][num], 10) + " " +
-                      std::string(MetricUnit(num)) + "; " + std::string(MetricName(den)) + " = " +
-                      FormatNumber(inv.periods[static_cast<size_t>(m)][den], 10) + " " + std::string(MetricUnit(den)));
-    if (!e.value) e.notes.push_back(std::string(MetricName(den)) + " is 0 in this period, so the ratio is undefined");
+    e.notes.push_back(T("carbon.explain.ratio_parts", {{"numerator", TextRef{"carbon.metric." + std::string(MetricName(num))}},
+                                                       {"numerator_value", inv.periods[static_cast<size_t>(m)][num]},
+                                                       {"numerator_unit", MetricUnit(num)},
+                                                       {"denominator", TextRef{"carbon.metric." + std::string(MetricName(den))}},
+                                                       {"denominator_value", inv.periods[static_cast<size_t>(m)][den]},
+                                                       {"denominator_unit", MetricUnit(den)}}));
+    if (!e.value) e.notes.push_back(T("carbon.explain.ratio_undefined", {{"denominator", TextRef{"carbon.metric." + std::string(MetricName(den))}}}));
   }
   std::set<const Factor*> seen;
   bool any_check = false;
@@ -247,16 +250,15 @@ Explanation Explain(const EnterpriseInventory& inv, Metric metric, int month) {
   });
   for (const FactorUse& f : e.factors) {
     if (f.year != 0 && f.year != inv.year) {
-      e.notes.push_back("factor " + f.id + " is for " + std::to_string(f.year) + ": none is published for " +
-                        std::to_string(inv.year) + " yet, so the newest earlier year is used");
+      e.notes.push_back(T("carbon.explain.older_factor", {{"factor", f.id},
+                                                          {"factor_year", std::to_string(f.year)},
+                                                          {"year", std::to_string(inv.year)}}));
     }
   }
   if (any_check) {
-    e.notes.push_back(
-        "a factor marked status=check is a well-known value not yet confirmed against the official "
-        "text; see its source");
+    e.notes.push_back(T("carbon.explain.check_factor"));
   }
-  if (e.inputs.empty()) e.notes.push_back("no activity rows feed this figure in this period");
+  if (e.inputs.empty()) e.notes.push_back(T("carbon.explain.no_rows"));
   return e;
 }
 
@@ -277,8 +279,10 @@ Explanation ExplainSum(const ParkInventory& park, Metric metric, int m, std::str
                 std::string(MetricName(num)) + " / Σ enterprises " + std::string(MetricName(den)) +
                 " (a ratio of sums, not a mean of ratios)";
     if (totals != nullptr) {
-      e.notes.push_back("Σ " + std::string(MetricName(num)) + " = " + FormatNumber((*totals)[num], 10) + "; Σ " +
-                        std::string(MetricName(den)) + " = " + FormatNumber((*totals)[den], 10));
+      e.notes.push_back(T("carbon.explain.sum_parts", {{"numerator", TextRef{"carbon.metric." + std::string(MetricName(num))}},
+                                                       {"numerator_value", (*totals)[num]},
+                                                       {"denominator", TextRef{"carbon.metric." + std::string(MetricName(den))}},
+                                                       {"denominator_value", (*totals)[den]}}));
     }
   } else {
     e.formula = std::string(scope) + " " + std::string(MetricName(metric)) + " = Σ enterprises " +
@@ -289,10 +293,9 @@ Explanation ExplainSum(const ParkInventory& park, Metric metric, int m, std::str
     if (auto v = inv.periods[static_cast<size_t>(m)].Get(metric)) e.parts.emplace_back(inv.info.code, *v);
   }
   if (!park.failures.empty()) {
-    e.notes.push_back(std::to_string(park.failures.size()) +
-                      " enterprises could not be computed and are not in these figures; see failures");
+    e.notes.push_back(T("carbon.explain.failures", {{"count", park.failures.size()}}));
   }
-  e.notes.push_back("each enterprise's figure explains itself with its own rows and factors");
+  e.notes.push_back(T("carbon.explain.see_enterprises"));
   return e;
 }
 
@@ -311,7 +314,7 @@ Explanation ExplainSector(const ParkInventory& park, std::string_view sector, Me
   Explanation e = ExplainSum(
       park, metric, 0, "sector " + std::string(sector), totals != nullptr ? totals->Get(metric) : std::nullopt, totals,
       [&](const EnterpriseInventory& inv) { return inv.info.sector.compare(0, sector.size(), sector) == 0; });
-  if (totals == nullptr) e.notes.push_back("no enterprise of the park is in sector " + std::string(sector));
+  if (totals == nullptr) e.notes.push_back(T("carbon.explain.empty_sector", {{"sector", std::string(sector)}}));
   return e;
 }
 

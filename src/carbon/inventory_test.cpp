@@ -337,7 +337,8 @@ TEST_F(InventoryTest, ParkTotalsBySectorAndFailures) {
   EXPECT_NEAR(*sector.value, 5306, 1e-9);
   const Explanation ratio = ExplainPark(park, Metric::kIntensityTCo2Per10kYuanOutput);
   EXPECT_NE(ratio.formula.find("ratio of sums"), std::string::npos);
-  EXPECT_NE(ratio.notes[0].find("Σ output_value_10k_yuan = 4000"), std::string::npos);
+  EXPECT_EQ(ratio.notes[0].code, "carbon.explain.sum_parts");
+  EXPECT_EQ(std::get<double>(*ratio.notes[0].Find("denominator_value")), 4000);
   EXPECT_FALSE(ExplainSector(park, "99", Metric::kTotalTCo2).value.has_value());
 }
 
@@ -499,7 +500,11 @@ TEST_F(InventoryTest, ExplanationNotesAnEarlierYearsFactor) {
   const auto inv = Compute({row}, &config);
   const Explanation e = Explain(inv, Metric::kScope2LocationTCo2);
   bool noted = false;
-  for (const auto& n : e.notes) noted = noted || n.find("grid.2023.national.average is for 2023") != std::string::npos;
+  for (const auto& n : e.notes) {
+    noted = noted || (n.code == "carbon.explain.older_factor" &&
+                      std::get<std::string>(*n.Find("factor")) == "grid.2023.national.average" &&
+                      std::get<std::string>(*n.Find("factor_year")) == "2023");
+  }
   EXPECT_TRUE(noted);
 }
 

@@ -160,23 +160,32 @@ Result<ThreeLists> BuildThreeLists(const ParkInventory& park, const ThreeListRul
       lists.key_carbon.push_back({inv.info.code,
                                   inv.info.name,
                                   carbon,
-                                  {std::string(MetricName(rules.carbon_basis)) + " = " + FormatNumber(carbon) +
-                                   " tCO2e ≥ threshold " + FormatNumber(rules.carbon_threshold_t_co2e) + " tCO2e"}});
+                                  {T("carbon.lists.over_threshold",
+                                     {{"metric", TextRef{"carbon.metric." + std::string(MetricName(rules.carbon_basis))}},
+                                      {"value", carbon},
+                                      {"threshold", rules.carbon_threshold_t_co2e},
+                                      {"unit", "tCO₂e"}})}});
     }
     const double energy = inv.Year()[rules.energy_basis];
     if (energy >= rules.energy_threshold_tce) {
       lists.key_energy.push_back({inv.info.code,
                                   inv.info.name,
                                   energy,
-                                  {std::string(MetricName(rules.energy_basis)) + " = " + FormatNumber(energy) +
-                                   " tce ≥ threshold " + FormatNumber(rules.energy_threshold_tce) + " tce"}});
+                                  {T("carbon.lists.over_threshold",
+                                     {{"metric", TextRef{"carbon.metric." + std::string(MetricName(rules.energy_basis))}},
+                                      {"value", energy},
+                                      {"threshold", rules.energy_threshold_tce},
+                                      {"unit", "tce"}})}});
     } else if (inv.info.designated_key_energy_unit && energy >= rules.energy_designated_threshold_tce) {
       lists.key_energy.push_back(
           {inv.info.code,
            inv.info.name,
            energy,
-           {std::string(MetricName(rules.energy_basis)) + " = " + FormatNumber(energy) + " tce ≥ designated-unit threshold " +
-            FormatNumber(rules.energy_designated_threshold_tce) + " tce (designated)"}});
+           {T("carbon.lists.over_designated_threshold",
+              {{"metric", TextRef{"carbon.metric." + std::string(MetricName(rules.energy_basis))}},
+               {"value", energy},
+               {"threshold", rules.energy_designated_threshold_tce},
+               {"unit", "tce"}})}});
     }
   }
 
@@ -206,24 +215,27 @@ Result<ThreeLists> BuildThreeLists(const ParkInventory& park, const ThreeListRul
       ListedUnit& unit = Entry(lists.key_pollutant, index, *inv);
       const double share = t / park_load;
       unit.value = std::max(unit.value, share);
-      unit.criteria.push_back(std::string(ItemName(pollutant)) + ": rank " + std::to_string(rank) + ", " + FormatNumber(t) +
-                              " t = " + FormatNumber(share * 100) + " % of the park load " + FormatNumber(park_load) + " t; the top " +
-                              std::to_string(rank) + " cover " + FormatNumber(covered / park_load * 100) +
-                              " % (rule: the largest units covering ≥ " + FormatNumber(rules.pollutant_cover_fraction * 100) +
-                              " %)");
+      unit.criteria.push_back(T("carbon.lists.pollutant_rank", {{"pollutant", TextRef{"carbon.item." + std::string(ItemName(pollutant))}},
+                                                               {"rank", rank},
+                                                               {"value_t", t},
+                                                               {"share_pct", share * 100},
+                                                               {"park_load_t", park_load},
+                                                               {"covered_pct", covered / park_load * 100},
+                                                               {"cover_pct", rules.pollutant_cover_fraction * 100}}));
     }
   }
   for (const EnterpriseInventory& inv : park.enterprises) {
     for (const std::string& prefix : rules.listed_sectors) {
       if (!prefix.empty() && inv.info.sector.compare(0, prefix.size(), prefix) == 0) {
         ListedUnit& unit = Entry(lists.key_pollutant, index, inv);
-        unit.criteria.push_back("sector " + inv.info.sector + " is in listed sector " + prefix);
+        unit.criteria.push_back(T("carbon.lists.listed_sector", {{"sector", inv.info.sector}, {"listed", prefix}}));
         break;
       }
     }
   }
   for (const EnterpriseFailure& f : park.failures) {
-    lists.notes.push_back("enterprise " + f.enterprise_code + " is not considered: " + f.error.message);
+    lists.notes.push_back(T("carbon.lists.left_out", {{"enterprise", f.enterprise_code},
+                                                       {"reason", f.error.text.empty() ? f.error.message : RenderText(f.error.text)}}));
   }
   SortByValue(lists.key_carbon);
   SortByValue(lists.key_energy);

@@ -129,27 +129,28 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
       IndicatorScore s;
       s.indicator = w.indicator;
       s.weight = w.weight;
-      auto versus = [&](std::optional<double> actual, std::optional<double> benchmark, std::string_view what) {
+      const TextRef what{"carbon.indicator." + std::string(IndicatorName(w.indicator))};
+      auto versus = [&](std::optional<double> actual, std::optional<double> benchmark) {
         s.actual = actual;
         s.benchmark = benchmark;
         if (!actual) {
-          s.reason = std::string(what) + " is undefined (no output value reported)";
+          s.reason = T("carbon.rating.undefined", {{"indicator", what}});
         } else if (!benchmark || *benchmark <= 0) {
-          s.reason = "no sector benchmark for " + std::string(what) + " (sector " + inv.info.sector + ")";
+          s.reason = T("carbon.rating.no_benchmark", {{"indicator", what}, {"sector", inv.info.sector}});
         } else {
           s.x = *actual / *benchmark;
-          s.reason = std::string(what) + " " + FormatNumber(*actual, 4) + " is " + FormatNumber(*s.x * 100, 4) + " % of the benchmark " +
-                     FormatNumber(*benchmark, 4);
+          s.reason = T("carbon.rating.versus_benchmark",
+                       {{"indicator", what}, {"actual", *actual}, {"pct", *s.x * 100}, {"benchmark", *benchmark}});
         }
       };
       switch (w.indicator) {
         case Indicator::kCarbonIntensity:
           versus(y.Get(Metric::kIntensityTCo2Per10kYuanOutput),
-                 bench ? bench->carbon_intensity_t_co2_per_10k_yuan : std::nullopt, "carbon intensity tCO2/10^4 yuan");
+                 bench ? bench->carbon_intensity_t_co2_per_10k_yuan : std::nullopt);
           break;
         case Indicator::kEnergyIntensity:
           versus(y.Get(Metric::kEnergyIntensityTcePer10kYuanOutput),
-                 bench ? bench->energy_intensity_tce_per_10k_yuan : std::nullopt, "energy intensity tce/10^4 yuan");
+                 bench ? bench->energy_intensity_tce_per_10k_yuan : std::nullopt);
           break;
         case Indicator::kPollutantIntensity: {
           double sum = 0;
@@ -161,14 +162,15 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
             if (!b || *b <= 0 || !a) continue;
             sum += *a / *b;
             ++n;
-            detail +=
-                (detail.empty() ? "" : ", ") + std::string(ItemName(PollutantAt(p))) + " " + FormatNumber(*a / *b * 100, 4) + " %";
+            detail += (detail.empty() ? "" : ", ") + std::string(ItemName(PollutantAt(p))) + " " +
+                      FormatTextNumber(*a / *b * 100) + " %";
           }
           if (n == 0) {
-            s.reason = "no pollutant intensity with a sector benchmark";
+            s.reason = T("carbon.rating.no_pollutant_benchmark");
           } else {
             s.x = sum / n;
-            s.reason = "pollutant intensity averages " + FormatNumber(*s.x * 100, 4) + " % of the benchmarks (" + detail + ")";
+            s.reason = T("carbon.rating.pollutant_average", {{"pct", *s.x * 100}, {"count", n}});
+            (void)detail;
           }
           break;
         }
@@ -176,9 +178,9 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
           const double output = y[Metric::kOutputValue10kYuan];
           if (inv.info.land_area_mu > 0) s.actual = output / inv.info.land_area_mu;
           if (!s.actual) {
-            s.reason = "land area unknown";
+            s.reason = T("carbon.rating.land_unknown");
           } else {
-            versus(s.actual, bench ? bench->output_per_mu_10k_yuan : std::nullopt, "output per mu (10^4 yuan/mu)");
+            versus(s.actual, bench ? bench->output_per_mu_10k_yuan : std::nullopt);
           }
           break;
         }
@@ -188,11 +190,11 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
           s.actual = now;
           s.benchmark = then;
           if (!now || !then || *then <= 0) {
-            s.reason = "no carbon intensity for both years";
+            s.reason = T("carbon.rating.no_two_years");
           } else {
             s.x = (*then - *now) / *then * 100;
-            s.reason = "carbon intensity " + FormatNumber(*then, 4) + " → " + FormatNumber(*now, 4) +
-                       " tCO2/10^4 yuan: " + (*s.x >= 0 ? "fell " : "rose ") + FormatNumber(std::fabs(*s.x), 4) + " %";
+            s.reason = T(*s.x >= 0 ? "carbon.rating.intensity_fell" : "carbon.rating.intensity_rose",
+                         {{"before", *then}, {"after", *now}, {"pct", std::fabs(*s.x)}});
           }
           break;
         }
@@ -207,7 +209,7 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
     if (scored_weight <= 0) {
       r.score = 0;
       r.rating_class = RatingClass::kD;
-      r.reasons.push_back("class D: no indicator could be scored (missing output value, land area or benchmarks)");
+      r.reasons.push_back(T("carbon.rating.nothing_scored"));
     } else {
       for (IndicatorScore& s : r.indicators) {
         if (!s.score) continue;
@@ -223,9 +225,11 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
       } else {
         r.rating_class = RatingClass::kD;
       }
-      r.reasons.push_back("class " + std::string(RatingClassName(r.rating_class)) + ": weighted score " + FormatNumber(r.score, 4) +
-                          " (A ≥ " + FormatNumber(config.min_score_a, 4) + ", B ≥ " + FormatNumber(config.min_score_b, 4) + ", C ≥ " +
-                          FormatNumber(config.min_score_c, 4) + ")");
+      r.reasons.push_back(T("carbon.rating.class", {{"class", RatingClassName(r.rating_class)},
+                                                    {"score", r.score},
+                                                    {"min_a", config.min_score_a},
+                                                    {"min_b", config.min_score_b},
+                                                    {"min_c", config.min_score_c}}));
       std::vector<const IndicatorScore*> scored;
       for (const IndicatorScore& s : r.indicators) {
         if (s.score) scored.push_back(&s);
@@ -233,12 +237,19 @@ Result<std::vector<EnterpriseRating>> RateEnterprises(const ParkInventory& curre
       std::stable_sort(scored.begin(), scored.end(),
                        [](const IndicatorScore* a, const IndicatorScore* b) { return *a->score < *b->score; });
       for (const IndicatorScore* s : scored) {
-        r.reasons.push_back(std::string(IndicatorName(s->indicator)) + " scores " + FormatNumber(*s->score, 4) + " (weight " +
-                            FormatNumber(s->effective_weight * 100, 4) + " %): " + s->reason);
+        r.reasons.push_back(T("carbon.rating.indicator_scored",
+                              {{"indicator", TextRef{"carbon.indicator." + std::string(IndicatorName(s->indicator))}},
+                               {"score", *s->score},
+                               {"weight_pct", s->effective_weight * 100}}));
+        r.reasons.push_back(s->reason);
       }
     }
     for (const IndicatorScore& s : r.indicators) {
-      if (!s.score) r.reasons.push_back(std::string(IndicatorName(s.indicator)) + " not scored: " + s.reason);
+      if (!s.score) {
+        r.reasons.push_back(
+            T("carbon.rating.not_scored", {{"indicator", TextRef{"carbon.indicator." + std::string(IndicatorName(s.indicator))}}}));
+        r.reasons.push_back(s.reason);
+      }
     }
     r.policy = config.policies[static_cast<size_t>(r.rating_class)];
     out.push_back(std::move(r));

@@ -53,7 +53,8 @@ TEST(RatingTest, ClassesFromCarbonIntensity) {
     EXPECT_NEAR(r.score, c.score, 1e-9) << c.intensity;
     EXPECT_EQ(r.rating_class, c.rating_class) << c.intensity;
     EXPECT_EQ(r.policy.rating_class, c.rating_class);
-    EXPECT_NE(r.reasons.front().find("class " + std::string(RatingClassName(c.rating_class))), std::string::npos);
+    EXPECT_EQ(r.reasons.front().code, "carbon.rating.class");
+    EXPECT_EQ(std::get<std::string>(*r.reasons.front().Find("class")), RatingClassName(c.rating_class));
   }
 }
 
@@ -85,11 +86,13 @@ TEST(RatingTest, WeightedIndicatorsAndUnscoredWeightsSpread) {
   ASSERT_EQ(r.indicators.size(), 5u);
   EXPECT_NEAR(*r.indicators[4].x, (0.93 - 0.54) / 0.93 * 100, 1e-9);
   // The worst indicator is named first among the drivers.
-  EXPECT_NE(r.reasons[1].find("output_per_mu"), std::string::npos);
+  EXPECT_EQ(r.reasons[1].code, "carbon.rating.indicator_scored");
+  EXPECT_EQ(std::get<TextRef>(*r.reasons[1].Find("indicator")).code, "carbon.indicator.output_per_mu");
+  EXPECT_EQ(r.reasons[2].code, "carbon.rating.versus_benchmark") << "each score is followed by how it was reached";
 
   const EnterpriseRating& none = (*ratings)[1];
   EXPECT_EQ(none.rating_class, RatingClass::kD);
-  EXPECT_NE(none.reasons.front().find("no indicator could be scored"), std::string::npos);
+  EXPECT_EQ(none.reasons.front().code, "carbon.rating.nothing_scored");
 
   // Without a previous year and with no land area, the remaining weights are spread.
   current.enterprises[0].info.land_area_mu = 0;

@@ -37,31 +37,42 @@ const std::vector<Role> kParkAndEnterprise = {Role::kParkAdmin, Role::kParkStaff
 
 Result<int> YearParam(const Request& req) {
   auto q = req.Query("year");
-  if (!q) return Error::Invalid("year", "is required, e.g. year=2025");
+  if (!q) return Error::Invalid("year", T("field.required"));
   int year = 0;
   const auto [ptr, ec] = std::from_chars(q->data(), q->data() + q->size(), year);
   if (ec != std::errc() || ptr != q->data() + q->size() || year < 1990 || year > 2100) {
-    return Error::Invalid("year", "must be a year from 1990 to 2100");
+    return Error::Invalid("year", T("time.year_range", {{"min", "1990"}, {"max", "2100"}}));
   }
   return year;
 }
 
 Result<Metric> MetricParam(const Request& req) {
   auto q = req.Query("metric");
-  if (!q) return Error::Invalid("metric", "is required, e.g. metric=total_t_co2");
+  if (!q) return Error::Invalid("metric", T("field.required"));
   auto m = MetricFromName(*q);
-  if (!m) return Error::Invalid("metric", "is not a figure of the inventory");
+  if (!m) return Error::Invalid("metric", T("carbon.metric_unknown"));
   return *m;
 }
 
 Response Fail(const Error& e) { return Response::FromError(e); }
 
-// 400 with the one error shape plus every bad row: {"error":{…},"rows":[{"line","field","reason"}]}.
+// 400 with the one error shape plus every bad row:
+// {"error":{…},"rows":[{"line","field","reason","code","params","message","content"}]}. `reason` is the English
+// message (kept for scripts written against the first version), `code`/`params` say it in any language, and
+// `content` is the row as it was in the file. Accepted values (units, items) travel in the params.
 Response RowErrors(const std::vector<RowError>& errors) {
   Response r = Response::FromError(SummariseRowErrors(errors));
   Json body = Json::parse(r.body);
   Json rows = Json::array();
-  for (const auto& e : errors) rows.push_back({{"line", e.line}, {"field", e.field}, {"reason", e.reason}});
+  for (const auto& e : errors) {
+    Json row = {{"line", e.line}, {"field", e.field}, {"reason", e.reason}, {"content", e.content}};
+    if (!e.text.empty()) {
+      row["code"] = e.text.code;
+      row["params"] = TextParamsJson(e.text);
+    }
+    row["message"] = e.reason;
+    rows.push_back(std::move(row));
+  }
   body["rows"] = rows;
   r.body = body.dump();
   return r;
@@ -90,7 +101,7 @@ Json ListJson(const std::vector<ListedUnit>& units) {
   Json out = Json::array();
   for (const auto& u : units) {
     out.push_back({{"credit_code", u.enterprise_code}, {"name", u.enterprise_name}, {"value", u.value},
-                   {"criteria", u.criteria}});
+                   {"criteria", TextListJson(u.criteria)}});
   }
   return out;
 }
@@ -102,12 +113,12 @@ Json RatingJson(const EnterpriseRating& r) {
     indicators.push_back({{"indicator", IndicatorName(i.indicator)}, {"weight", i.weight},
                           {"effective_weight", i.effective_weight}, {"actual", opt(i.actual)},
                           {"benchmark", opt(i.benchmark)}, {"x", opt(i.x)}, {"score", opt(i.score)},
-                          {"reason", i.reason}});
+                          {"reason", TextJson(i.reason)}});
   }
   return Json{{"credit_code", r.enterprise_code},
               {"score", r.score},
               {"class", RatingClassName(r.rating_class)},
-              {"reasons", r.reasons},
+              {"reasons", TextListJson(r.reasons)},
               {"indicators", indicators},
               {"policy",
                {{"electricity", r.policy.electricity}, {"water", r.policy.water}, {"gas", r.policy.gas},
@@ -130,7 +141,7 @@ void Service::Register(http::Router& router) {
       return {};
     }));
     if (code.empty() || !req.Who().CanSeeEnterprise(id)) {
-      return Error::NotFound("no enterprise with id " + std::to_string(id));
+      return Error::NotFound(T("registry.not_found", {{"entity", "enterprise"}, {"id", std::to_string(id)}}));
     }
     return std::make_pair(id, code);
   };
@@ -171,7 +182,7 @@ void Service::Register(http::Router& router) {
           auto metric = MetricParam(req);
           if (!metric.ok()) return Fail(metric.error());
           const int month = std::atoi(std::string(req.Query("month").value_or("0")).c_str());
-          if (month < 0 || month > 12) return Fail(Error::Invalid("month", "must be 0 (the year) to 12"));
+          if (month < 0 || month > 12) return Fail(Error::Invalid("month", T("carbon.month_range")));
           auto rows = s->LoadEnterpriseRows(e->first, *year);
           if (!rows.ok()) return Fail(rows.error());
           auto data = s->LoadYear(*year);
@@ -213,19 +224,22 @@ void Service::Register(http::Router& router) {
           auto e = enterprise(req);
           if (!e.ok()) return Fail(e.error());
           const std::string period(req.Param("period"));
-          if (!IsValidMonth(period)) return Fail(Error::Invalid("period", "must be YYYY-MM"));
+          if (!IsValidMonth(period)) return Fail(Error::Invalid("period", T("time.month_format", {{"value", period}})));
           auto body = ParseJsonObject(req.body);
           if (!body.ok()) return Fail(body.error());
           JsonReader rd(*body);
           const Json* rows_json = rd.Array("rows", JsonReader::kRequired);
           if (auto st = rd.Finish(); !st.ok()) return Fail(st.error());
-          if (rows_json->size() > 500) return Fail(Error::Invalid("rows", "at most 500 rows per month"));
+          if (rows_json->size() > 500) return Fail(Error::Invalid("rows", T("carbon.activity.too_many_rows", {{"max", 500}})));
           std::vector<ActivityRow> rows;
-          std::vector<RowError> errors;
+          std::vector<FieldError> bad;  // every bad field of every row, reported in one answer
           for (size_t i = 0; i < rows_json->size(); ++i) {
             const Json& item = (*rows_json)[i];
             const std::string at = "rows[" + std::to_string(i) + "]";
-            if (!item.is_object()) return Fail(Error::Invalid(at, "must be an object"));
+            if (!item.is_object()) {
+              bad.push_back({at, T("field.not_object", {{"actual", "another type"}})});
+              continue;
+            }
             JsonReader ir(item, at);
             ActivityInput in;
             in.enterprise_code = e->second;
@@ -235,11 +249,16 @@ void Service::Register(http::Router& router) {
             in.unit = ir.String("unit", JsonReader::kRequired, 20).value_or("");
             in.use = ir.String("use", JsonReader::kOptional, 20).value_or("");
             in.note = ir.String("note", JsonReader::kOptional, 500).value_or("");
-            if (auto st = ir.Finish(); !st.ok()) return Fail(st.error());
-            auto row = MakeActivityRow(in);
-            if (!row.ok()) return Fail(Error::Invalid(at + "." + row.error().field, row.error().message));
-            rows.push_back(std::move(*row));
+            if (auto st = ir.Finish(); !st.ok()) {
+              for (const auto& f : st.error().fields) bad.push_back(f);
+              continue;
+            }
+            std::vector<FieldError> row_errors;
+            auto row = BuildActivityRow(in, row_errors);
+            for (auto& f : row_errors) bad.push_back({at + "." + f.field, std::move(f.text)});
+            if (row) rows.push_back(std::move(*row));
           }
+          if (!bad.empty()) return Fail(Error::Invalid(std::move(bad)));
           Result<ImportOutcome> out = Error::Internal("not run");
           if (rows.empty()) {
             // An empty month clears it: store nothing but still audit the removal.
@@ -338,7 +357,7 @@ void Service::Register(http::Router& router) {
                                                     {"key_carbon_emission_units", ListJson(lists->key_carbon)},
                                                     {"key_energy_using_units", ListJson(lists->key_energy)},
                                                     {"key_pollutant_discharge_units", ListJson(lists->key_pollutant)},
-                                                    {"notes", lists->notes}});
+                                                    {"notes", TextListJson(lists->notes)}});
                        });
     r.doc.query = kYearDoc;
     r.doc.response_schema = {{"type", "object"}};
@@ -388,7 +407,7 @@ void Service::Register(http::Router& router) {
           } else if (kind == "expanded") {
             p.kind = ProjectKind::kExpanded;
           } else {
-            rd.Fail("kind", "must be new, rebuilt or expanded");
+            rd.Fail("kind", T("carbon.access.kind"));
           }
           p.added_value_10k_yuan = rd.Number("added_value_10k_yuan", JsonReader::kRequired).value_or(0);
           auto year = rd.Integer("year", JsonReader::kOptional);
@@ -396,7 +415,7 @@ void Service::Register(http::Router& router) {
           if (auto st = rd.Finish(); !st.ok()) return Fail(st.error());
           for (size_t i = 0; i < uses->size(); ++i) {
             const std::string at = "uses[" + std::to_string(i) + "]";
-            if (!(*uses)[i].is_object()) return Fail(Error::Invalid(at, "must be an object"));
+            if (!(*uses)[i].is_object()) return Fail(Error::Invalid(at, T("field.not_object", {{"actual", "another type"}})));
             JsonReader ur((*uses)[i], at);
             ExpectedUse u;
             const std::string item = ur.String("item", JsonReader::kRequired, 40).value_or("");
@@ -405,10 +424,10 @@ void Service::Register(http::Router& router) {
             const std::string use = ur.String("use", JsonReader::kOptional, 20).value_or("fuel");
             if (auto st = ur.Finish(); !st.ok()) return Fail(st.error());
             auto it = ItemFromName(item);
-            if (!it) return Fail(Error::Invalid(at + ".item", "is not an activity item"));
+            if (!it) return Fail(Error::Invalid(at + ".item", T("carbon.activity.item", {{"value", item}})));
             u.item = *it;
             auto uu = UseFromName(use);
-            if (!uu) return Fail(Error::Invalid(at + ".use", "must be fuel or feedstock"));
+            if (!uu) return Fail(Error::Invalid(at + ".use", T("carbon.activity.use")));
             u.use = *uu;
             p.uses.push_back(std::move(u));
           }
@@ -420,7 +439,7 @@ void Service::Register(http::Router& router) {
               if (row) own = row->Text(0);
               return {};
             });
-            if (own != p.enterprise_code) return Fail(Error::Invalid("enterprise_code", "is not your enterprise"));
+            if (own != p.enterprise_code) return Fail(Error::Invalid("enterprise_code", T("telemetry.own_enterprise")));
           }
           const int y = static_cast<int>(year.value_or(std::stoi(FormatDateMs(s->clock.NowMs()).substr(0, 4)) - 1));
           std::shared_lock lock(s->library_mutex);
@@ -441,7 +460,7 @@ void Service::Register(http::Router& router) {
                                      {"standard_source", s->settings.access.source},
                                      {"energy_review_required", d->energy_review_required},
                                      {"factor_year", y},
-                                     {"reasons", d->reasons}});
+                                     {"reasons", TextListJson(d->reasons)}});
         });
     r.doc.request_schema = http::ObjectSchema(
         {{"name", {{"type", "string"}}},
@@ -522,7 +541,7 @@ void Service::Register(http::Router& router) {
                          Json items = Json::array();
                          if (auto id = req.Query("id")) {
                            for (const Factor* f : s->library.History(*id)) items.push_back(FactorJson(*f));
-                           if (items.empty()) return Fail(Error::NotFound("no factor with this id"));
+                           if (items.empty()) return Fail(Error::NotFound(T("carbon.factor.not_found")));
                          } else {
                            for (const Factor* f : s->library.Current()) items.push_back(FactorJson(*f));
                          }
@@ -581,7 +600,16 @@ void Service::Register(http::Router& router) {
           if (!year.ok()) return Fail(year.error());
           const std::string table(req.Param("table"));
           const std::string format(req.Query("format").value_or("csv"));
-          if (format != "csv" && format != "xlsx") return Fail(Error::Invalid("format", "must be csv or xlsx"));
+          if (format != "csv" && format != "xlsx") return Fail(Error::Invalid("format", T("carbon.export.format")));
+          // Texts and headers in the request's language: ?lang=, else Accept-Language, else zh-CN.
+          const Locale lang = req.Query("lang") ? ParseLocale(*req.Query("lang"))
+                                                : LocaleFromAcceptLanguage(req.Header("accept-language").value_or(""));
+          auto say = [lang](const std::string& code) { return RenderText(T(code), lang); };
+          auto joined = [lang](const std::vector<Text>& texts) {
+            std::string out;
+            for (const auto& x : texts) out += (out.empty() ? "" : "; ") + RenderText(x, lang);
+            return out;
+          };
           auto years = s->ComputeParkYears(*year, table == "ratings");
           if (!years.ok()) return Fail(years.error());
           const ParkInventory& park = years->current;
@@ -590,8 +618,12 @@ void Service::Register(http::Router& router) {
           if (table == "inventory") {
             numeric.assign(3, false);
             numeric.resize(static_cast<size_t>(3 + kMetricCount), true);
-            std::vector<std::string> header = {"credit_code", "name", "sector"};
-            for (int m = 0; m < kMetricCount; ++m) header.emplace_back(MetricName(static_cast<Metric>(m)));
+            std::vector<std::string> header = {say("carbon.export.credit_code"), say("carbon.export.name"),
+                                               say("carbon.export.sector")};
+            for (int m = 0; m < kMetricCount; ++m) {
+              const std::string name(MetricName(static_cast<Metric>(m)));
+              header.push_back(say("carbon.metric." + name) + " (" + std::string(MetricUnit(static_cast<Metric>(m))) + ")");
+            }
             t.push_back(header);
             for (const auto& e : park.enterprises) {
               std::vector<std::string> row = {e.info.code, e.info.name, e.info.sector};
@@ -601,13 +633,13 @@ void Service::Register(http::Router& router) {
           } else if (table == "lists") {
             auto lists = BuildThreeLists(park, s->settings.lists);
             if (!lists.ok()) return Fail(lists.error());
-            t.push_back({"list", "credit_code", "name", "value", "criteria"});
+            t.push_back({say("carbon.export.list"), say("carbon.export.credit_code"), say("carbon.export.name"),
+                         say("carbon.export.value"), say("carbon.export.criteria")});
             numeric = {false, false, false, true, false};
             auto add = [&](std::string_view list, const std::vector<ListedUnit>& units) {
               for (const auto& u : units) {
-                std::string criteria;
-                for (const auto& c : u.criteria) criteria += (criteria.empty() ? "" : "; ") + c;
-                t.push_back({std::string(list), u.enterprise_code, u.enterprise_name, Fmt(u.value), criteria});
+                t.push_back({say("carbon.list." + std::string(list)), u.enterprise_code, u.enterprise_name, Fmt(u.value),
+                             joined(u.criteria)});
               }
             };
             add("key_carbon_emission_unit", lists->key_carbon);
@@ -616,24 +648,25 @@ void Service::Register(http::Router& router) {
           } else if (table == "ratings") {
             auto ratings = RateEnterprises(park, &years->previous, s->settings.rating);
             if (!ratings.ok()) return Fail(ratings.error());
-            t.push_back({"credit_code", "name", "class", "score", "reasons", "electricity", "water", "gas", "land",
-                         "credit"});
+            t.push_back({say("carbon.export.credit_code"), say("carbon.export.name"), say("carbon.export.class"),
+                         say("carbon.export.score"), say("carbon.export.reasons"), say("carbon.export.electricity"),
+                         say("carbon.export.water"), say("carbon.export.gas"), say("carbon.export.land"),
+                         say("carbon.export.credit")});
             numeric = {false, false, false, true};
             for (const auto& r : *ratings) {
-              std::string reasons;
-              for (const auto& c : r.reasons) reasons += (reasons.empty() ? "" : "; ") + c;
               const auto* e = park.Find(r.enterprise_code);
               t.push_back({r.enterprise_code, e ? e->info.name : "", std::string(RatingClassName(r.rating_class)),
-                           Fmt(r.score), reasons, r.policy.electricity, r.policy.water, r.policy.gas, r.policy.land,
-                           r.policy.credit});
+                           Fmt(r.score), joined(r.reasons), r.policy.electricity, r.policy.water, r.policy.gas,
+                           r.policy.land, r.policy.credit});
             }
           } else {
-            return Fail(Error::NotFound("no export named " + table + " (inventory, lists, ratings)"));
+            return Fail(Error::NotFound(T("carbon.export.unknown")));
           }
           return TableResponse(t, numeric, format, fmt::format("{}-{}", table, *year));
         });
     r.doc.query = {{"year", "integer", "the accounting year", true},
-                   {"format", "string", "csv (default) or xlsx", false}};
+                   {"format", "string", "csv (default) or xlsx", false},
+                   {"lang", "string", "zh-CN or en for headers and texts (default: Accept-Language, else zh-CN)", false}};
     r.doc.response_content_type = "text/csv";
     r.doc.response_schema = {{"type", "string"}};
     router.Add(std::move(r));

@@ -92,7 +92,7 @@ Result<Factor> FactorFromJson(const Json& body) {
     if (auto k = FactorKindFromName(*kind)) {
       f.kind = *k;
     } else {
-      r.Fail("kind", "is not a factor kind");
+      r.Fail("kind", T("carbon.factor.kind"));
     }
   }
   f.subject = r.String("subject", JsonReader::kRequired, 64).value_or("");
@@ -105,7 +105,7 @@ Result<Factor> FactorFromJson(const Json& body) {
     if (auto l = ScopeLevelFromName(*level)) {
       f.level = *l;
     } else {
-      r.Fail("scope_level", "must be measured, enterprise, provincial, national or ipcc");
+      r.Fail("scope_level", T("carbon.factor.scope_level"));
     }
   }
   f.enterprise_code = r.String("enterprise_code", JsonReader::kOptional, 64).value_or("");
@@ -115,7 +115,7 @@ Result<Factor> FactorFromJson(const Json& body) {
     } else if (*status == "check") {
       f.status = FactorStatus::kCheck;
     } else {
-      r.Fail("status", "must be ok or check");
+      r.Fail("status", T("carbon.factor.status"));
     }
   }
   f.source = r.String("source", JsonReader::kRequired, 500).value_or("");
@@ -149,7 +149,7 @@ Json ExplanationJson(const Explanation& e) {
   for (const auto& [code, value] : e.parts) parts.push_back({{"enterprise_code", code}, {"value", Number(value)}});
   return Json{{"figure", e.figure},   {"period", e.period},   {"value", e.value ? Number(*e.value) : Json(nullptr)},
               {"unit", e.unit},       {"formula", e.formula}, {"factors", factors},
-              {"inputs", inputs},     {"parts", parts},       {"notes", e.notes}};
+              {"inputs", inputs},     {"parts", parts},       {"notes", TextListJson(e.notes)}};
 }
 
 Json YoyJson(const std::vector<YearOnYear>& yoy) {
@@ -352,7 +352,7 @@ Result<ParkSettings> DefaultParkSettings() {
   s.rating = DefaultRatingConfig();
   PARK_ASSIGN_OR_RETURN(s.rating.benchmarks, ParseSectorBenchmarksCsv(DefaultSectorBenchmarksCsv()));
   s.access.max_t_co2_per_10k_yuan_added_value = 1.5;
-  s.access.source = "park access standard for new projects (demo value; set [carbon] access_max_t_co2_per_10k_yuan_added_value)";
+  s.access.source = "";  // the demo's standard: the reasons say so, in the reader's language
   return s;
 }
 
@@ -377,8 +377,8 @@ Result<MeteredOutcome> Service::StoreMetered(const std::vector<MeteredAmount>& a
   std::vector<Row> rows;
   for (const auto& a : amounts) {
     const auto item = ItemFromName(a.item);
-    if (!item) return Error::Invalid("item", "'" + a.item + "' is not an activity item");
-    if (!IsValidMonth(a.period)) return Error::Invalid("period", "must be YYYY-MM");
+    if (!item) return Error::Invalid("item", T("carbon.activity.item", {{"value", a.item}}));
+    if (!IsValidMonth(a.period)) return Error::Invalid("period", T("time.month_format", {{"value", a.period}}));
     PARK_ASSIGN_OR_RETURN(double canonical, ToCanonical(*item, a.amount, a.unit));
     rows.push_back({&a, *item, canonical});
   }
@@ -450,7 +450,7 @@ Result<Json> Service::EnterpriseReport(std::string_view credit_code, int year, b
   for (const auto& e : data.enterprises) {
     if (e.info.code == credit_code) return impl_->Report(data, e, year, explain);
   }
-  return Error::NotFound("no enterprise has the credit code " + std::string(credit_code));
+  return Error::NotFound(T("carbon.no_enterprise_code", {{"credit_code", std::string(credit_code)}}));
 }
 
 }  // namespace park::carbon

@@ -50,7 +50,7 @@ struct AccessDecision {
   double intensity_t_co2_per_10k_yuan_added_value = 0;
   double energy_intensity_tce_per_10k_yuan_added_value = 0;
   bool energy_review_required = true;  // the fixed-asset energy-saving review (rules: exempt below both bars)
-  std::vector<std::string> reasons;    // each step of the reasoning, with numbers and factors
+  std::vector<Text> reasons;    // each step of the reasoning, with numbers and factors (carbon.access.*)
 };
 
 // Projects the project's annual emissions with the same factors and rules as the inventory (config.year selects

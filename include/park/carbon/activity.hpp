@@ -130,10 +130,7 @@ struct ActivityInput {
   std::optional<double> amount_number = std::nullopt;  // a JSON number from the API; when set, `amount` is not read
 };
 
-struct FieldError {
-  std::string field;
-  std::string reason;
-};
+// Errors are park::FieldError: the field and the reason as a text code with parameters (carbon.activity.*).
 
 // Validates every field and converts the amount. Returns the row, or every field error found (at least one).
 // Rules: enterprise_code 1..64 printable characters; period a real YYYY-MM; item and unit known and matching;

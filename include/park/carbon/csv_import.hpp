@@ -16,9 +16,18 @@ namespace park::carbon {
 
 // One problem in one row of a CSV file. `line` is the physical line where the record starts (the header is line 1).
 struct RowError {
+  RowError() = default;
+  // For operators' files (the factor library): English only.
+  RowError(int l, std::string f, std::string r) : line(l), field(std::move(f)), reason(std::move(r)) {}
+  // For people's imports: the reason as a text code; `reason` is its English rendering.
+  RowError(int l, std::string f, Text t, std::string c = {})
+      : line(l), field(std::move(f)), reason(RenderText(t, Locale::kEn)), text(std::move(t)), content(std::move(c)) {}
+
   int line = 0;
-  std::string field;  // column name, or empty when the row as a whole is malformed
-  std::string reason;
+  std::string field;   // column name, or empty when the row as a whole is malformed
+  std::string reason;  // English
+  Text text;           // the reason as a code with parameters (empty for operators' files)
+  std::string content;  // the row as it was in the file (cells joined by commas), so people can find it
 };
 
 struct ActivityImport {

@@ -218,7 +218,7 @@ struct Explanation {
   std::vector<FactorUse> factors;                     // each revision once
   std::vector<InputUse> inputs;                       // enterprise figures: the rows that fed it
   std::vector<std::pair<std::string, double>> parts;  // park figures: enterprise code -> its value
-  std::vector<std::string> notes;
+  std::vector<Text> notes;  // carbon.explain.*
 };
 
 // month 0 explains the year figure.

@@ -45,7 +45,7 @@ struct ListedUnit {
   std::string enterprise_code;
   std::string enterprise_name;
   double value = 0;                   // the list's main figure: tCO2e, tce, or the largest pollutant share
-  std::vector<std::string> criteria;  // why it is listed, with the numbers, e.g. "total_t_co2 = 31200 ≥ 26000"
+  std::vector<Text> criteria;  // why it is listed, with the numbers (carbon.lists.*)
 };
 
 struct ThreeLists {
@@ -53,7 +53,7 @@ struct ThreeLists {
   std::vector<ListedUnit> key_carbon;  // by value, largest first
   std::vector<ListedUnit> key_energy;
   std::vector<ListedUnit> key_pollutant;
-  std::vector<std::string> notes;  // e.g. enterprises left out because their inventory could not be computed
+  std::vector<Text> notes;  // e.g. enterprises left out because their inventory could not be computed
 };
 
 // Builds the lists from a park inventory (enterprises that failed to compute are not considered).

@@ -85,7 +85,7 @@ struct IndicatorScore {
   std::optional<double> benchmark;
   std::optional<double> x;      // the curve's input
   std::optional<double> score;  // nullopt: not scored (reason says why)
-  std::string reason;
+  Text reason;  // how it was scored, or why not (carbon.rating.*)
 };
 
 struct EnterpriseRating {
@@ -93,7 +93,7 @@ struct EnterpriseRating {
   double score = 0;
   RatingClass rating_class = RatingClass::kD;
   std::vector<IndicatorScore> indicators;
-  std::vector<std::string> reasons;  // the class and its drivers, worst indicators first
+  std::vector<Text> reasons;  // the class and its drivers, worst indicators first (carbon.rating.*)
   ClassPolicy policy;
 };
 
