@@ -16,6 +16,7 @@
 #include "app/simulator.hpp"
 #include "park/auth/auth.hpp"
 #include "park/carbon/service.hpp"
+#include "park/home/service.hpp"
 #include "park/layout/service.hpp"
 #include "park/mqtt/mqtt.hpp"
 #include "park/registry/registry.hpp"
@@ -93,6 +94,7 @@ struct App {
     telemetry->RegisterMetrics(metrics);
     RegisterMeteringRoute(router, *telemetry, *carbon);
     layout::Register(router, *store, clock);
+    home::Register(router, {*store, clock, router, *telemetry, config.carbon, config.telemetry.utc_offset_minutes});
     server::Server::RegisterLiveRoute(router);
   }
 };

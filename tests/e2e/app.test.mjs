@@ -11,15 +11,11 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
     const { context, page } = await newPage(chrome.browser)
     try {
       await login(page, ADMIN)
-      // Overview: the park's counts are real numbers.
-      const enterprises = page.locator('[data-testid="count-enterprises"] .stat-value')
-      await page.waitForFunction(() => {
-        const el = document.querySelector('[data-testid="count-enterprises"] .stat-value')
-        return el && /\d/.test(el.textContent)
-      })
-      const count = Number((await enterprises.textContent()).replace(/[^\d]/g, ''))
-      assert.ok(count > 1, `park has ${count} enterprises`)
-      await page.locator('canvas').first().waitFor()
+      // Home: the park today, with real figures (statutory checks due from the demo's equipment).
+      const due = page.locator('[data-testid="panel-inspections_due"] [data-testid="due-total"] .home-figure-value')
+      await due.waitFor()
+      const count = Number((await due.textContent()).replace(/[^\d]/g, ''))
+      assert.ok(count > 0, `${count} checks due`)
       await screenshot(page, 'overview-admin-zh', { fullPage: true })
 
       await page.locator('[data-testid="nav-enterprises"]').click()
