@@ -27,8 +27,10 @@ void RegisterMeteringRoute(http::Router& router, telemetry::Service& telemetry, 
       "rows; a manual or imported row for the same month and item stands (runs hourly by itself too)",
       [&telemetry, &carbon](const http::Request& req) -> http::Response {
         const auto period = req.Query("period");
-        if (!period || !IsValidMonth(*period)) {
-          return http::Response::FromError(Error::Invalid("period", T("field.required")));
+        if (!period || period->empty()) return http::Response::FromError(Error::Invalid("period", T("field.required")));
+        if (!IsValidMonth(*period)) {
+          return http::Response::FromError(
+              Error::Invalid("period", T("time.month_format", {{"value", std::string(period->substr(0, 20))}})));
         }
         auto scope = http::EnterpriseScope(req);
         if (!scope.ok()) return http::Response::FromError(scope.error());

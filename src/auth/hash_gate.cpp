@@ -8,24 +8,24 @@ HashGate::Ticket::~Ticket() {
 
 Result<HashGate::Ticket> HashGate::Enter(const std::string& address, int64_t now_ms) {
   std::unique_lock lock(mutex_);
-  auto refuse = [&](std::string why) -> Result<Ticket> {
+  auto refuse = [&](Text why) -> Result<Ticket> {
     ++refused_;
-    return Error{ErrorCode::kResourceExhausted, std::move(why), {}};
+    return Error::Coded(ErrorCode::kResourceExhausted, std::move(why));
   };
   auto& starts = starts_[address];
   while (!starts.empty() && starts.front() <= now_ms - 60000) starts.pop_front();
   if (static_cast<int>(starts.size()) >= limits_.per_address_per_minute) {
-    return refuse("too many sign-in attempts from this address; try again in a minute");
+    return refuse(T("auth.address_attempts"));
   }
   if (running_ >= limits_.workers && waiting_ >= limits_.queue) {
-    return refuse("the server is busy checking other sign-ins; retry shortly");
+    return refuse(T("auth.busy"));
   }
   if (running_ >= limits_.workers) {
     ++waiting_;
     const bool got = freed_.wait_for(lock, std::chrono::milliseconds(limits_.max_wait_ms),
                                      [&] { return running_ < limits_.workers; });
     --waiting_;
-    if (!got) return refuse("the server is busy checking other sign-ins; retry shortly");
+    if (!got) return refuse(T("auth.busy"));
   }
   ++running_;
   ++admitted_;

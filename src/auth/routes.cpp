@@ -93,6 +93,14 @@ Result<Role> RoleField(http::Request const&, JsonReader& r, JsonReader::Need nee
   return *role;
 }
 
+// Whether the body's role was read as a role (an optional one may be absent): rules that depend on the role are
+// only checked when it was.
+bool RoleRead(const Json& body, JsonReader::Need need) {
+  const auto it = body.find("role");
+  if (it == body.end() || it->is_null()) return need == JsonReader::kOptional;
+  return it->is_string() && ParseRole(it->get<std::string>()).has_value();
+}
+
 const Json kUserSchema = http::ObjectSchema({{"id", {{"type", "integer"}}},
                                              {"name", {{"type", "string"}}},
                                              {"display_name", {{"type", "string"}}},
@@ -178,7 +186,10 @@ void Service::Register(http::Router& router) {
                            return {};
                          });
                          if (!st.ok()) return Response::FromError(st.error());
-                         if (!row) return Response::FromError(Error::NotFound(T("auth.user_not_found", {{"id", ""}})));
+                         if (!row) {
+                           return Response::FromError(
+                               Error::NotFound(T("auth.user_not_found", {{"id", std::to_string(who.user_id)}})));
+                         }
                          Json j = UserJson(UserFromRow(*row));
                          j["api_token"] = false;
                          return Response::FromJson(j);
@@ -279,7 +290,17 @@ void Service::Register(http::Router& router) {
                          nu.role = *RoleField(req, rd, JsonReader::kRequired, Role::kDriver);
                          auto ent = rd.Integer("enterprise_id", JsonReader::kOptional);
                          nu.enterprise_id = ent;
-                         nu.password = rd.String("password", JsonReader::kRequired, 200).value_or("");
+                         auto password = rd.String("password", JsonReader::kRequired, 200);
+                         nu.password = password.value_or("");
+                         // The rules that need no database join the reader's findings, so that one answer names
+                         // every mistake (a field keeps its first reason; a role that could not be read is not
+                         // checked against the enterprise).
+                         const bool role_read = RoleRead(*body, JsonReader::kRequired);
+                         for (const auto& f : CheckNewUser(nu)) {
+                           if (f.field == "password" && !password) continue;
+                           if ((f.field == "role" || f.field == "enterprise_id") && !role_read) continue;
+                           rd.Fail(f.field, f.text);
+                         }
                          if (auto st = rd.Finish(); !st.ok()) return Response::FromError(st.error());
                          auto u = self->CreateUser(nu, &req.Who());
                          if (!u.ok()) return Response::FromError(u.error());
@@ -356,10 +377,16 @@ void Service::Register(http::Router& router) {
                                         : std::optional<int64_t>((*body)["enterprise_id"].get<int64_t>());
             }
             if (disabled) after.disabled = *disabled;
+            // Every rule at once: yourself, the role's enterprise, and that the enterprise exists.
+            std::vector<FieldError> bad;
             if (after.id == req.Who().user_id && (after.disabled || after.role != Role::kParkAdmin)) {
-              return Error::Invalid(after.disabled ? "disabled" : "role", T("auth.not_yourself"));
+              bad.push_back({after.disabled ? "disabled" : "role", T("auth.not_yourself")});
             }
-            PARK_TRY(CheckScope(tx, after.role, after.enterprise_id, "enterprise_id"));
+            if (auto scope = CheckScope(tx, after.role, after.enterprise_id, "enterprise_id"); !scope.ok()) {
+              if (scope.error().code != ErrorCode::kInvalidArgument) return scope.error();
+              bad.push_back({scope.error().field, scope.error().text});
+            }
+            if (!bad.empty()) return Error::Invalid(std::move(bad));
             after.updated_at = s->clock.NowMs();
             PARK_TRY(tx.Exec(kUpdateUser, {after.id, after.display_name, std::string(RoleName(after.role)),
                                            store::OrNull(after.enterprise_id), int64_t{after.disabled ? 1 : 0},
@@ -424,6 +451,12 @@ void Service::Register(http::Router& router) {
           Role role = *RoleField(req, rd, JsonReader::kOptional, Role::kIntegrator);
           auto ent = rd.Integer("enterprise_id", JsonReader::kOptional);
           auto days = rd.Integer("expires_in_days", JsonReader::kOptional);
+          // The token's rules join the reader's findings: one answer names every mistake.
+          const bool role_read = RoleRead(*body, JsonReader::kOptional);
+          for (const auto& f : CheckNewToken(label.value_or("x"), role, ent, days.value_or(365))) {
+            if ((f.field == "role" || f.field == "enterprise_id") && !role_read) continue;
+            rd.Fail(f.field, f.text);
+          }
           if (auto st = rd.Finish(); !st.ok()) return Response::FromError(st.error());
           auto t = self->CreateApiToken(*label, role, ent, days.value_or(365), &req.Who());
           if (!t.ok()) return Response::FromError(t.error());

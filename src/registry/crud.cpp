@@ -103,8 +103,19 @@ Json InputView(const EntitySpec& s, const Json& full) {
   return v;
 }
 
-// Strictly validates a create body (or a merged update) into a record holding every input field.
-Result<Json> Validate(const EntitySpec& s, const Json& body) {
+// The catalogue name of an entity ("registry.entity.facility"), as a text parameter.
+TextRef EntityName(const EntitySpec& s) { return TextRef{"registry.entity." + s.entity}; }
+
+struct Checked {
+  Json record;
+  int64_t owner = 0;  // the owning enterprise
+};
+
+// Strictly validates a create body (or a merged update, `id` set) into a record holding every input field, and
+// finds the owning enterprise. Every mistake at once: each field's own checks, the rules relating fields, and the
+// parent reference.
+Result<Checked> Validate(store::Tx& tx, const EntitySpec& s, const Json& body, const Principal* actor,
+                         std::optional<int64_t> id = std::nullopt) {
   JsonReader r(body);
   r.ReadOnly("id");
   r.ReadOnly("created_at");
@@ -124,9 +135,7 @@ Result<Json> Validate(const EntitySpec& s, const Json& body) {
       case FieldType::kEnum:
         if (auto v = r.String(f.name, need, 64)) {
           if (std::find(f.allowed.begin(), f.allowed.end(), *v) == f.allowed.end()) {
-            std::string list;
-            for (const auto& a : f.allowed) list += (list.empty() ? "" : ", ") + a;
-            r.Fail(f.name, T("field.one_of", {{"allowed", list}}));
+            r.Fail(f.name, T("registry.allowed." + s.entity + "." + f.name));
           } else {
             value = *v;
           }
@@ -160,8 +169,29 @@ Result<Json> Validate(const EntitySpec& s, const Json& body) {
     }
     record[f.name] = value;
   }
+  if (s.relate) {
+    for (auto& why : s.relate(record)) r.Fail(why.field, std::move(why.text));
+  }
+  Checked out;
+  out.owner = id.value_or(0);  // an enterprise owns itself
+  if (!s.parent_field.empty() && record[s.parent_field].is_number_integer()) {
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(s.parent_sql, {record[s.parent_field].get<int64_t>()}));
+    if (!row || (actor && !actor->CanSeeEnterprise(row->Int(0)))) {
+      r.Fail(s.parent_field, T("field.no_such_record"));
+    } else {
+      out.owner = row->Int(0);
+    }
+  }
   PARK_TRY(r.Finish());
-  return record;
+  if (s.derive) s.derive(record, out.owner);
+  out.record = std::move(record);
+  return out;
+}
+
+// A unique key already taken (the store names the column) said as a text.
+Error Taken(const Error& e) {
+  if (e.code != ErrorCode::kAlreadyExists || !e.text.empty()) return e;
+  return Error::Coded(ErrorCode::kAlreadyExists, T("registry.taken"), e.field);
 }
 
 store::Params RecordParams(const EntitySpec& s, const Json& record) {
@@ -187,11 +217,11 @@ int64_t EnterpriseOf(const EntitySpec& s, const Json& j) {
 
 Result<Json> ReadOne(store::Tx& tx, const EntitySpec& s, int64_t id, const Principal* who) {
   PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(SqlFor(s).select_one, {id}));
-  if (!row) return Error::NotFound(T("registry.not_found", {{"entity", s.entity}, {"id", std::to_string(id)}}));
+  if (!row) return Error::NotFound(T("registry.not_found", {{"entity", EntityName(s)}, {"id", std::to_string(id)}}));
   Json j = RowToJson(s, *row);
   // Records of other enterprises do not exist for a scoped caller.
   if (who && !who->CanSeeEnterprise(EnterpriseOf(s, j))) {
-    return Error::NotFound(T("registry.not_found", {{"entity", s.entity}, {"id", std::to_string(id)}}));
+    return Error::NotFound(T("registry.not_found", {{"entity", EntityName(s)}, {"id", std::to_string(id)}}));
   }
   return j;
 }
@@ -204,12 +234,13 @@ struct Written {
 
 Result<Written> CreateIn(store::Tx& tx, const Clock& clock, const EntitySpec& s, const Json& body,
                          const Principal* actor) {
-  PARK_ASSIGN_OR_RETURN(Json record, Validate(s, body));
-  PARK_ASSIGN_OR_RETURN(int64_t owner, s.resolve(tx, record, actor));
-  store::Params p = RecordParams(s, record);
+  PARK_ASSIGN_OR_RETURN(Checked c, Validate(tx, s, body, actor));
+  int64_t owner = c.owner;
+  store::Params p = RecordParams(s, c.record);
   p.emplace_back(clock.NowMs());
-  PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(SqlFor(s).insert, p));
-  const int64_t id = row->Int(0);
+  auto row = tx.QueryOne(SqlFor(s).insert, p);
+  if (!row.ok()) return Taken(row.error());
+  const int64_t id = (*row)->Int(0);
   PARK_ASSIGN_OR_RETURN(Json stored, ReadOne(tx, s, id, nullptr));
   if (s.scope_column == "id") owner = id;
   PARK_ASSIGN_OR_RETURN(Json audit, store::AppendAudit(tx, clock, actor, {"create", s.entity, id, owner, nullptr, stored}));
@@ -316,24 +347,24 @@ class Endpoints {
     if (!id.ok()) return Response::FromError(id.error());
     auto patch = ParseJsonObject(req.body);
     if (!patch.ok()) return Response::FromError(patch.error());
-    for (const auto& [key, value] : patch->items()) {
-      const auto f = std::find_if(s_.fields.begin(), s_.fields.end(), [&](const Field& x) { return x.name == key; });
-      if (key == "id" || key == "created_at" || key == "updated_at" || (f != s_.fields.end() && !f->input)) {
-        return Response::FromError(Error::Invalid(key, T("field.read_only")));
-      }
-    }
     Written w;
     auto st = store_.Write([&](store::Tx& tx) -> Status {
       PARK_ASSIGN_OR_RETURN(Json before, ReadOne(tx, s_, *id, &req.Who()));
       Json merged = InputView(s_, before);
       merged.merge_patch(*patch);  // RFC 7386: null removes an optional value
-      PARK_ASSIGN_OR_RETURN(Json record, Validate(s_, merged));
-      if (s_.scope_column == "id") record["id"] = *id;
-      PARK_ASSIGN_OR_RETURN(int64_t owner, s_.resolve(tx, record, &req.Who()));
-      store::Params p = RecordParams(s_, record);
+      // A read-only field is refused even as null, in the same answer as every other mistake.
+      for (const auto& [key, value] : patch->items()) {
+        const auto f = std::find_if(s_.fields.begin(), s_.fields.end(), [&](const Field& x) { return x.name == key; });
+        if (key == "id" || key == "created_at" || key == "updated_at" || (f != s_.fields.end() && !f->input)) {
+          merged[key] = value;
+        }
+      }
+      PARK_ASSIGN_OR_RETURN(Checked c, Validate(tx, s_, merged, &req.Who(), *id));
+      const int64_t owner = c.owner;
+      store::Params p = RecordParams(s_, c.record);
       p.insert(p.begin(), store::Value(*id));
       p.emplace_back(clock_.NowMs());
-      PARK_TRY(tx.Exec(SqlFor(s_).update, p));
+      if (auto done = tx.Exec(SqlFor(s_).update, p); !done.ok()) return Taken(done.error());
       PARK_ASSIGN_OR_RETURN(w.record, ReadOne(tx, s_, *id, nullptr));
       w.enterprise_id = owner;
       PARK_ASSIGN_OR_RETURN(w.audit, store::AppendAudit(tx, clock_, &req.Who(),
@@ -355,9 +386,10 @@ class Endpoints {
       for (size_t i = 0; i < s_.children.size(); ++i) {
         PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(SqlFor(s_).child_counts[i], {*id}));
         if (row->Int(0) > 0) {
-          return Error::Conflict(T("registry.has_children", {{"entity", s_.entity},
-                                                             {"count", row->Int(0)},
-                                                             {"children", s_.children[i].label}}));
+          return Error::Conflict(T("registry.has_children",
+                                   {{"entity", EntityName(s_)},
+                                    {"count", row->Int(0)},
+                                    {"children", TextRef{"registry.children." + s_.children[i].label}}}));
         }
       }
       PARK_TRY(tx.Exec(SqlFor(s_).remove, {*id}));

@@ -68,7 +68,9 @@ Why CheckContacts(const Json& v) {
     const Json& c = v[i];
     const std::string at = "[" + std::to_string(i) + "]";
     if (!c.is_object()) {
-      all.push_back({at, T("field.not_object", {{"actual", "another type"}})});
+      all.push_back({at, T("field.not_object", {{"actual", c.is_array() ? "an array" : c.is_string() ? "a string"
+                                                                                    : c.is_null()   ? "null"
+                                                                                                    : "a number or boolean"}})});
       continue;
     }
     JsonReader r(c, at);
@@ -107,16 +109,23 @@ Why CheckLife(const Json& v) {
 }
 
 // Rated parameters: a flat object of numbers or short strings, units in the keys (e.g. "pressure_mpa").
+// Every bad parameter is named.
 Why CheckRated(const Json& v) {
   if (v.size() > 50) return Bad(T("registry.rated_count", {{"max", 50}}));
+  Why all;
+  bool bad_name = false;
   for (const auto& [k, val] : v.items()) {
-    if (k.empty() || k.size() > 64) return Bad(T("registry.rated_name", {{"max_chars", 64}}));
-    if (!(val.is_number() || (val.is_string() && val.get_ref<const std::string&>().size() <= 100) ||
+    if (k.empty() || k.size() > 64) {
+      bad_name = true;
+      continue;
+    }
+    if (!(val.is_number() || (val.is_string() && Utf8Length(val.get_ref<const std::string&>()) <= 100) ||
           val.is_boolean())) {
-      return Bad(T("registry.rated_value", {{"max_chars", 100}}), "." + k);
+      all.push_back({"." + k, T("registry.rated_value", {{"max_chars", 100}})});
     }
   }
-  return {};
+  if (bad_name) all.insert(all.begin(), {"", T("registry.rated_name", {{"max_chars", 64}})});
+  return all;
 }
 
 Why CheckTag(const Json& v) {
@@ -191,16 +200,33 @@ const std::vector<Role> kEveryone = {Role::kParkAdmin, Role::kParkStaff, Role::k
 const std::vector<Role> kAssetReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
                                          Role::kTechnician, Role::kIntegrator};
 
-// A referenced parent must exist and belong to an enterprise the actor may act for.
-Result<int64_t> Owner(store::Tx& tx, std::string_view sql, const Json& record, const char* field,
-                      const Principal* actor) {
-  const int64_t parent = record.at(field).get<int64_t>();
-  PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {parent}));
-  if (!row || (actor && !actor->CanSeeEnterprise(row->Int(0)))) {
-    return Error::Invalid(field, T("field.no_such_record"));
+// The sensor rules that relate fields: the unit suits the quantity, only a meter counts an activity item and
+// counts up, and the high limit is above the low one. Fields already refused are null and skipped.
+std::vector<FieldError> RelateSensor(const Json& record) {
+  std::vector<FieldError> bad;
+  const Json& quantity = record["quantity"];
+  const Json& unit = record["unit"];
+  const Json& kind = record["kind"];
+  const QuantityUnits* q = quantity.is_string() ? &Quantities().at(quantity.get<std::string>()) : nullptr;
+  if (q && unit.is_string() && std::find(q->units.begin(), q->units.end(), unit.get<std::string>()) == q->units.end()) {
+    std::string list;
+    for (const auto& u : q->units) list += (list.empty() ? "" : ", ") + u;
+    bad.push_back({"unit", T("registry.unit_for_quantity",
+                             {{"quantity", TextRef{"registry.quantity." + quantity.get<std::string>()}}, {"units", list}})});
   }
-  return row->Int(0);
+  if (kind.is_string() && kind != "meter" && record["activity_item"].is_string()) {
+    bad.push_back({"activity_item", T("registry.activity_item_meter_only")});
+  }
+  if (q && kind == "meter" && !q->cumulative) bad.push_back({"quantity", T("registry.meter_quantity")});
+  const Json& lo = record["low_limit"];
+  const Json& hi = record["high_limit"];
+  if (lo.is_number() && hi.is_number() && lo.get<double>() >= hi.get<double>()) {
+    bad.push_back({"high_limit", T("registry.high_above_low")});
+  }
+  return bad;
 }
+
+void SetOwner(Json& record, int64_t owner) { record["enterprise_id"] = owner; }
 
 std::vector<EntitySpec> MakeSpecs() {
   std::vector<EntitySpec> specs;
@@ -223,15 +249,12 @@ std::vector<EntitySpec> MakeSpecs() {
     e.search_columns = {"name", "credit_code"};
     e.children = {{"facilities", "enterprise_id", "facilities"},
                   {"users", "enterprise_id", "users"},
-                  {"carbon_activity", "enterprise_id", "activity data rows"},
-                  {"reduction_projects", "enterprise_id", "reduction projects"}};
+                  {"carbon_activity", "enterprise_id", "carbon_activity"},
+                  {"reduction_projects", "enterprise_id", "reduction_projects"}};
     e.read_roles = kEveryone;
     e.create_roles = {Role::kParkAdmin};
     e.update_roles = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
     e.delete_roles = {Role::kParkAdmin};
-    e.resolve = [](store::Tx&, Json& record, const Principal*) -> Result<int64_t> {
-      return record.contains("id") ? record["id"].get<int64_t>() : 0;
-    };
     specs.push_back(std::move(e));
   }
   {
@@ -253,9 +276,8 @@ std::vector<EntitySpec> MakeSpecs() {
     e.children = {{"equipment", "facility_id", "equipment"}};
     e.read_roles = kEveryone;  // drivers need the loading docks
     e.create_roles = e.update_roles = e.delete_roles = {Role::kParkAdmin, Role::kEnterpriseUser};
-    e.resolve = [](store::Tx& tx, Json& record, const Principal* actor) -> Result<int64_t> {
-      return Owner(tx, kEnterpriseOf, record, "enterprise_id", actor);
-    };
+    e.parent_field = "enterprise_id";
+    e.parent_sql = kEnterpriseOf;
     specs.push_back(std::move(e));
   }
   {
@@ -293,11 +315,11 @@ std::vector<EntitySpec> MakeSpecs() {
     e.read_roles = kAssetReaders;
     e.create_roles = e.delete_roles = {Role::kParkAdmin, Role::kEnterpriseUser};
     e.update_roles = {Role::kParkAdmin, Role::kEnterpriseUser, Role::kTechnician};
-    e.resolve = [](store::Tx& tx, Json& record, const Principal* actor) -> Result<int64_t> {
-      PARK_ASSIGN_OR_RETURN(int64_t owner, Owner(tx, kFacilityOwner, record, "facility_id", actor));
-      record["enterprise_id"] = owner;
+    e.parent_field = "facility_id";
+    e.parent_sql = kFacilityOwner;
+    e.derive = [](Json& record, int64_t owner) {
+      SetOwner(record, owner);
       if (!record.contains("status") || record["status"].is_null()) record["status"] = "in_service";
-      return owner;
     };
     specs.push_back(std::move(e));
   }
@@ -329,31 +351,10 @@ std::vector<EntitySpec> MakeSpecs() {
     e.read_roles = kAssetReaders;
     e.create_roles = e.update_roles = {Role::kParkAdmin, Role::kEnterpriseUser, Role::kIntegrator};
     e.delete_roles = {Role::kParkAdmin, Role::kEnterpriseUser};
-    e.resolve = [](store::Tx& tx, Json& record, const Principal* actor) -> Result<int64_t> {
-      const auto& quantity = record["quantity"].get_ref<const std::string&>();
-      const auto& unit = record["unit"].get_ref<const std::string&>();
-      const auto& q = Quantities().at(quantity);
-      // Every rule that relates fields to each other, reported at once.
-      std::vector<FieldError> bad;
-      if (std::find(q.units.begin(), q.units.end(), unit) == q.units.end()) {
-        std::string list;
-        for (const auto& u : q.units) list += (list.empty() ? "" : ", ") + u;
-        bad.push_back({"unit", T("registry.unit_for_quantity", {{"quantity", quantity}, {"units", list}})});
-      }
-      if (record["kind"] != "meter" && record.contains("activity_item") && record["activity_item"].is_string()) {
-        bad.push_back({"activity_item", T("registry.activity_item_meter_only")});
-      }
-      if (record["kind"] == "meter" && !q.cumulative) bad.push_back({"quantity", T("registry.meter_quantity")});
-      const Json& lo = record["low_limit"];
-      const Json& hi = record["high_limit"];
-      if (lo.is_number() && hi.is_number() && lo.get<double>() >= hi.get<double>()) {
-        bad.push_back({"high_limit", T("registry.high_above_low")});
-      }
-      if (!bad.empty()) return Error::Invalid(std::move(bad));
-      PARK_ASSIGN_OR_RETURN(int64_t owner, Owner(tx, kEquipmentOwner, record, "equipment_id", actor));
-      record["enterprise_id"] = owner;
-      return owner;
-    };
+    e.relate = RelateSensor;
+    e.parent_field = "equipment_id";
+    e.parent_sql = kEquipmentOwner;
+    e.derive = SetOwner;
     specs.push_back(std::move(e));
   }
   {
@@ -386,9 +387,8 @@ std::vector<EntitySpec> MakeSpecs() {
     e.read_roles = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
     e.create_roles = e.update_roles = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
     e.delete_roles = {Role::kParkAdmin, Role::kEnterpriseUser};
-    e.resolve = [](store::Tx& tx, Json& record, const Principal* actor) -> Result<int64_t> {
-      return Owner(tx, kEnterpriseOf, record, "enterprise_id", actor);
-    };
+    e.parent_field = "enterprise_id";
+    e.parent_sql = kEnterpriseOf;
     specs.push_back(std::move(e));
   }
   return specs;

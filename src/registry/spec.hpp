@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,7 @@ struct Filter {
 struct Child {
   std::string table;
   std::string column;
-  std::string label;  // "facilities"
+  std::string label;  // its catalogue name: registry.children.<label>, e.g. "facilities"
 };
 
 struct EntitySpec {
@@ -44,14 +45,21 @@ struct EntitySpec {
   std::string collection;   // "facilities" (URL and tag)
   std::string table;
   std::string scope_column;  // column holding the owning enterprise id ("id" for enterprises)
-  std::vector<Field> fields;
+  std::vector<Field> fields;  // a kEnum field's allowed values are said by registry.allowed.<entity>.<field>
   std::vector<Filter> filters;
   std::vector<std::string> search_columns;  // matched by ?q=
   std::vector<Child> children;              // deleting is refused while any exists
   std::vector<Role> read_roles, create_roles, update_roles, delete_roles;
-  // Checks references and fills derived fields in `record`; returns the owning enterprise id. Called for
-  // creates and (after merging the patch) updates, inside the transaction.
-  std::function<Result<int64_t>(store::Tx&, Json& record, const Principal* actor)> resolve;
+  // Rules relating fields to each other, given a record whose refused fields are null: each broken rule at the
+  // field it names. Checked together with the fields, so that one answer names every mistake.
+  std::function<std::vector<FieldError>(const Json& record)> relate;
+  // The reference whose enterprise owns the record, e.g. "facility_id" with "SELECT enterprise_id FROM facilities
+  // WHERE id = $1"; empty for enterprises (they own themselves). It must exist and belong to an enterprise the
+  // actor may act for; checked together with the fields too.
+  std::string parent_field;
+  std::string_view parent_sql;
+  // Fills derived fields (the owning enterprise, defaults) once every check passed.
+  std::function<void(Json& record, int64_t owner)> derive;
 };
 
 const std::vector<EntitySpec>& Specs();

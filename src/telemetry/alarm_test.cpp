@@ -41,15 +41,45 @@ TEST(AlarmTest, ThresholdWithHysteresisTable) {
   }
 }
 
+// Every broken rule of one rule at once, each as field=code.
+std::string Reasons(const Status& st) {
+  if (st.ok()) return "";
+  std::string out;
+  for (const auto& f : st.error().fields) out += (out.empty() ? "" : " ") + f.field + "=" + f.text.code;
+  return out;
+}
+
 TEST(AlarmTest, RuleValidation) {
-  EXPECT_FALSE(ValidateThresholdRule({}).ok());
-  EXPECT_FALSE(ValidateThresholdRule({.high = 10, .deadband = -1}).ok());
-  EXPECT_FALSE(ValidateThresholdRule({.high = 10, .low = 9, .deadband = 1}).ok());
-  EXPECT_FALSE(ValidateThresholdRule({.high = INFINITY}).ok());
-  EXPECT_TRUE(ValidateThresholdRule({.high = 10, .low = 5, .deadband = 1}).ok());
-  EXPECT_FALSE(ValidateRateRule({.max_rate_per_s = 0}).ok());
-  EXPECT_FALSE(ValidateRateRule({.max_rate_per_s = 1, .deadband_per_s = 1}).ok());
-  EXPECT_TRUE(ValidateRateRule({.max_rate_per_s = 1, .deadband_per_s = 0.5}).ok());
+  struct Case {
+    const char* name;
+    ThresholdRule rule;
+    const char* want;
+  };
+  const Case threshold[] = {
+      {"no limit", {}, "high=telemetry.rule.threshold_needs_limit"},
+      {"negative deadband", {.high = 10, .deadband = -1}, "deadband=field.at_least"},
+      {"bands overlap", {.high = 10, .low = 9, .deadband = 1}, "low=telemetry.rule.bands_overlap"},
+      {"infinite limit", {.high = INFINITY}, "high=field.not_finite"},
+      {"no limit and a negative deadband", {.deadband = -2},
+       "high=telemetry.rule.threshold_needs_limit deadband=field.at_least"},
+      {"fine", {.high = 10, .low = 5, .deadband = 1}, ""},
+  };
+  for (const auto& c : threshold) EXPECT_EQ(Reasons(ValidateThresholdRule(c.rule)), c.want) << c.name;
+  struct RateCase {
+    const char* name;
+    RateRule rule;
+    const char* want;
+  };
+  const RateCase rate[] = {
+      {"zero rate", {.max_rate_per_s = 0}, "max_rate_per_s=field.greater_than"},
+      {"deadband at the rate", {.max_rate_per_s = 1, .deadband_per_s = 1}, "deadband_per_s=telemetry.rule.rate_deadband"},
+      {"both", {.max_rate_per_s = -1, .deadband_per_s = -1},
+       "max_rate_per_s=field.greater_than deadband_per_s=telemetry.rule.rate_deadband"},
+      {"fine", {.max_rate_per_s = 1, .deadband_per_s = 0.5}, ""},
+  };
+  for (const auto& c : rate) EXPECT_EQ(Reasons(ValidateRateRule(c.rule)), c.want) << c.name;
+  const auto st = ValidateThresholdRule({.high = 10, .low = 9, .deadband = 1});
+  EXPECT_EQ(RenderText(st.error().text, Locale::kZhCN), "下限加回差必须低于上限减回差");
 }
 
 TEST(AlarmTest, RateOfChangeTable) {
@@ -143,7 +173,10 @@ TEST(AlarmTest, AcknowledgeThenClear) {
   auto again = book.Acknowledge(100, "zhang.min", 21);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(again.error().text.code, "telemetry.alarm.already_acknowledged");
+  EXPECT_EQ(RenderText(again.error().text, Locale::kZhCN), "该告警已由 li.wei 确认");
   EXPECT_EQ(book.Acknowledge(999, "x", 22).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(book.Acknowledge(999, "x", 22).error().text.code, "telemetry.alarm.not_open");
   // Still abnormal while acknowledged: no new alarm.
   EXPECT_FALSE(book.Update("r", "s", C::kHigh, 2, 30).has_value());
   const auto cleared = book.Update("r", "s", C::kNormal, 0, 40);

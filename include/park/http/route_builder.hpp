@@ -18,7 +18,7 @@ inline Result<std::optional<int64_t>> EnterpriseScope(const Request& req) {
   PARK_ASSIGN_OR_RETURN(auto asked, QueryId(req, "enterprise_id"));
   const Principal& who = req.Who();
   if (!who.enterprise_id) return asked;
-  if (asked && *asked != *who.enterprise_id) return Error::Denied("you may only see your own enterprise");
+  if (asked && *asked != *who.enterprise_id) return Error::Denied(T("auth.own_enterprise_only"));
   return who.enterprise_id;
 }
 
