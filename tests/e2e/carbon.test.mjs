@@ -146,7 +146,8 @@ describe('carbon pages', { timeout: 180000 }, () => {
         assert.ok((await rows.first().locator('[data-testid="criteria"] li').count()) > 0, `${l} shows a criterion`)
       }
       const carbon = await page.locator('[data-testid="list-key_carbon_emission_units"]').textContent()
-      assert.match(carbon, /26000/)
+      // The criterion is said in Chinese, with the numbers rounded and the unit shown.
+      assert.match(carbon, /达到 26,000 tCO₂e 的门槛/)
       await screenshot(page, 'carbon-lists-zh', { fullPage: true })
       // Exports arrive as files under the server's names.
       const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-lists-csv"]').click()])
