@@ -152,7 +152,8 @@ describe('carbon pages', { timeout: 180000 }, () => {
       // Exports arrive as files under the server's names.
       const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-lists-csv"]').click()])
       assert.equal(csv.suggestedFilename(), `lists-${YEAR}.csv`)
-      assert.match(await readFile(await csv.path(), 'utf8'), /key_carbon_emission_unit/)
+      // In the page's language: list names, headers and criteria in Chinese.
+      assert.match(await readFile(await csv.path(), 'utf8'), /重点碳排放单位.*达到 26,000 tCO₂e 的门槛/)
 
       await page.locator('[data-testid="nav-carbon-ratings"]').click()
       await page.locator('[data-testid="ratings-table"] [data-testid="rating-class"]').first().waitFor()
