@@ -96,7 +96,7 @@ TEST_F(ServiceTest, LoginAuthenticateExpireRevoke) {
   auto expired = service_->Authenticate(login->token);
   ASSERT_FALSE(expired.ok());
   EXPECT_EQ(expired.error().code, ErrorCode::kUnauthenticated);
-  EXPECT_NE(expired.error().message.find("expired"), std::string::npos);
+  EXPECT_EQ(expired.error().text.code, "auth.token_expired");
 
   auto again = service_->Login("ent-user", "ent-demo-2026", "127.0.0.1");
   ASSERT_TRUE(again.ok());
@@ -105,8 +105,10 @@ TEST_F(ServiceTest, LoginAuthenticateExpireRevoke) {
   ASSERT_TRUE(service_->Logout(*p).ok());
   auto revoked = service_->Authenticate(again->token);
   ASSERT_FALSE(revoked.ok());
-  EXPECT_NE(revoked.error().message.find("revoked"), std::string::npos);
-  EXPECT_FALSE(service_->Authenticate("pb_not-a-token-at-all").ok());
+  EXPECT_EQ(revoked.error().text.code, "auth.token_revoked");
+  auto unknown = service_->Authenticate("pb_not-a-token-at-all");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().text.code, "auth.token_invalid");
 }
 
 TEST_F(ServiceTest, RateLimitsRepeatedFailures) {
@@ -115,38 +117,80 @@ TEST_F(ServiceTest, RateLimitsRepeatedFailures) {
     auto r = service_->Login("admin", "wrong-password-1", "10.0.0.9");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::kUnauthenticated);
+    EXPECT_EQ(r.error().text.code, "auth.login_failed");
   }
   auto locked = service_->Login("admin", "admin-demo-2026", "10.0.0.9");
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.error().code, ErrorCode::kResourceExhausted) << "even the right password waits";
+  EXPECT_EQ(locked.error().text.code, "auth.locked_out");
+  EXPECT_EQ(RenderText(locked.error().text, Locale::kZhCN), "登录失败次数过多，请 15 分钟后再试");
   EXPECT_TRUE(service_->Login("admin", "admin-demo-2026", "10.0.0.10").ok()) << "another address is not locked";
   clock_.Advance(15LL * 60 * 1000 + 1);
   EXPECT_TRUE(service_->Login("admin", "admin-demo-2026", "10.0.0.9").ok());
 }
 
+// Every bad field of an error as "field=code", in order.
+std::string Reasons(const Error& e) {
+  std::string out;
+  for (const auto& f : e.fields) out += (out.empty() ? "" : " ") + f.field + "=" + f.text.code;
+  return out.empty() ? e.field + "=" + e.text.code : out;
+}
+
 TEST_F(ServiceTest, UserValidation) {
   struct Case {
     NewUser user;
-    const char* field;
+    const char* want;  // every bad field at once
   };
   const Case cases[] = {
-      {{"ab", "", Role::kDriver, std::nullopt, "long-enough-1"}, "name"},
-      {{"Upper", "", Role::kDriver, std::nullopt, "long-enough-1"}, "name"},
-      {{"driver1", "", Role::kDriver, std::nullopt, "short"}, "password"},
-      {{"ent2", "", Role::kEnterpriseUser, std::nullopt, "long-enough-1"}, "enterprise_id"},
-      {{"ent3", "", Role::kEnterpriseUser, 99, "long-enough-1"}, "enterprise_id"},
-      {{"staff", "", Role::kParkStaff, 1, "long-enough-1"}, "enterprise_id"},
+      {{"ab", "", Role::kDriver, std::nullopt, "long-enough-1"}, "name=auth.name_length"},
+      {{"Upper", "", Role::kDriver, std::nullopt, "long-enough-1"}, "name=auth.name_characters"},
+      {{"driver1", "", Role::kDriver, std::nullopt, "short"}, "password=auth.password_short"},
+      {{"driver2", "", Role::kDriver, std::nullopt, "onlyletterslong"}, "password=auth.password_mix"},
+      {{"ent2", "", Role::kEnterpriseUser, std::nullopt, "long-enough-1"}, "enterprise_id=auth.enterprise_required"},
+      {{"ent3", "", Role::kEnterpriseUser, 99, "long-enough-1"}, "enterprise_id=field.no_such_record"},
+      {{"staff", "", Role::kParkStaff, 1, "long-enough-1"}, "enterprise_id=auth.enterprise_forbidden"},
+      {{"screen", "", Role::kViewer, std::nullopt, "long-enough-1"}, "role=auth.token_only_role"},
+      {{"X", "", Role::kParkStaff, 1, "short"},
+       "name=auth.name_length enterprise_id=auth.enterprise_forbidden password=auth.password_short"},
   };
   for (const auto& c : cases) {
     auto r = service_->CreateUser(c.user, nullptr);
     ASSERT_FALSE(r.ok()) << c.user.name;
-    EXPECT_EQ(r.error().field, c.field) << c.user.name << ": " << r.error().message;
+    EXPECT_EQ(Reasons(r.error()), c.want) << c.user.name;
   }
+  // A role named in a text is said in the user's language.
+  auto staff = service_->CreateUser({"staff", "", Role::kParkStaff, 1, "long-enough-1"}, nullptr);
+  EXPECT_EQ(RenderText(staff.error().fields[0].text, Locale::kZhCN), "角色“园区工作人员”不能指定所属企业");
+  EXPECT_EQ(RenderText(staff.error().fields[0].text, Locale::kEn), "must be empty for the role “park staff”");
   ASSERT_TRUE(service_->CreateUser({"tech", "", Role::kTechnician, std::nullopt, "long-enough-1"}, nullptr).ok());
   auto dup = service_->CreateUser({"tech", "", Role::kTechnician, std::nullopt, "long-enough-1"}, nullptr);
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(dup.error().code, ErrorCode::kAlreadyExists);
   EXPECT_EQ(dup.error().field, "name");
+  EXPECT_EQ(dup.error().text.code, "auth.name_taken");
+}
+
+TEST_F(ServiceTest, TokenValidation) {
+  struct Case {
+    const char* label;
+    Role role;
+    std::optional<int64_t> enterprise_id;
+    int64_t days;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"", Role::kIntegrator, std::nullopt, 30, "label=auth.label_length"},
+      {"x", Role::kParkAdmin, std::nullopt, 30, "role=auth.token_not_admin"},
+      {"x", Role::kViewer, 1, 30, "enterprise_id=auth.enterprise_forbidden"},
+      {"x", Role::kDevice, 99, 30, "enterprise_id=field.no_such_record"},
+      {"", Role::kParkAdmin, std::nullopt, 0,
+       "label=auth.label_length role=auth.token_not_admin expires_in_days=field.integer_range"},
+  };
+  for (const auto& c : cases) {
+    auto r = service_->CreateApiToken(c.label, c.role, c.enterprise_id, c.days, nullptr);
+    ASSERT_FALSE(r.ok()) << c.want;
+    EXPECT_EQ(Reasons(r.error()), c.want);
+  }
 }
 
 TEST_F(ServiceTest, ApiTokensCarryTheirOwnScope) {

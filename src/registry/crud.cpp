@@ -386,10 +386,10 @@ class Endpoints {
       for (size_t i = 0; i < s_.children.size(); ++i) {
         PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(SqlFor(s_).child_counts[i], {*id}));
         if (row->Int(0) > 0) {
-          return Error::Conflict(T("registry.has_children",
-                                   {{"entity", EntityName(s_)},
-                                    {"count", row->Int(0)},
-                                    {"children", TextRef{"registry.children." + s_.children[i].label}}}));
+          return Error::Conflict(
+              T("registry.has_children", {{"entity", EntityName(s_)},
+                                          {"count", row->Int(0)},
+                                          {"children", TextRef{"registry.children." + s_.children[i].label}}}));
         }
       }
       PARK_TRY(tx.Exec(SqlFor(s_).remove, {*id}));

@@ -68,9 +68,10 @@ Why CheckContacts(const Json& v) {
     const Json& c = v[i];
     const std::string at = "[" + std::to_string(i) + "]";
     if (!c.is_object()) {
-      all.push_back({at, T("field.not_object", {{"actual", c.is_array() ? "an array" : c.is_string() ? "a string"
-                                                                                    : c.is_null()   ? "null"
-                                                                                                    : "a number or boolean"}})});
+      all.push_back({at, T("field.not_object", {{"actual", c.is_array()    ? "an array"
+                                                           : c.is_string() ? "a string"
+                                                           : c.is_null()   ? "null"
+                                                                           : "a number or boolean"}})});
       continue;
     }
     JsonReader r(c, at);
@@ -211,8 +212,9 @@ std::vector<FieldError> RelateSensor(const Json& record) {
   if (q && unit.is_string() && std::find(q->units.begin(), q->units.end(), unit.get<std::string>()) == q->units.end()) {
     std::string list;
     for (const auto& u : q->units) list += (list.empty() ? "" : ", ") + u;
-    bad.push_back({"unit", T("registry.unit_for_quantity",
-                             {{"quantity", TextRef{"registry.quantity." + quantity.get<std::string>()}}, {"units", list}})});
+    bad.push_back(
+        {"unit", T("registry.unit_for_quantity",
+                   {{"quantity", TextRef{"registry.quantity." + quantity.get<std::string>()}}, {"units", list}})});
   }
   if (kind.is_string() && kind != "meter" && record["activity_item"].is_string()) {
     bad.push_back({"activity_item", T("registry.activity_item_meter_only")});

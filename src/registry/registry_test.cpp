@@ -1,14 +1,14 @@
 // Validation of registry records, run against a real SQLite store (references are checked in the database).
 #include "park/registry/registry.hpp"
 
-#include "park/core/text.hpp"
-#include "registry/spec.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+
+#include "park/core/text.hpp"
+#include "registry/spec.hpp"
 
 namespace park::registry {
 namespace {
@@ -135,7 +135,10 @@ TEST_F(RegistryTest, ReportsEveryBadFieldAtOnce) {
   };
   const Case cases[] = {
       {"enterprise",
-       {{"name", ""}, {"credit_code", "123"}, {"sector", "27A0"}, {"land_area_mu", -5},
+       {{"name", ""},
+        {"credit_code", "123"},
+        {"sector", "27A0"},
+        {"land_area_mu", -5},
         {"contacts", Json::array({{{"name", "Li"}, {"phone", "x"}, {"email", "li@"}}})}},
        {{"name", "field.empty"},
         {"credit_code", "credit_code.length"},
@@ -145,15 +148,26 @@ TEST_F(RegistryTest, ReportsEveryBadFieldAtOnce) {
         {"contacts[0].email", "registry.email"}}},
       // Field checks, the rules relating fields and the parent reference in one answer.
       {"sensor",
-       {{"equipment_id", 77}, {"key", "Bad Key"}, {"name", "T"}, {"kind", "sensor"}, {"quantity", "temperature"},
-        {"unit", "bar"}, {"low_limit", 90}, {"high_limit", 80}, {"activity_item", "electricity"}},
+       {{"equipment_id", 77},
+        {"key", "Bad Key"},
+        {"name", "T"},
+        {"kind", "sensor"},
+        {"quantity", "temperature"},
+        {"unit", "bar"},
+        {"low_limit", 90},
+        {"high_limit", 80},
+        {"activity_item", "electricity"}},
        {{"key", "registry.key_characters"},
         {"unit", "registry.unit_for_quantity"},
         {"activity_item", "registry.activity_item_meter_only"},
         {"high_limit", "registry.high_above_low"},
         {"equipment_id", "field.no_such_record"}}},
       {"equipment",
-       {{"facility_id", 1}, {"tag", "T 1"}, {"name", "Tank"}, {"type", "spaceship"}, {"design_life_years", 500},
+       {{"facility_id", 1},
+        {"tag", "T 1"},
+        {"name", "Tank"},
+        {"type", "spaceship"},
+        {"design_life_years", 500},
         {"rated", {{"pressure_mpa", Json::array()}, {"medium", Json::object()}}}},
        {{"tag", "registry.tag_characters"},
         {"type", "registry.allowed.equipment.type"},
@@ -170,8 +184,12 @@ TEST_F(RegistryTest, ReportsEveryBadFieldAtOnce) {
     EXPECT_EQ(got, c.want) << c.entity << ": " << Fields(r.error());
   }
   // Parameters, and the same text in Chinese with no English token in it.
-  auto r = TryCreate("sensor", {{"equipment_id", eq1_}, {"key", "x.t"}, {"name", "T"}, {"kind", "sensor"},
-                                {"quantity", "temperature"}, {"unit", "bar"}});
+  auto r = TryCreate("sensor", {{"equipment_id", eq1_},
+                                {"key", "x.t"},
+                                {"name", "T"},
+                                {"kind", "sensor"},
+                                {"quantity", "temperature"},
+                                {"unit", "bar"}});
   ASSERT_FALSE(r.ok());
   const Text unit = ReasonFor(r.error(), "unit");
   EXPECT_EQ(RenderText(unit, Locale::kEn), "for temperature must be one of: degC, K");
@@ -187,7 +205,8 @@ TEST_F(RegistryTest, EveryEnumFieldSaysItsValuesInBothLanguages) {
       // No English value token in the Chinese text: its only Latin letters are the unit "pH".
       std::string zh = RenderText(T(code), Locale::kZhCN);
       for (auto at = zh.find("pH"); at != std::string::npos; at = zh.find("pH")) zh.erase(at, 2);
-      EXPECT_TRUE(std::none_of(zh.begin(), zh.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+      EXPECT_TRUE(
+          std::none_of(zh.begin(), zh.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
           << code << ": " << zh;
     }
     EXPECT_TRUE(HasText("registry.entity." + spec.entity)) << spec.entity;

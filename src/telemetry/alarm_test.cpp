@@ -60,7 +60,8 @@ TEST(AlarmTest, RuleValidation) {
       {"negative deadband", {.high = 10, .deadband = -1}, "deadband=field.at_least"},
       {"bands overlap", {.high = 10, .low = 9, .deadband = 1}, "low=telemetry.rule.bands_overlap"},
       {"infinite limit", {.high = INFINITY}, "high=field.not_finite"},
-      {"no limit and a negative deadband", {.deadband = -2},
+      {"no limit and a negative deadband",
+       {.deadband = -2},
        "high=telemetry.rule.threshold_needs_limit deadband=field.at_least"},
       {"fine", {.high = 10, .low = 5, .deadband = 1}, ""},
   };
@@ -72,8 +73,11 @@ TEST(AlarmTest, RuleValidation) {
   };
   const RateCase rate[] = {
       {"zero rate", {.max_rate_per_s = 0}, "max_rate_per_s=field.greater_than"},
-      {"deadband at the rate", {.max_rate_per_s = 1, .deadband_per_s = 1}, "deadband_per_s=telemetry.rule.rate_deadband"},
-      {"both", {.max_rate_per_s = -1, .deadband_per_s = -1},
+      {"deadband at the rate",
+       {.max_rate_per_s = 1, .deadband_per_s = 1},
+       "deadband_per_s=telemetry.rule.rate_deadband"},
+      {"both",
+       {.max_rate_per_s = -1, .deadband_per_s = -1},
        "max_rate_per_s=field.greater_than deadband_per_s=telemetry.rule.rate_deadband"},
       {"fine", {.max_rate_per_s = 1, .deadband_per_s = 0.5}, ""},
   };

@@ -305,10 +305,17 @@ void AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* 
   if (s_.hub) s_.hub->Publish("alarm", {{"event", EventName(e.kind)}, {"alarm", body}}, w.enterprise_id,
                                kScreenTelemetryReaders);
   if (!w.rule->webhook_url.empty() && e.kind != AlarmEventKind::kAcknowledged) {
-    const std::string what = e.kind == AlarmEventKind::kCleared ? "已恢复 cleared" : "告警 alarm";
-    const std::string text = fmt::format("[ParkBrain {}] {} · {} ({}) {}: {} = {:g} {} · {}", what, w.rule->severity,
-                                         w.sensor_name, w.sensor_key, w.rule->name, ConditionName(a.condition),
-                                         a.last_value, w.unit, FormatInstantMs(a.raised_ms));
+    // A group robot's readers are not known to the server: the message says it in Chinese, then in English.
+    const Text said = T(e.kind == AlarmEventKind::kCleared ? "telemetry.webhook.cleared" : "telemetry.webhook.raised",
+                        {{"severity", TextRef{"telemetry.severity." + w.rule->severity}},
+                         {"sensor", w.sensor_name},
+                         {"key", w.sensor_key},
+                         {"rule", w.rule->name},
+                         {"condition", TextRef{"telemetry.condition." + std::string(ConditionName(a.condition))}},
+                         {"value", a.last_value},
+                         {"unit", w.unit},
+                         {"time", FormatInstantMs(a.raised_ms)}});
+    const std::string text = RenderText(said, Locale::kZhCN) + "\n" + RenderText(said, Locale::kEn);
     Json payload;
     if (w.rule->webhook_format == "json") {
       payload = {{"event", EventName(e.kind)}, {"alarm", body}};

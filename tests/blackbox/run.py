@@ -211,7 +211,22 @@ def login_rate_limit(ctx):
     st, _, body = request(ctx.server.base, "POST", "/api/v1/auth/login",
                           {"name": "staff", "password": "staff-demo-2026"})
     check(st == 429 and body["error"]["code"] == "resource_exhausted", f"sixth attempt gave {st}: {body}")
+    check(body["error"]["reason"] == "auth.locked_out" and body["error"]["params"]["minutes"] >= 1,
+          f"the lockout says how long, as a code: {body['error']}")
     admin = login(ctx.server.base, "admin", "admin-demo-2026")
+    # User and token forms get every mistake in one answer.
+    st, _, body = request(ctx.server.base, "POST", "/api/v1/users",
+                          {"name": "X", "role": "park_staff", "enterprise_id": 1, "password": "short"}, admin)
+    got = {e["field"]: e["code"] for e in body["error"].get("errors", [])} if st == 400 else {}
+    check(got == {"name": "auth.name_length", "enterprise_id": "auth.enterprise_forbidden",
+                  "password": "auth.password_short"}, f"a user with three mistakes: {st} {body}")
+    forbidden = next(e for e in body["error"]["errors"] if e["field"] == "enterprise_id")
+    check(forbidden["params"] == {"role": {"code": "auth.role_name.park_staff"}}, f"the role is a text: {forbidden}")
+    st, _, body = request(ctx.server.base, "POST", "/api/v1/tokens",
+                          {"label": "", "role": "park_admin", "expires_in_days": 0}, admin)
+    got = {e["field"]: e["code"] for e in body["error"].get("errors", [])} if st == 400 else {}
+    check(got == {"label": "field.empty", "role": "auth.token_not_admin", "expires_in_days": "field.integer_range"},
+          f"a token with three mistakes: {st} {body}")
     _, _, audit = request(ctx.server.base, "GET", "/api/v1/audit?action=login_failed&actor=staff", token=admin)
     check(audit["total"] >= 5, f"failed logins not audited: {audit['total']}")
 

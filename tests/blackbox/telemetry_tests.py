@@ -528,6 +528,11 @@ def alarms_raise_acknowledge_clear_and_notify(ctx):
             time.sleep(0.2)
         texts = [m["text"]["content"] for _, m in hook.received if m.get("msgtype") == "text"]
         check(len(texts) == 2 and "bb high" in texts[0] and "cleared" in texts[1], f"webhooks: {hook.received}")
+        # Said in Chinese, then in English: no English token in the Chinese line.
+        zh, en = texts[0].split("\n")
+        check(zh.startswith("【ParkBrain 告警】严重") and "超上限" in zh and "critical" not in zh
+              and en.startswith("[ParkBrain alarm] critical") and "above the high limit" in en
+              and texts[1].startswith("【ParkBrain 已恢复】"), f"webhook texts: {texts}")
         st, _, audit = request(base, "GET", f"/api/v1/audit?entity=alarm&size=50", token=admin)
         actions = {(e["action"], e["entity_id"]) for e in audit["items"]}
         check({("raise", alarm["id"]), ("acknowledge", alarm["id"]), ("clear", alarm["id"])} <= actions,
@@ -536,6 +541,86 @@ def alarms_raise_acknowledge_clear_and_notify(ctx):
     finally:
         hook.shutdown()
         restore_defaults(ctx)
+
+
+def said_in_both_languages(code):
+    """Whether both catalogues of web/src/i18n/text/ have the code."""
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "web", "src", "i18n", "text")
+    found = set()
+    for name in os.listdir(root):
+        with open(os.path.join(root, name), encoding="utf-8") as f:
+            node = json.load(f)
+        for part in code.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, str):
+            found.add(name.split(".")[1])
+    return found == {"en", "zh-CN"}
+
+
+def every_error(body):
+    return {e["field"]: e["code"] for e in body.get("error", {}).get("errors", [])}
+
+
+@test
+def alarm_rule_and_sensor_forms_name_every_mistake(ctx):
+    """One save shows every mistake: a rule with three bad fields and a bad sensor gets four errors in one 400,
+    each with a code both catalogues say; limits, deadband and references are checked together."""
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    s = sensors_of(base, admin, 7)[0]
+    cases = [
+        ({"name": "three wrong", "sensor_id": 987654321, "kind": "threshold", "high": 10, "low": 9, "deadband": 1,
+          "severity": "loud", "webhook_format": "fax"},
+         {"severity": "telemetry.rule.severity", "webhook_format": "telemetry.rule.webhook_format",
+          "low": "telemetry.rule.bands_overlap", "sensor_id": "field.no_such_record"}),
+        ({"name": "no limits", "sensor_id": s["id"], "kind": "threshold", "deadband": -1},
+         {"high": "telemetry.rule.threshold_needs_limit", "deadband": "field.at_least"}),
+        ({"name": "bad rate", "sensor_id": s["id"], "kind": "rate", "max_rate_per_s": 0, "deadband": -1},
+         {"max_rate_per_s": "field.greater_than", "deadband": "telemetry.rule.rate_deadband"}),
+        ({"name": "", "equipment_type": "pump", "kind": "no_data", "timeout_s": 5, "severity": "critical"},
+         {"name": "field.empty", "sensor_id": "telemetry.rule.sensor_or_type", "timeout_s": "telemetry.rule.timeout"}),
+    ]
+    for body, want in cases:
+        st, _, err = request(base, "POST", "/api/v1/alarm-rules", body, admin)
+        got = every_error(err) if st == 400 else {}
+        check(st == 400 and got == want, f"{body['name']}: every mistake in one answer: {st} {got}")
+        check(err["error"]["reason"] == err["error"]["errors"][0]["code"] and err["error"]["message"],
+              f"the first mistake is the reason, with an English message: {err['error']}")
+        for code in got.values():
+            check(said_in_both_languages(code), f"{code} is not in both catalogues")
+    timeout = next(e for e in err["error"]["errors"] if e["field"] == "timeout_s")
+    check(timeout["params"] == {"min_s": 10, "max_days": 30}, f"the bounds travel with the reason: {timeout}")
+    # An edit is checked the same way.
+    st, _, rule = request(base, "POST", "/api/v1/alarm-rules",
+                          {"name": "edit me", "sensor_id": s["id"], "kind": "threshold", "high": 100}, admin)
+    check(st == 201, f"rule: {st} {rule}")
+    st, _, err = request(base, "PUT", f"/api/v1/alarm-rules/{rule['id']}",
+                         {"name": "edit me", "sensor_id": s["id"], "kind": "sometimes", "severity": "loud",
+                          "webhook_format": "fax"}, admin)
+    check(st == 400 and every_error(err) == {"kind": "telemetry.rule.kind", "severity": "telemetry.rule.severity",
+                                             "webhook_format": "telemetry.rule.webhook_format"},
+          f"an edit with three mistakes: {st} {err}")
+    check(request(base, "DELETE", f"/api/v1/alarm-rules/{rule['id']}", token=admin)[0] == 204, "disable rule")
+    # A sensor: its own fields, the rules relating them and the equipment it hangs on, all at once.
+    st, _, err = request(base, "POST", "/api/v1/sensors",
+                         {"equipment_id": 987654321, "key": "Bad Key", "name": "T", "kind": "sensor",
+                          "quantity": "temperature", "unit": "bar", "low_limit": 90, "high_limit": 80}, admin)
+    got = every_error(err) if st == 400 else {}
+    check(st == 400 and got == {"key": "registry.key_characters", "unit": "registry.unit_for_quantity",
+                                "high_limit": "registry.high_above_low", "equipment_id": "field.no_such_record"},
+          f"a sensor with four mistakes: {st} {got}")
+    # A change is checked the same way, read-only fields included (even as null).
+    _, _, eqs = request(base, "GET", "/api/v1/equipment?page_size=1", token=admin)
+    st, _, patched = request(base, "PATCH", f"/api/v1/equipment/{eqs['items'][0]['id']}",
+                             {"enterprise_id": None, "tag": "T 1", "status": "broken"}, admin)
+    check(st == 400 and every_error(patched) == {"enterprise_id": "field.read_only", "tag": "registry.tag_characters",
+                                                 "status": "registry.allowed.equipment.status"},
+          f"a change with three mistakes: {st} {patched}")
+    unit = next(e for e in err["error"]["errors"] if e["field"] == "unit")
+    check(unit["params"] == {"quantity": {"code": "registry.quantity.temperature"}, "units": "degC, K"}
+          and unit["message"] == "for temperature must be one of: degC, K", f"the unit's reason: {unit}")
+    for code in got.values():
+        check(said_in_both_languages(code), f"{code} is not in both catalogues")
 
 
 @test

@@ -139,6 +139,31 @@ describe('AlarmRuleForm', () => {
     expect(w.find('[data-field="high"] [data-testid="field-error"]').text()).toBe('必须是数字')
     expect(w.find('[data-field="severity"] [data-testid="field-error"]').text()).toBe('必须是“提示”“警告”或“严重”')
     expect(w.findAll('[data-testid="field-error"]')).toHaveLength(3)
+    // Every mistake is beside its field: above the form only the summary.
+    expect(w.find('[data-testid="form-error"]').text()).toBe('输入有误')
+    w.unmount()
+  })
+
+  it('lists above the form, by label, only what no shown field can say', async () => {
+    const submit = vi.fn().mockRejectedValueOnce(
+      coded(400, 'invalid_argument', [
+        { field: 'kind', code: 'telemetry.rule.kind' },
+        { field: 'low', code: 'telemetry.rule.bands_overlap' },
+        { field: 'timeout_s', code: 'telemetry.rule.timeout', params: { min_s: 10, max_days: 30 } },
+        { field: 'sensor_id', code: 'field.no_such_record' },
+      ]),
+    )
+    const w = mountForm({ submit })
+    await w.find('#r-name').setValue('x')
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(w.find('[data-field="kind"] [data-testid="field-error"]').text()).toBe('必须是“阈值”“变化率”或“无数据超时”')
+    expect(w.find('[data-field="low"] [data-testid="field-error"]').text()).toBe('下限加回差必须低于上限减回差')
+    expect(w.find('[data-field="sensor_id"] [data-testid="field-error"]').text()).toBe('记录不存在，或您无权使用')
+    const banner = w.find('[data-testid="form-error"]').text()
+    expect(banner).toContain('无数据超时规则必须填写超时时间：10 秒至 30 天')
+    expect(banner).not.toContain('timeout_s')
+    expect(banner).not.toContain('下限加回差')
     w.unmount()
   })
 })

@@ -78,12 +78,43 @@ describe('EntityForm', () => {
   })
 
   it('shows an error for a field the form has no input for at the top', async () => {
-    const submit = vi.fn().mockRejectedValue(coded(409, 'conflict', [{ field: 'id', code: 'registry.has_children', params: { count: 2, entity: 'enterprise', children: 'facilities' } }]))
+    const params = { count: 2, entity: { code: 'registry.entity.enterprise' }, children: { code: 'registry.children.facilities' } }
+    const submit = vi.fn().mockRejectedValue(coded(409, 'conflict', [{ field: 'id', code: 'registry.has_children', params }]))
     const w = mountForm({ submit })
     await w.find('form').trigger('submit')
     await flush()
-    expect(w.find('[data-testid="form-error"]').text()).toContain('仍有 2 条下属记录，请先删除')
+    // The entity and its children are texts too: said in Chinese, not as the server's tokens.
+    expect(w.find('[data-testid="form-error"]').text()).toContain('该企业下仍有设施（2 条），请先删除')
     expect(w.find('[data-testid="form-error"]').text()).toContain('id')
+    expect(w.find('[data-testid="form-error"]').text()).not.toContain('enterprise')
+    w.unmount()
+  })
+
+  it('shows every bad field of one answer beside its field at once, in Chinese, and only the rest at the top', async () => {
+    const submit = vi.fn().mockRejectedValue(
+      coded(400, 'invalid_argument', [
+        { field: 'credit_code', code: 'credit_code.length' },
+        { field: 'sector', code: 'registry.sector' },
+        { field: 'land_area_mu', code: 'registry.land_area', params: { max: 1000000 } },
+        { field: 'contacts[0].phone', code: 'registry.phone_length', params: { min: 5, max: 20 } },
+        { field: 'colour', code: 'field.unknown' },
+      ]),
+    )
+    const w = mountForm({ submit, record: ENTERPRISE })
+    await w.find('#f-name').setValue('改名企业')
+    await w.find('form').trigger('submit')
+    await flush()
+    const at = (f) => w.find(`[data-field="${f}"] [data-testid="field-error"]`).text()
+    expect(at('credit_code')).toBe('必须是 18 位（GB 32100-2015）')
+    expect(at('sector')).toBe('必须是 2 至 4 位的 GB/T 4754-2017 行业代码，例如 2710')
+    expect(at('land_area_mu')).toBe('必须在 0 到 1,000,000 亩之间')
+    expect(at('contacts[0].phone')).toBe('长度必须为 5 到 20 个字符')
+    expect(w.findAll('[data-testid="field-error"]')).toHaveLength(4)
+    // The field the form has no input for is listed above it, and only that one.
+    const banner = w.find('[data-testid="form-error"]').text()
+    expect(banner).toContain('colour')
+    expect(banner).toContain('不是可识别的字段')
+    expect(banner).not.toContain('行业代码')
     w.unmount()
   })
 

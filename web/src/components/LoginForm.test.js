@@ -59,11 +59,50 @@ describe('LoginForm', () => {
     expect(w.find('[data-testid="login-error"]').text()).toBe('Too many attempts, please try again later')
   })
 
-  it('asks for both fields before calling the server', async () => {
+  it('asks for both fields before calling the server, each beside its input', async () => {
     const post = vi.fn()
     const w = mountForm({ post })
     await w.find('form').trigger('submit')
     expect(post).not.toHaveBeenCalled()
     expect(w.find('[data-testid="login-error"]').text()).toBe('请输入用户名和密码')
+    expect(w.findAll('[data-testid="field-error"]').map((e) => e.text())).toEqual(['必填', '必填'])
+    expect(w.find('#login-name').attributes('aria-invalid')).toBe('true')
+    expect(w.find('#login-password').attributes('aria-describedby')).toBe('login-password-error')
+
+    await w.find('#login-name').setValue('admin')
+    await w.find('form').trigger('submit')
+    expect(w.findAll('[data-testid="field-error"]')).toHaveLength(1)
+    expect(w.find('#login-name').attributes('aria-invalid')).toBeUndefined()
+  })
+
+  it("says the server's reason in the user's language: how long a locked-out sign-in waits", async () => {
+    const locked = new ApiError(429, 'resource_exhausted', 'too many failed sign-ins; try again in 15 minute(s)', '', null, {
+      reason: 'auth.locked_out',
+      params: { minutes: 15 },
+    })
+    const post = vi.fn().mockRejectedValue(locked)
+    const w = mountForm({ post })
+    await w.find('#login-name').setValue('admin')
+    await w.find('#login-password').setValue('x')
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(w.find('[data-testid="login-error"]').text()).toBe('登录失败次数过多，请 15 分钟后再试')
+  })
+
+  it('shows every bad field the server names beside its input', async () => {
+    const bad = new ApiError(400, 'invalid_argument', 'is required', 'name', null, {
+      reason: 'field.required',
+      errors: [
+        { field: 'name', code: 'field.too_long', params: { max_chars: 64 }, message: 'must be at most 64 characters' },
+        { field: 'password', code: 'field.not_string', params: { actual: 'a number' }, message: 'must be a string' },
+      ],
+    })
+    const w = mountForm({ post: vi.fn().mockRejectedValue(bad) })
+    await w.find('#login-name').setValue('a'.repeat(70))
+    await w.find('#login-password').setValue('x')
+    await w.find('form').trigger('submit')
+    await flush()
+    expect(w.findAll('[data-testid="field-error"]').map((e) => e.text())).toEqual(['最多 64 个字符', '必须是文本'])
+    expect(w.find('[data-testid="login-error"]').text()).toBe('输入有误')
   })
 })

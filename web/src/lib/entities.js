@@ -30,6 +30,7 @@ export const EQUIPMENT_TYPES = [
   'flow_battery',
   'dryer',
   'centrifuge',
+  'online_monitor',
   'other',
 ]
 
