@@ -106,11 +106,13 @@ void JsonReader::Fail(std::string_view key, Text why) {
   errors_.push_back({path, std::move(why)});
 }
 
+void JsonReader::Fail(FieldError error) { errors_.push_back(std::move(error)); }
+
 void JsonReader::Fail(const Error& error) {
   if (!error.fields.empty()) {
-    for (const auto& f : error.fields) errors_.push_back({f.field, f.text});
+    for (const auto& f : error.fields) Fail(f);
   } else {
-    errors_.push_back({error.field, error.text.empty() ? T("field.invalid", {{"detail", error.message}}) : error.text});
+    Fail({error.field, error.text.empty() ? T("field.invalid", {{"detail", error.message}}) : error.text});
   }
 }
 

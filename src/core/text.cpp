@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "park/core/json.hpp"
@@ -65,7 +66,10 @@ const TextParam::Value* Text::Find(std::string_view name) const {
   return nullptr;
 }
 
-Locale ParseLocale(std::string_view tag, Locale fallback) {
+namespace {
+
+// The locale of a language tag we speak ("zh…", "en…", the language as a whole subtag), else nullopt.
+std::optional<Locale> Spoken(std::string_view tag) {
   auto starts = [&](std::string_view p) {
     if (tag.size() < p.size()) return false;
     for (size_t i = 0; i < p.size(); ++i) {
@@ -75,8 +79,12 @@ Locale ParseLocale(std::string_view tag, Locale fallback) {
   };
   if (starts("zh")) return Locale::kZhCN;
   if (starts("en")) return Locale::kEn;
-  return fallback;
+  return std::nullopt;
 }
+
+}  // namespace
+
+Locale ParseLocale(std::string_view tag, Locale fallback) { return Spoken(tag).value_or(fallback); }
 
 Locale LocaleFromAcceptLanguage(std::string_view header, Locale fallback) {
   // Languages in the order given; q-values are rarely other than descending, and the first we speak wins.
@@ -88,10 +96,7 @@ Locale LocaleFromAcceptLanguage(std::string_view header, Locale fallback) {
     if (const auto semi = item.find(';'); semi != std::string_view::npos) item = item.substr(0, semi);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    // A tag we speak parses to the same locale whatever the fallback; one we do not speak follows it.
-    if (!item.empty() && ParseLocale(item, Locale::kEn) == ParseLocale(item, Locale::kZhCN)) {
-      return ParseLocale(item, Locale::kEn);
-    }
+    if (const auto spoken = Spoken(item)) return *spoken;
     pos = end + 1;
   }
   return fallback;

@@ -29,39 +29,34 @@ struct SensorRef {
   int64_t enterprise_id;
 };
 
-Result<std::map<std::string, EnterpriseRef>> Enterprises(store::Tx& tx) {
-  std::map<std::string, EnterpriseRef> out;
-  PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(kSelectEnterprises));
-  for (const auto& r : rows) out[r.Text(1)] = {r.Int(0), r.Text(2), r.Text(3)};
-  return out;
-}
+// The registry records a layout may name: enterprises by credit code, sensors by key.
+struct Refs {
+  std::map<std::string, EnterpriseRef> enterprises;
+  std::map<std::string, SensorRef> sensors;
+};
 
-Result<std::map<std::string, SensorRef>> Sensors(store::Tx& tx) {
-  std::map<std::string, SensorRef> out;
-  PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(kSelectSensors));
-  for (const auto& r : rows) {
+Result<Refs> LoadRefs(store::Tx& tx) {
+  Refs refs;
+  PARK_ASSIGN_OR_RETURN(auto erows, tx.Query(kSelectEnterprises));
+  for (const auto& r : erows) refs.enterprises[r.Text(1)] = {r.Int(0), r.Text(2), r.Text(3)};
+  PARK_ASSIGN_OR_RETURN(auto srows, tx.Query(kSelectSensors));
+  for (const auto& r : srows) {
     std::optional<double> high;
     if (!r.IsNull(5)) high = r.Real(5);
-    out[r.Text(1)] = {r.Int(0), r.Text(2), r.Text(3), r.Text(4), high, r.OptInt(6).value_or(0)};
+    refs.sensors[r.Text(1)] = {r.Int(0), r.Text(2), r.Text(3), r.Text(4), high, r.OptInt(6).value_or(0)};
   }
-  return out;
+  return refs;
 }
 
-// The stored layout as the caller may see it: plots and points outside the caller's enterprise keep their shape
+// A stored layout as the caller may see it: plots and points outside the caller's enterprise keep their shape
 // but lose every name and link, so a map shows the park without telling one enterprise about another.
-Result<Json> Resolved(store::Tx& tx, const Principal& who) {
-  PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSelectLayout));
-  if (!row) return Json{{"layout", nullptr}, {"updated_at", nullptr}};
-  Json layout = Json::parse(row->Text(0), nullptr, false);
-  if (!layout.is_object()) return Error::Internal("the stored park layout is not JSON");
-  PARK_ASSIGN_OR_RETURN(auto enterprises, Enterprises(tx));
-  PARK_ASSIGN_OR_RETURN(auto sensors, Sensors(tx));
+Json Resolve(Json layout, const Refs& refs, const Principal& who) {
   for (auto& f : layout["features"]) {
     Json& p = f["properties"];
     const std::string kind = p.value("kind", "");
     if (const auto code = p.find("credit_code"); code != p.end()) {
-      const auto e = enterprises.find(code->get<std::string>());
-      if (e != enterprises.end() && who.CanSeeEnterprise(e->second.id)) {
+      const auto e = refs.enterprises.find(code->get<std::string>());
+      if (e != refs.enterprises.end() && who.CanSeeEnterprise(e->second.id)) {
         p["enterprise_id"] = e->second.id;
         p["enterprise_name"] = e->second.name;
         p["sector"] = e->second.sector;
@@ -71,8 +66,8 @@ Result<Json> Resolved(store::Tx& tx, const Principal& who) {
       p.erase("credit_code");  // an identifier of the enterprise: the id above is what the app links with
     }
     if (const auto key = p.find("sensor_key"); key != p.end()) {
-      const auto s = sensors.find(key->get<std::string>());
-      if (s != sensors.end() && who.CanSeeEnterprise(s->second.enterprise_id)) {
+      const auto s = refs.sensors.find(key->get<std::string>());
+      if (s != refs.sensors.end() && who.CanSeeEnterprise(s->second.enterprise_id)) {
         p["sensor_id"] = s->second.id;
         p["sensor_name"] = s->second.name;
         p["unit"] = s->second.unit;
@@ -85,27 +80,52 @@ Result<Json> Resolved(store::Tx& tx, const Principal& who) {
       }
     }
   }
-  return Json{{"layout", std::move(layout)}, {"updated_at", row->Int(1)}};
+  return layout;
+}
+
+// The stored layout resolved for the caller, as GET answers it.
+Result<Json> Resolved(store::Tx& tx, const Principal& who) {
+  PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSelectLayout));
+  if (!row) return Json{{"layout", nullptr}, {"updated_at", nullptr}};
+  Json layout = Json::parse(row->Text(0), nullptr, false);
+  if (!layout.is_object()) return Error::Internal("the stored park layout is not JSON");
+  PARK_ASSIGN_OR_RETURN(auto refs, LoadRefs(tx));
+  return Json{{"layout", Resolve(std::move(layout), refs, who)}, {"updated_at", row->Int(1)}};
 }
 
 // Every plot names a registered enterprise and every outlet or monitor a registered sensor.
-Status CheckReferences(store::Tx& tx, const Json& layout) {
-  PARK_ASSIGN_OR_RETURN(auto enterprises, Enterprises(tx));
-  PARK_ASSIGN_OR_RETURN(auto sensors, Sensors(tx));
+Status CheckReferences(const Refs& refs, const Json& layout) {
   std::vector<FieldError> errors;
   const Json& features = layout["features"];
   for (size_t i = 0; i < features.size() && errors.size() < 50; ++i) {
     const Json& p = features[i]["properties"];
     const std::string at = "features[" + std::to_string(i) + "].properties.";
-    if (const auto code = p.find("credit_code"); code != p.end() && !enterprises.contains(code->get<std::string>())) {
+    if (const auto code = p.find("credit_code");
+        code != p.end() && !refs.enterprises.contains(code->get<std::string>())) {
       errors.push_back({at + "credit_code", T("layout.unknown_enterprise", {{"credit_code", code->get<std::string>()}})});
     }
-    if (const auto key = p.find("sensor_key"); key != p.end() && !sensors.contains(key->get<std::string>())) {
+    if (const auto key = p.find("sensor_key"); key != p.end() && !refs.sensors.contains(key->get<std::string>())) {
       errors.push_back({at + "sensor_key", T("layout.unknown_sensor", {{"sensor_key", key->get<std::string>()}})});
     }
   }
   if (!errors.empty()) return Error::Invalid(std::move(errors));
   return Status::Ok();
+}
+
+// Checks and stores `doc` against `refs`; returns the layout as stored (normalised) and when.
+Result<std::pair<Json, int64_t>> Store(store::Tx& tx, const Clock& clock, const Principal* actor, const Json& doc,
+                                       const Refs& refs) {
+  PARK_ASSIGN_OR_RETURN(Json layout, ReadLayout(doc));
+  PARK_TRY(CheckReferences(refs, layout));
+  PARK_ASSIGN_OR_RETURN(auto before, tx.QueryOne(kSelectLayout));
+  const int64_t now = clock.NowMs();
+  PARK_TRY(tx.Exec(kDeleteLayout));
+  PARK_TRY(tx.Exec(kInsertLayout, {layout.dump(), now}));
+  Json summary = {{"features", layout["features"].size()}};
+  store::AuditEntry entry{"update", "park_layout", 1, std::nullopt,
+                          before ? Json{{"updated_at", before->Int(1)}} : Json(nullptr), summary};
+  PARK_TRY(store::AppendAudit(tx, clock, actor, entry));
+  return std::pair<Json, int64_t>{std::move(layout), now};
 }
 
 Json LayoutResponseSchema() {
@@ -123,15 +143,8 @@ Json LayoutResponseSchema() {
 }  // namespace
 
 Status SaveLayout(store::Tx& tx, const Clock& clock, const Principal* actor, const Json& doc) {
-  PARK_ASSIGN_OR_RETURN(Json layout, ReadLayout(doc));
-  PARK_TRY(CheckReferences(tx, layout));
-  PARK_ASSIGN_OR_RETURN(auto before, tx.QueryOne(kSelectLayout));
-  PARK_TRY(tx.Exec(kDeleteLayout));
-  PARK_TRY(tx.Exec(kInsertLayout, {layout.dump(), clock.NowMs()}));
-  Json summary = {{"features", layout["features"].size()}};
-  store::AuditEntry entry{"update", "park_layout", 1, std::nullopt,
-                          before ? Json{{"updated_at", before->Int(1)}} : Json(nullptr), summary};
-  PARK_TRY(store::AppendAudit(tx, clock, actor, entry));
+  PARK_ASSIGN_OR_RETURN(auto refs, LoadRefs(tx));
+  PARK_TRY(Store(tx, clock, actor, doc, refs));
   return Status::Ok();
 }
 
@@ -173,8 +186,10 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
       if (!doc.ok()) return http::Response::FromError(doc.error());
       Json out;
       auto st = store.Write([&](store::Tx& tx) -> Status {
-        PARK_TRY(SaveLayout(tx, clock, &req.Who(), *doc));
-        PARK_ASSIGN_OR_RETURN(out, Resolved(tx, req.Who()));
+        // The registry is read once: to check the references and to resolve the answer.
+        PARK_ASSIGN_OR_RETURN(auto refs, LoadRefs(tx));
+        PARK_ASSIGN_OR_RETURN(auto stored, Store(tx, clock, &req.Who(), *doc, refs));
+        out = {{"layout", Resolve(std::move(stored.first), refs, req.Who())}, {"updated_at", stored.second}};
         return Status::Ok();
       });
       return st.ok() ? http::Response::FromJson(out) : http::Response::FromError(st.error());

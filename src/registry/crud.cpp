@@ -165,7 +165,7 @@ Result<Checked> Validate(store::Tx& tx, const EntitySpec& s, const Json& body, c
     }
     if (!value.is_null() && f.check) {
       // A check may point inside the value: "[1].phone" becomes field "contacts[1].phone".
-      for (auto& why : f.check(value)) r.Fail(Error::Invalid({{r.PathOf(f.name) + why.field, std::move(why.text)}}));
+      for (auto& why : f.check(value)) r.Fail(FieldError{r.PathOf(f.name) + why.field, std::move(why.text)});
     }
     record[f.name] = value;
   }

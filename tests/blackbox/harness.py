@@ -199,6 +199,17 @@ def request(base, method, path, body=None, token=None, content_type="application
     return resp.status, hdrs, raw.decode(errors="replace")
 
 
+# The demo park's sign-ins by role (src/app/demo.cpp DemoLogins).
+DEMO_LOGINS = {
+    "park_admin": ("admin", "admin-demo-2026"),
+    "park_staff": ("staff", "staff-demo-2026"),
+    "enterprise_user": ("ent-user", "ent-demo-2026"),
+    "technician": ("tech", "tech-demo-2026"),
+    "driver": ("driver", "driver-demo-2026"),
+    "integrator": ("integrator", "integrator-demo-2026"),
+}
+
+
 def login(base, name, password):
     # A client retries a 429 after Retry-After, as the web app does: password hashing is bounded per address.
     for _ in range(20):

@@ -3,21 +3,13 @@ enterprise, with figures that agree with the modules they come from (alarms, equ
 inventory and rating, activity data). Registered into run.py's list."""
 import time
 
-from harness import check, login, request, test_registry
+from harness import DEMO_LOGINS, check, login, request, test_registry
 
 TESTS, test = test_registry()
 
 LOCAL = 8 * 3600  # the park's offset from UTC (Asia/Shanghai)
 HOUR = 3600
 
-ROLES = {
-    "park_admin": ("admin", "admin-demo-2026"),
-    "park_staff": ("staff", "staff-demo-2026"),
-    "enterprise_user": ("ent-user", "ent-demo-2026"),
-    "technician": ("tech", "tech-demo-2026"),
-    "driver": ("driver", "driver-demo-2026"),
-    "integrator": ("integrator", "integrator-demo-2026"),
-}
 KINDS = {
     "park_admin": ["alarms", "inspections_due", "energy_today", "outlets"],
     "park_staff": ["alarms", "inspections_due", "energy_today", "outlets"],
@@ -72,7 +64,7 @@ def activity_items(base, token, ent, period):
 @test
 def home_answers_each_role_about_today(ctx):
     base = ctx.server.base
-    tokens = {role: login(base, *cred) for role, cred in ROLES.items()}
+    tokens = {role: login(base, *cred) for role, cred in DEMO_LOGINS.items()}
     admin = tokens["park_admin"]
     _, _, me = request(base, "GET", "/api/v1/auth/me", token=tokens["enterprise_user"])
     ent = me["enterprise_id"]

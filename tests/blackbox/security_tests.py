@@ -15,16 +15,8 @@ import threading
 import time
 
 import access_table
-from harness import Server, WebSocket, check, login, read_until_closed, request, rmtree, tempdir, test_registry
+from harness import DEMO_LOGINS, Server, WebSocket, check, login, read_until_closed, request, rmtree, tempdir, test_registry
 
-LOGINS = {
-    "park_admin": ("admin", "admin-demo-2026"),
-    "park_staff": ("staff", "staff-demo-2026"),
-    "enterprise_user": ("ent-user", "ent-demo-2026"),
-    "technician": ("tech", "tech-demo-2026"),
-    "driver": ("driver", "driver-demo-2026"),
-    "integrator": ("integrator", "integrator-demo-2026"),
-}
 
 
 TESTS, test = test_registry()
@@ -41,7 +33,7 @@ def api_token(base, admin, role, label, enterprise_id=None):
 
 def tokens_by_role(base):
     """A token for every role and token kind: users sign in, screens and devices get API tokens."""
-    out = {role: login(base, *cred) for role, cred in LOGINS.items()}
+    out = {role: login(base, *cred) for role, cred in DEMO_LOGINS.items()}
     out["viewer"], _ = api_token(base, out["park_admin"], "viewer", "matrix screen")
     out["device"], _ = api_token(base, out["park_admin"], "device", "matrix device", 1)
     return out

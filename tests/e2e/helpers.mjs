@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium driven by playwright-core (installed with the
 // web app's npm packages), the server's URL, the demo logins and where screenshots go.
 import { after, before } from 'node:test'
+import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
@@ -19,6 +20,15 @@ export const CHROMIUM = process.env.PARKBRAIN_CHROMIUM || '/usr/bin/chromium'
 
 export const ADMIN = { name: 'admin', password: 'admin-demo-2026' }
 export const ENT_USER = { name: 'ent-user', password: 'ent-demo-2026' }
+// Every demo sign-in by role (src/app/demo.cpp DemoLogins).
+export const DEMO_LOGINS = {
+  park_admin: ADMIN,
+  park_staff: { name: 'staff', password: 'staff-demo-2026' },
+  enterprise_user: ENT_USER,
+  technician: { name: 'tech', password: 'tech-demo-2026' },
+  driver: { name: 'driver', password: 'driver-demo-2026' },
+  integrator: { name: 'integrator', password: 'integrator-demo-2026' },
+}
 
 export async function launch() {
   return chromium.launch({
@@ -102,4 +112,17 @@ export async function api(page, method, apiPath, body) {
     },
     { method, apiPath, body },
   )
+}
+
+// writeLines posts InfluxDB line protocol (ms timestamps) with the page's session and expects it accepted.
+export async function writeLines(page, lines) {
+  const status = await page.evaluate(async (body) => {
+    const res = await fetch('/api/v1/write?precision=ms', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${localStorage.getItem('parkbrain.token')}`, 'Content-Type': 'text/plain' },
+      body,
+    })
+    return res.status
+  }, lines.join('\n'))
+  assert.equal(status, 204, 'write accepted')
 }

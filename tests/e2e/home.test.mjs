@@ -6,34 +6,16 @@
 // (enough points that telemetry seals them at once), an overheating reactor and an outlet over its limit.
 import { before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, api, login, newPage, screenshot, useBrowser } from './helpers.mjs'
+import { ADMIN, DEMO_LOGINS, api, login, newPage, screenshot, useBrowser, writeLines } from './helpers.mjs'
 
 const chrome = useBrowser()
 
-const ROLES = [
-  { role: 'park_admin', login: ADMIN },
-  { role: 'park_staff', login: { name: 'staff', password: 'staff-demo-2026' } },
-  { role: 'enterprise_user', login: { name: 'ent-user', password: 'ent-demo-2026' } },
-  { role: 'technician', login: { name: 'tech', password: 'tech-demo-2026' } },
-  { role: 'driver', login: { name: 'driver', password: 'driver-demo-2026' } },
-  { role: 'integrator', login: { name: 'integrator', password: 'integrator-demo-2026' } },
-]
+const ROLES = Object.entries(DEMO_LOGINS).map(([role, login]) => ({ role, login }))
 const VIEWPORTS = [
   { name: 'desktop', viewport: { width: 1366, height: 900 } },
   { name: 'phone', viewport: { width: 390, height: 844 } },
 ]
 
-async function writeLines(page, lines) {
-  const status = await page.evaluate(async (body) => {
-    const res = await fetch('/api/v1/write?precision=ms', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${localStorage.getItem('parkbrain.token')}`, 'Content-Type': 'text/plain' },
-      body,
-    })
-    return res.status
-  }, lines.join('\n'))
-  assert.equal(status, 204, 'write accepted')
-}
 
 // A number shown in an element (digits with grouping and decimals), or NaN.
 async function numberIn(locator) {
@@ -181,7 +163,7 @@ describe('home page per role', { timeout: 300000 }, () => {
     const { context, page } = await newPage(chrome.browser)
     try {
       await page.addInitScript(() => localStorage.setItem('parkbrain.locale', 'en'))
-      await login(page, { name: 'staff', password: 'staff-demo-2026' })
+      await login(page, DEMO_LOGINS.park_staff)
       await openHome(page)
       assert.equal((await page.locator('[data-testid="home-title"]').textContent()).trim(), 'The park today')
       assert.equal((await page.locator('#home-alarms').textContent()).trim(), 'Open alarms')

@@ -8,18 +8,11 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { BASE_URL, login, newPage, repoRoot, screenshot, useBrowser } from './helpers.mjs'
+import { BASE_URL, DEMO_LOGINS, login, newPage, repoRoot, screenshot, useBrowser } from './helpers.mjs'
 
 const chrome = useBrowser()
 
-const ROLES = [
-  { name: 'admin', password: 'admin-demo-2026' },
-  { name: 'staff', password: 'staff-demo-2026' },
-  { name: 'ent-user', password: 'ent-demo-2026' },
-  { name: 'tech', password: 'tech-demo-2026' },
-  { name: 'driver', password: 'driver-demo-2026' },
-  { name: 'integrator', password: 'integrator-demo-2026' },
-]
+const ROLES = Object.values(DEMO_LOGINS)
 
 // Latin words a Chinese page may show: units, standards and formats, product, protocol and pollutant names.
 // Data is exempt by markup instead: <code>, .mono (keys, ids, URLs), inputs, [data-raw] cells, and text marked as

@@ -3,23 +3,11 @@
 // Each test makes its own sensor (a key no simulator writes to), so its alarms stay until it ends them.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, BASE_URL, ENT_USER, api, login, newPage, screenshot, useBrowser } from './helpers.mjs'
+import { ADMIN, BASE_URL, ENT_USER, api, login, newPage, screenshot, useBrowser, writeLines } from './helpers.mjs'
 
 const TECH = { name: 'tech', password: 'tech-demo-2026' }
 const chrome = useBrowser()
 
-// writeLines posts InfluxDB line protocol (ms timestamps) with the page's session.
-async function writeLines(page, lines) {
-  const status = await page.evaluate(async (body) => {
-    const res = await fetch('/api/v1/write?precision=ms', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${localStorage.getItem('parkbrain.token')}`, 'Content-Type': 'text/plain' },
-      body,
-    })
-    return res.status
-  }, lines.join('\n'))
-  assert.equal(status, 204, 'write accepted')
-}
 
 // makeSensor adds a temperature sensor to the enterprise's first piece of equipment.
 async function makeSensor(page, enterpriseId, label) {

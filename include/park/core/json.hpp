@@ -45,6 +45,8 @@ class JsonReader {
 
   // Records a validation failure for `key` (a field keeps its first reason).
   void Fail(std::string_view key, Text why);
+  // Records an error whose field is already a full path (e.g. from a nested check).
+  void Fail(FieldError error);
   // Records an error from a nested check, keeping its fields (which are already full paths).
   void Fail(const Error& error);
   // Refuses the field if present: server-managed fields such as id and created_at.

@@ -1,18 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
 import AlarmRuleForm from './AlarmRuleForm.vue'
-import { ApiError } from '../api/client.js'
-import { i18nFor, flush } from '../test/setup.js'
-
-// An error as the server sends it: a category, and every bad field with its reason code and parameters.
-function coded(status, category, errors) {
-  const first = errors[0]
-  return new ApiError(status, category, first.message || first.code, first.field, null, {
-    reason: first.code,
-    params: first.params || {},
-    errors: errors.map((e) => ({ params: {}, message: e.code, ...e })),
-  })
-}
+import { coded, i18nFor, flush } from '../test/setup.js'
 
 function jsonResponse(body, status = 200) {
   return Promise.resolve({ status, ok: status < 300, statusText: '', text: () => Promise.resolve(JSON.stringify(body)) })

@@ -1,18 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
 import EntityForm from './EntityForm.vue'
-import { ApiError } from '../api/client.js'
-import { i18nFor, flush } from '../test/setup.js'
-
-// An error as the server sends it: a category, and every bad field with its reason code and parameters.
-function coded(status, category, errors) {
-  const first = errors[0]
-  return new ApiError(status, category, first.message || first.code, first.field, null, {
-    reason: first.code,
-    params: first.params || {},
-    errors: errors.map((e) => ({ params: {}, message: e.code, ...e })),
-  })
-}
+import { coded, i18nFor, flush } from '../test/setup.js'
 
 function mountForm(props, locale = 'zh-CN') {
   return mount(EntityForm, { props: { entity: 'enterprises', ...props }, global: { plugins: [i18nFor(locale)] }, attachTo: document.body })

@@ -45,6 +45,11 @@ export function cellText(entity, key, rec, t, locale) {
   }
 }
 
+// An activity item's name (carbon.items.*), or its key when the catalogue has none.
+export function itemText(item, t, te) {
+  return te(`carbon.items.${item}`) ? t(`carbon.items.${item}`) : item
+}
+
 export function sectorText(code, t) {
   if (!code) return '—'
   const key = `sectors.${code}`

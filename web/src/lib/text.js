@@ -3,6 +3,7 @@
 // server rounds them. The English `message` is only a fallback for a code this build does not know.
 //
 // `i18n` is what useI18n() returns (t, te and locale).
+import { useI18n } from 'vue-i18n'
 import { formatTextNumber } from './format.js'
 
 // Numbers rounded as the server rounds them; a parameter that is itself a text ({code}) said in the same language.
@@ -19,6 +20,12 @@ export function textParams(params = {}, i18n = null) {
 function localeOf(i18n) {
   const l = i18n.locale
   return l && typeof l === 'object' && 'value' in l ? l.value : l
+}
+
+// In a component's setup: tx(text) says a server text in the page's language.
+export function useText() {
+  const i18n = useI18n()
+  return (text) => renderText(i18n, text)
 }
 
 // text: {code, params, message}, or a plain string from an older server.
