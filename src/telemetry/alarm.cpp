@@ -155,6 +155,18 @@ Status AlarmBook::Restore(Alarm alarm) {
   return Status::Ok();
 }
 
+Result<AlarmEvent> AlarmBook::Close(uint64_t alarm_id, int64_t now_ms) {
+  for (auto it = open_.begin(); it != open_.end(); ++it) {
+    if (it->second.id != alarm_id) continue;
+    Alarm alarm = std::move(it->second);
+    open_.erase(it);
+    alarm.state = AlarmState::kCleared;
+    alarm.cleared_ms = now_ms;
+    return AlarmEvent{AlarmEventKind::kCleared, std::move(alarm)};
+  }
+  return Error::NotFound(T("telemetry.alarm.not_open", {{"id", std::to_string(alarm_id)}}));
+}
+
 const Alarm* AlarmBook::FindOpen(std::string_view rule_id, std::string_view series_key) const {
   const auto it = open_.find(Key(rule_id, series_key));
   return it == open_.end() ? nullptr : &it->second;
@@ -165,6 +177,56 @@ std::vector<Alarm> AlarmBook::OpenAlarms() const {
   out.reserve(open_.size());
   for (const auto& [key, alarm] : open_) out.push_back(alarm);
   std::sort(out.begin(), out.end(), [](const Alarm& a, const Alarm& b) { return a.id < b.id; });
+  return out;
+}
+
+Status ValidateClosure(const Closure& closure) {
+  std::vector<FieldError> bad;
+  if (std::find(kCloseCauses.begin(), kCloseCauses.end(), closure.cause) == kCloseCauses.end()) {
+    std::string allowed;
+    for (auto c : kCloseCauses) allowed += (allowed.empty() ? "" : ", ") + std::string(c);
+    bad.push_back({"cause", T("field.one_of", {{"allowed", allowed}})});
+  }
+  if (closure.cause == "other" && closure.note.find_first_not_of(" \t\r\n") == std::string::npos) {
+    bad.push_back({"note", T("telemetry.alarm.note_needed_for_other")});
+  }
+  if (!bad.empty()) return Error::Invalid(std::move(bad));
+  return Status::Ok();
+}
+
+std::vector<AlarmTally> TallyAlarms(const std::vector<AlarmRecord>& records) {
+  struct Sums {
+    AlarmTally tally;
+    double ack_minutes = 0, close_minutes = 0;
+    int64_t acked = 0;
+  };
+  std::map<std::string, Sums> by_group;
+  for (const auto& r : records) {
+    Sums& s = by_group[r.group];
+    s.tally.group = r.group;
+    ++s.tally.raised;
+    if (r.severity == "critical") ++s.tally.critical;
+    if (r.closed_ms) {
+      ++s.tally.closed;
+      s.close_minutes += static_cast<double>(r.closed_ms - r.raised_ms) / 60'000.0;
+    } else if (r.cleared_ms) {
+      ++s.tally.to_close;
+    } else {
+      ++s.tally.open;
+    }
+    if (r.acknowledged_ms) {
+      ++s.acked;
+      s.ack_minutes += static_cast<double>(r.acknowledged_ms - r.raised_ms) / 60'000.0;
+    }
+  }
+  std::vector<AlarmTally> out;
+  out.reserve(by_group.size());
+  for (auto& [group, s] : by_group) {
+    if (s.acked) s.tally.mean_minutes_to_acknowledge = s.ack_minutes / static_cast<double>(s.acked);
+    if (s.tally.closed) s.tally.mean_minutes_to_close = s.close_minutes / static_cast<double>(s.tally.closed);
+    out.push_back(std::move(s.tally));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const AlarmTally& a, const AlarmTally& b) { return a.raised > b.raised; });
   return out;
 }
 

@@ -223,5 +223,63 @@ TEST(AlarmTest, MachinesDriveTheBook) {
   EXPECT_EQ(AlarmStateName(AlarmState::kAcknowledged), "acknowledged");
 }
 
+TEST(AlarmTest, CloseWhileTheConditionHoldsRaisesAgainAtTheNextReading) {
+  ThresholdMachine m({.high = 80});
+  AlarmBook book;
+  const auto raised = book.Update("hi", "s", m.Observe(85), 85, 10);
+  ASSERT_TRUE(raised.has_value());
+  const auto closed = book.Close(raised->alarm.id, 20);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(closed->kind, AlarmEventKind::kCleared);
+  EXPECT_EQ(closed->alarm.state, AlarmState::kCleared);
+  EXPECT_EQ(closed->alarm.cleared_ms, 20);
+  EXPECT_EQ(book.FindOpen("hi", "s"), nullptr);
+  EXPECT_EQ(book.Close(raised->alarm.id, 21).error().code, ErrorCode::kNotFound);
+  // Still high: the next reading is a new alarm, not a repeat of the closed one.
+  const auto again = book.Update("hi", "s", m.Observe(86), 86, 30);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->kind, AlarmEventKind::kRaised);
+  EXPECT_NE(again->alarm.id, raised->alarm.id);
+}
+
+TEST(AlarmTest, ClosureNamesEveryProblem) {
+  EXPECT_TRUE(ValidateClosure({"sensor_fault", ""}).ok());
+  EXPECT_TRUE(ValidateClosure({"other", "valve replaced by the vendor"}).ok());
+  const auto bad = ValidateClosure({"bad luck", ""});
+  ASSERT_FALSE(bad.ok());
+  ASSERT_EQ(bad.error().fields.size(), 1u);
+  EXPECT_EQ(bad.error().fields[0].field, "cause");
+  EXPECT_EQ(bad.error().fields[0].text.code, "field.one_of");
+  const auto other = ValidateClosure({"other", "  "});
+  ASSERT_FALSE(other.ok());
+  ASSERT_EQ(other.error().fields.size(), 1u);
+  EXPECT_EQ(other.error().fields[0].field, "note");
+  EXPECT_EQ(other.error().fields[0].text.code, "telemetry.alarm.note_needed_for_other");
+}
+
+TEST(AlarmTest, TallyCountsEachStepAndAveragesOnlyThoseThatReachedIt) {
+  constexpr int64_t kMin = 60'000;
+  const std::vector<AlarmRecord> records = {
+      {"A", "critical", 0, 10 * kMin, 20 * kMin, 30 * kMin},  // closed after 30 min, acknowledged after 10
+      {"A", "warning", 0, 20 * kMin, 0, 90 * kMin},           // closed while the condition held
+      {"A", "warning", 0, 0, 5 * kMin, 0},                    // cleared, still to close
+      {"B", "info", 0, 0, 0, 0},                              // open
+  };
+  const auto t = TallyAlarms(records);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].group, "A");
+  EXPECT_EQ(t[0].raised, 3);
+  EXPECT_EQ(t[0].critical, 1);
+  EXPECT_EQ(t[0].closed, 2);
+  EXPECT_EQ(t[0].to_close, 1);
+  EXPECT_EQ(t[0].open, 0);
+  EXPECT_DOUBLE_EQ(*t[0].mean_minutes_to_acknowledge, 15);
+  EXPECT_DOUBLE_EQ(*t[0].mean_minutes_to_close, 60);
+  EXPECT_EQ(t[1].group, "B");
+  EXPECT_EQ(t[1].open, 1);
+  EXPECT_FALSE(t[1].mean_minutes_to_acknowledge.has_value());
+  EXPECT_FALSE(t[1].mean_minutes_to_close.has_value());
+}
+
 }  // namespace
 }  // namespace park::telemetry

@@ -28,7 +28,12 @@ constexpr std::string_view kUpsertAlarm =
     "condition = excluded.condition, state = excluded.state, acknowledged_at = excluded.acknowledged_at, "
     "acknowledged_by = excluded.acknowledged_by, cleared_at = excluded.cleared_at, last_value = excluded.last_value, "
     "repeats = excluded.repeats";
-constexpr std::string_view kAlarmEnterprise = "SELECT enterprise_id, state FROM alarms WHERE id = $1";
+constexpr std::string_view kAlarmEnterprise =
+    "SELECT enterprise_id, state, closed_at, closed_by FROM alarms WHERE id = $1";
+constexpr std::string_view kAckNote = "UPDATE alarms SET ack_note = $2 WHERE id = $1";
+constexpr std::string_view kCloseAlarm =
+    "UPDATE alarms SET state = 'cleared', cleared_at = COALESCE(cleared_at, $2), closed_at = $2, closed_by = $3, "
+    "close_cause = $4, close_note = $5 WHERE id = $1";
 
 constexpr int64_t kMaxAlarmAgeMs = 10 * 60 * 1000;
 
@@ -272,10 +277,12 @@ Json AlarmEngine::AlarmJson(const Alarm& a, const Watch* w) const {
 }
 
 // Stores the alarm's new state with its audit entry, then tells the live feed and the rule's webhook.
-void AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* actor, const std::string& note) {
+std::optional<store::Row> AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* actor,
+                                               const std::string& note) {
   const Alarm& a = e.alarm;
   Json body = AlarmJson(a, &w);
   if (!note.empty()) body["note"] = note;
+  std::optional<store::Row> row;
   auto st = s_.store.Write([&](store::Tx& tx) -> Status {
     store::Params p;
     p.reserve(14);
@@ -294,16 +301,17 @@ void AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* 
     p.emplace_back(a.last_value);
     p.emplace_back(static_cast<int64_t>(a.repeats));
     PARK_TRY(tx.Exec(kUpsertAlarm, p));
+    if (e.kind == AlarmEventKind::kAcknowledged) PARK_TRY(tx.Exec(kAckNote, {static_cast<int64_t>(a.id), note}));
     PARK_TRY(store::AppendAudit(tx, s_.clock, actor,
                                 {EventName(e.kind), "alarm", static_cast<int64_t>(a.id), w.enterprise_id, nullptr, body}));
+    PARK_ASSIGN_OR_RETURN(row, ReadAlarmRow(tx, static_cast<int64_t>(a.id)));
     return {};
   });
   if (!st.ok()) {
     spdlog::error("alarms: cannot store alarm {}: {}", a.id, st.error().message);
-    return;
+    return std::nullopt;
   }
-  if (s_.hub) s_.hub->Publish("alarm", {{"event", EventName(e.kind)}, {"alarm", body}}, w.enterprise_id,
-                               kScreenTelemetryReaders);
+  if (row) PublishAlarm(s_.hub, EventName(e.kind), *row);
   if (!w.rule->webhook_url.empty() && e.kind != AlarmEventKind::kAcknowledged) {
     // A group robot's readers are not known to the server: the message says it in Chinese, then in English.
     const Text said = T(e.kind == AlarmEventKind::kCleared ? "telemetry.webhook.cleared" : "telemetry.webhook.raised",
@@ -326,20 +334,28 @@ void AlarmEngine::Persist(const AlarmEvent& e, const Watch& w, const Principal* 
     deliveries_.push_back({w.rule->webhook_url, payload.dump(), 0});
     if (deliveries_.size() > 10'000) deliveries_.pop_front();  // bounded: an unreachable robot cannot grow memory
   }
+  return row;
+}
+
+Status AlarmEngine::CheckHandler(int64_t alarm_id, const Principal& who, std::optional<int64_t>& enterprise,
+                                 std::string& state) {
+  return s_.store.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kAlarmEnterprise, {alarm_id}));
+    if (!row) return Error::NotFound(T("telemetry.alarm.not_found"));
+    enterprise = row->OptInt(0);
+    if (enterprise ? !who.CanSeeEnterprise(*enterprise) : who.enterprise_id.has_value()) {
+      return Error::NotFound(T("telemetry.alarm.not_found"));
+    }
+    if (!row->IsNull(2)) return Error::Conflict(T("telemetry.alarm.already_closed", {{"by", row->Text(3)}}));
+    state = row->Text(1);
+    return {};
+  });
 }
 
 Result<Json> AlarmEngine::Acknowledge(int64_t alarm_id, const Principal& who, const std::string& note) {
   std::optional<int64_t> enterprise;
   std::string state;
-  PARK_TRY(s_.store.Read([&](store::Tx& tx) -> Status {
-    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kAlarmEnterprise, {alarm_id}));
-    if (!row) return Error::NotFound(T("telemetry.alarm.not_found"));
-    enterprise = row->OptInt(0);
-    state = row->Text(1);
-    return {};
-  }));
-  if (enterprise && !who.CanSeeEnterprise(*enterprise)) return Error::NotFound(T("telemetry.alarm.not_found"));
-  if (!enterprise && who.enterprise_id) return Error::NotFound(T("telemetry.alarm.not_found"));
+  PARK_TRY(CheckHandler(alarm_id, who, enterprise, state));
   if (state == "cleared") return Error::Conflict(T("telemetry.alarm.already_cleared"));
   std::lock_guard lk(mutex_);
   PARK_ASSIGN_OR_RETURN(auto event, book_.Acknowledge(static_cast<uint64_t>(alarm_id), who.name, s_.clock.NowMs()));
@@ -347,8 +363,32 @@ Result<Json> AlarmEngine::Acknowledge(int64_t alarm_id, const Principal& who, co
   const int64_t rule = std::stoll(event.alarm.rule_id);
   auto it = by_rule_series_.find({rule, series});
   if (it == by_rule_series_.end()) return Error::Conflict(T("telemetry.alarm.rule_changed"));
-  Persist(event, *it->second, &who, note);
-  return AlarmJson(event.alarm, it->second);
+  const auto row = Persist(event, *it->second, &who, note);
+  if (!row) return Error::Coded(ErrorCode::kUnavailable, T("telemetry.alarm.not_stored"));
+  return AlarmRowJson(*row, false);
+}
+
+Result<Json> AlarmEngine::Close(int64_t alarm_id, const Principal& who, const Closure& closure) {
+  std::optional<int64_t> enterprise;
+  std::string state;
+  PARK_TRY(CheckHandler(alarm_id, who, enterprise, state));
+  std::lock_guard lk(mutex_);
+  const int64_t now = s_.clock.NowMs();
+  // An alarm whose condition still holds leaves the book: the next abnormal reading is a new alarm. One already
+  // cleared (or whose rule was disabled since) is not in the book.
+  (void)book_.Close(static_cast<uint64_t>(alarm_id), now);
+  std::optional<store::Row> row;
+  PARK_TRY(s_.store.Write([&](store::Tx& tx) -> Status {
+    PARK_TRY(tx.Exec(kCloseAlarm, {alarm_id, now, who.name, closure.cause, closure.note}));
+    PARK_TRY(store::AppendAudit(tx, s_.clock, &who,
+                                {"close", "alarm", alarm_id, enterprise, nullptr,
+                                 Json{{"cause", closure.cause}, {"note", closure.note}, {"state_before", state}}}));
+    PARK_ASSIGN_OR_RETURN(row, ReadAlarmRow(tx, alarm_id));
+    return {};
+  }));
+  if (!row) return Error::NotFound(T("telemetry.alarm.not_found"));
+  PublishAlarm(s_.hub, "close", *row);
+  return AlarmRowJson(*row, false);
 }
 
 std::vector<AlarmEngine::Delivery> AlarmEngine::TakeDeliveries() {

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "park/core/json.hpp"
+#include "park/http/live.hpp"
+#include "park/http/router.hpp"
 #include "park/telemetry/alarm.hpp"
 #include "telemetry/service_impl.hpp"
 
@@ -47,6 +49,17 @@ inline constexpr std::string_view kRuleColumns =
     "id, name, enterprise_id, sensor_id, equipment_kind, quantity, kind, high, low, deadband, max_rate_per_s, "
     "timeout_s, severity, webhook_url, webhook_format, enabled";
 
+// The stored alarm as the API shows it: with its rule, sensor, equipment, location, enterprise and handling.
+// `kAlarmSelect` ends before WHERE; AlarmRowJson reads its columns. A screen (viewer) sees what is wrong where,
+// without the park's assets or people (equipment, location, notes, assignee).
+extern const std::string kAlarmSelect;
+Json AlarmRowJson(const store::Row& row, bool screen);
+Result<std::optional<store::Row>> ReadAlarmRow(store::Tx& tx, int64_t id);
+// Tells the live feed: the full row to the REST twin's readers, the screen's shape to screen tokens.
+void PublishAlarm(http::LiveHub* hub, std::string_view event, const store::Row& row);
+// GET /api/v1/alarms, …/stats, …/{id}, …/{id}/assignees; POST …/{id}/acknowledge, assign, comments, close.
+void RegisterAlarmRoutes(Service::Impl& s, http::Router& router);
+
 class AlarmEngine {
  public:
   AlarmEngine(Service::Impl& service) : s_(service) {}
@@ -58,6 +71,9 @@ class AlarmEngine {
   void CheckNoData();
   // `note` (may be empty) is kept in the audit entry: what was done about it.
   Result<Json> Acknowledge(int64_t alarm_id, const Principal& who, const std::string& note);
+  // A person finishes the alarm with a cause; one whose condition still holds leaves the open book too.
+  // Errors: kNotFound (not visible to `who`), kConflict (already closed).
+  Result<Json> Close(int64_t alarm_id, const Principal& who, const Closure& closure);
   // Webhook deliveries waiting; the worker drains them.
   struct Delivery {
     std::string url;
@@ -82,8 +98,12 @@ class AlarmEngine {
     std::optional<NoDataMachine> no_data;
   };
   void Handle(Watch& w, Condition c, double value, int64_t now_ms);
-  void Persist(const AlarmEvent& e, const Watch& w, const Principal* actor = nullptr, const std::string& note = {});
+  // Returns the stored row as the API shows it (nullopt when it could not be stored).
+  std::optional<store::Row> Persist(const AlarmEvent& e, const Watch& w, const Principal* actor = nullptr,
+                                    const std::string& note = {});
   Json AlarmJson(const Alarm& a, const Watch* w) const;
+  // Who may act on the alarm: its enterprise and whether it is closed. kNotFound when `who` may not see it.
+  Status CheckHandler(int64_t alarm_id, const Principal& who, std::optional<int64_t>& enterprise, std::string& state);
 
   Service::Impl& s_;
   mutable std::mutex mutex_;

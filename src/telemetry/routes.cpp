@@ -24,8 +24,6 @@ using http::Response;
 
 const std::vector<Role> kWriters = {Role::kDevice, Role::kIntegrator, Role::kParkAdmin, Role::kEnterpriseUser};
 const std::vector<Role> kRuleEditors = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
-const std::vector<Role> kAcknowledgers = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
-                                          Role::kTechnician};
 
 constexpr std::string_view kSeriesPage =
     "SELECT t.id, t.key, t.sensor_id, t.enterprise_id, t.source, t.created_at, s.name, s.unit, s.kind "
@@ -55,19 +53,7 @@ constexpr std::string_view kUpdateRule =
     "kind = $7, high = $8, low = $9, deadband = $10, max_rate_per_s = $11, timeout_s = $12, severity = $13, "
     "webhook_url = $14, webhook_format = $15, enabled = $16, updated_at = $17 WHERE id = $1";
 constexpr std::string_view kDisableRule = "UPDATE alarm_rules SET enabled = 0, updated_at = $2 WHERE id = $1";
-constexpr std::string_view kAlarmsPage =
-    "SELECT a.id, a.rule_id, a.series_id, a.enterprise_id, a.condition, a.state, a.severity, a.raised_at, "
-    "a.acknowledged_at, a.acknowledged_by, a.cleared_at, a.trigger_value, a.last_value, a.repeats, r.name, "
-    "t.key, t.sensor_id, s.name, s.unit FROM alarms a JOIN alarm_rules r ON r.id = a.rule_id "
-    "JOIN telemetry_series t ON t.id = a.series_id LEFT JOIN sensors s ON s.id = t.sensor_id "
-    "WHERE ($1 = 0 OR a.enterprise_id = $1) AND ($2 = '' OR a.state = $2 OR ($2 = 'open' AND a.state <> 'cleared')) "
-    "ORDER BY a.raised_at DESC, a.id DESC LIMIT $3 OFFSET $4";
-constexpr std::string_view kAlarmsCount =
-    "SELECT COUNT(*) FROM alarms a WHERE ($1 = 0 OR a.enterprise_id = $1) AND "
-    "($2 = '' OR a.state = $2 OR ($2 = 'open' AND a.state <> 'cleared'))";
-
 Json OptJ(const store::Row& r, size_t i) { return r.IsNull(i) ? Json(nullptr) : Json(r.Int(i)); }
-Json InstantJ(const store::Row& r, size_t i) { return r.IsNull(i) ? Json(nullptr) : Json(FormatInstantMs(r.Int(i))); }
 
 Response Fail(const Error& e) { return Response::FromError(e); }
 
@@ -138,28 +124,6 @@ Json SeriesJson(const store::Row& r) {
           {"name", r.IsNull(6) ? Json(nullptr) : Json(r.Text(6))},
           {"unit", r.IsNull(7) ? Json(nullptr) : Json(r.Text(7))},
           {"kind", r.IsNull(8) ? Json(nullptr) : Json(r.Text(8))}};
-}
-
-Json AlarmRowJson(const store::Row& r) {
-  return {{"id", r.Int(0)},
-          {"rule_id", r.Int(1)},
-          {"series_id", r.Int(2)},
-          {"enterprise_id", OptJ(r, 3)},
-          {"condition", r.Text(4)},
-          {"state", r.Text(5)},
-          {"severity", r.Text(6)},
-          {"raised_at", InstantJ(r, 7)},
-          {"acknowledged_at", InstantJ(r, 8)},
-          {"acknowledged_by", r.Text(9)},
-          {"cleared_at", InstantJ(r, 10)},
-          {"trigger_value", r.Real(11)},
-          {"last_value", r.Real(12)},
-          {"repeats", r.Int(13)},
-          {"rule", r.Text(14)},
-          {"sensor_key", r.Text(15)},
-          {"sensor_id", OptJ(r, 16)},
-          {"sensor_name", r.IsNull(17) ? Json(nullptr) : Json(r.Text(17))},
-          {"unit", r.IsNull(18) ? Json(nullptr) : Json(r.Text(18))}};
 }
 
 // Reads and checks a rule body (every field; a PUT replaces the rule). `before` is the stored rule of a PUT: its
@@ -709,58 +673,7 @@ void Service::Register(http::Router& router) {
   }
 
   // --- alarms ---
-  {
-    auto r = http::MakeRoute(
-        kTag, Method::kGet, "/api/v1/alarms", kScreenTelemetryReaders, "List alarms, newest first",
-        [s](const Request& req) -> Response {
-          auto scope = ScopeFilter(req);
-          if (!scope.ok()) return Fail(scope.error());
-          auto page = http::ParsePage(req);
-          if (!page.ok()) return Fail(page.error());
-          const std::string state(req.Query("state").value_or(""));
-          if (!state.empty() && state != "open" && state != "active" && state != "acknowledged" && state != "cleared") {
-            return Fail(Error::Invalid("state", T("telemetry.alarm_state")));
-          }
-          Json items = Json::array();
-          int64_t total = 0;
-          auto st = s->store.Read([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(auto count, tx.QueryOne(kAlarmsCount, {*scope, state}));
-            total = count->Int(0);
-            PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(kAlarmsPage, {*scope, state, page->size, page->Offset()}));
-            for (const auto& row : rows) items.push_back(AlarmRowJson(row));
-            return {};
-          });
-          if (!st.ok()) return Fail(st.error());
-          return Response::FromJson(http::PagedJson(std::move(items), *page, total));
-        });
-    r.doc.query = {{"state", "string", "open (active or acknowledged), active, acknowledged or cleared", false},
-                   {"enterprise_id", "integer", "this enterprise's alarms", false},
-                   {"page", "integer", "1-based", false},
-                   {"size", "integer", "items per page", false}};
-    router.Add(std::move(r));
-  }
-  {
-    auto r = http::MakeRoute(kTag, Method::kPost, "/api/v1/alarms/{id}/acknowledge", kAcknowledgers,
-                             "Acknowledge an active alarm (it clears by itself when the condition ends)",
-                             [s](const Request& req) -> Response {
-                               auto id = req.IdParam();
-                               if (!id.ok()) return Fail(id.error());
-                               std::string note;
-                               if (!req.body.empty()) {
-                                 auto body = ParseJsonObject(req.body);
-                                 if (!body.ok()) return Fail(body.error());
-                                 JsonReader rd(*body);
-                                 note = rd.String("note", JsonReader::kOptional, 500).value_or("");
-                                 if (auto st = rd.Finish(); !st.ok()) return Fail(st.error());
-                               }
-                               auto a = s->alarms->Acknowledge(*id, req.Who(), note);
-                               if (!a.ok()) return Fail(a.error());
-                               return Response::FromJson(*a);
-                             });
-    r.doc.request_schema = http::ObjectSchema(
-        {{"note", {{"type", "string"}, {"description", "optional: what is being done about it (kept in the audit log)"}}}});
-    router.Add(std::move(r));
-  }
+  RegisterAlarmRoutes(*s, router);
 }
 
 }  // namespace park::telemetry

@@ -126,3 +126,43 @@ export async function writeLines(page, lines) {
   }, lines.join('\n'))
   assert.equal(status, 204, 'write accepted')
 }
+
+// Alarms of their own: a sensor no simulator writes to, a rule on it, and the end of both.
+// makeSensor adds a temperature sensor to the enterprise's first piece of equipment.
+export async function makeSensor(page, enterpriseId, label) {
+  const eq = await api(page, 'GET', `/equipment?enterprise_id=${enterpriseId}&page=1&page_size=1`)
+  assert.equal(eq.status, 200)
+  const equipment = eq.body.items[0]
+  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`
+  const res = await api(page, 'POST', '/sensors', {
+    equipment_id: equipment.id,
+    key: `e2e.t${stamp}.temp`,
+    name: `E2E ${label} ${stamp.slice(-5)}`,
+    kind: 'sensor',
+    quantity: 'temperature',
+    unit: 'degC',
+    low_limit: 0,
+    high_limit: 100,
+  })
+  assert.equal(res.status, 201, JSON.stringify(res.body))
+  return { ...res.body, equipment }
+}
+
+export async function makeRule(page, sensor, severity = 'critical') {
+  const res = await api(page, 'POST', '/alarm-rules', {
+    name: `E2E ${sensor.name} 过高`,
+    sensor_id: sensor.id,
+    kind: 'threshold',
+    high: 80,
+    deadband: 1,
+    severity,
+  })
+  assert.equal(res.status, 201, JSON.stringify(res.body))
+  return res.body
+}
+
+// endAlarm clears the alarm with a normal value and disables the rule.
+export async function endAlarm(page, sensor, rule) {
+  await writeLines(page, [`${sensor.key} value=20 ${Date.now()}`]).catch(() => {})
+  if (rule) await api(page, 'DELETE', `/alarm-rules/${rule.id}`)
+}

@@ -3,50 +3,11 @@
 // Each test makes its own sensor (a key no simulator writes to), so its alarms stay until it ends them.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, BASE_URL, ENT_USER, api, login, newPage, screenshot, useBrowser, writeLines } from './helpers.mjs'
+import { ADMIN, BASE_URL, ENT_USER, api, endAlarm, login, makeRule, makeSensor, newPage, screenshot, useBrowser, writeLines } from './helpers.mjs'
 
 const TECH = { name: 'tech', password: 'tech-demo-2026' }
 const chrome = useBrowser()
 
-
-// makeSensor adds a temperature sensor to the enterprise's first piece of equipment.
-async function makeSensor(page, enterpriseId, label) {
-  const eq = await api(page, 'GET', `/equipment?enterprise_id=${enterpriseId}&page=1&page_size=1`)
-  assert.equal(eq.status, 200)
-  const equipment = eq.body.items[0]
-  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`
-  const res = await api(page, 'POST', '/sensors', {
-    equipment_id: equipment.id,
-    key: `e2e.t${stamp}.temp`,
-    name: `E2E ${label} ${stamp.slice(-5)}`,
-    kind: 'sensor',
-    quantity: 'temperature',
-    unit: 'degC',
-    low_limit: 0,
-    high_limit: 100,
-  })
-  assert.equal(res.status, 201, JSON.stringify(res.body))
-  return { ...res.body, equipment }
-}
-
-async function makeRule(page, sensor, severity = 'critical') {
-  const res = await api(page, 'POST', '/alarm-rules', {
-    name: `E2E ${sensor.name} 过高`,
-    sensor_id: sensor.id,
-    kind: 'threshold',
-    high: 80,
-    deadband: 1,
-    severity,
-  })
-  assert.equal(res.status, 201, JSON.stringify(res.body))
-  return res.body
-}
-
-// endAlarm clears the alarm with a normal value and disables the rule.
-async function endAlarm(page, sensor, rule) {
-  await writeLines(page, [`${sensor.key} value=20 ${Date.now()}`]).catch(() => {})
-  if (rule) await api(page, 'DELETE', `/alarm-rules/${rule.id}`)
-}
 
 async function enterpriseIdOf(page) {
   const me = await api(page, 'GET', '/auth/me')
@@ -314,7 +275,7 @@ describe('ParkBrain telemetry pages', { timeout: 180000 }, () => {
       const detail = page.locator('[data-testid="meter-detail"]')
       await detail.locator('canvas').waitFor()
       await detail.locator('[data-testid="meter-notes"]').waitFor()
-      assert.match(await detail.locator('[data-testid="meter-notes"]').textContent(), /Reset|Re-baselined|Glitch|Gap|Rollover/)
+      assert.match(await detail.locator('[data-testid="meter-notes"]').textContent(), /Reset|Re-baselined|Glitch|Gap|Rollover|Unconfirmed drop/)
       await page.locator('[data-testid="meters-park"] .figure').first().waitFor()
       await screenshot(page, 'meters-en', { fullPage: true })
       assert.deepEqual(page.problems, [])

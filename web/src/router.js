@@ -29,6 +29,8 @@ const TelemetrySeries = () => import('./views/telemetry/SeriesView.vue')
 const TelemetryMeters = () => import('./views/telemetry/MetersView.vue')
 const TelemetryAlarms = () => import('./views/telemetry/AlarmsView.vue')
 const TelemetryRules = () => import('./views/telemetry/AlarmRulesView.vue')
+const TelemetryAlarm = () => import('./views/telemetry/AlarmDetailView.vue')
+const TelemetryAlarmStats = () => import('./views/telemetry/AlarmStatsView.vue')
 
 const ADMIN = ['park_admin']
 const PARK = ['park_admin', 'park_staff']
@@ -102,6 +104,18 @@ export const routes = [
       { path: 'telemetry/series', name: 'telemetry-series', component: TelemetrySeries, meta: { roles: TELEMETRY, title: 'nav.series' } },
       { path: 'telemetry/meters', name: 'telemetry-meters', component: TelemetryMeters, meta: { roles: TELEMETRY, title: 'nav.meters' } },
       { path: 'telemetry/alarms', name: 'telemetry-alarms', component: TelemetryAlarms, meta: { roles: TELEMETRY, title: 'nav.alarms' } },
+      {
+        path: 'telemetry/alarms/:id(\\d+)',
+        name: 'telemetry-alarm',
+        component: TelemetryAlarm,
+        meta: { roles: TELEMETRY, title: 'nav.alarms' },
+      },
+      {
+        path: 'telemetry/alarm-stats',
+        name: 'telemetry-alarm-stats',
+        component: TelemetryAlarmStats,
+        meta: { roles: TELEMETRY, title: 'nav.alarms' },
+      },
       {
         path: 'telemetry/alarm-rules',
         name: 'telemetry-alarm-rules',

@@ -6,6 +6,7 @@
 // transport; time comes from the caller or an injected Clock. Not thread-safe: one owner per rule set.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -124,6 +125,9 @@ class AlarmBook {
   Result<AlarmEvent> Acknowledge(uint64_t alarm_id, std::string_view user, int64_t now_ms);
   // Re-opens alarms loaded from storage after a restart. Errors: kConflict when one is already open for the key.
   Status Restore(Alarm alarm);
+  // A person closes an alarm whose condition may still hold: it leaves the book as cleared now. If the condition
+  // still holds, the next abnormal reading raises a new alarm. Errors: kNotFound (no open alarm with this id).
+  Result<AlarmEvent> Close(uint64_t alarm_id, int64_t now_ms);
 
   const Alarm* FindOpen(std::string_view rule_id, std::string_view series_key) const;
   std::vector<Alarm> OpenAlarms() const;  // by id
@@ -134,5 +138,44 @@ class AlarmBook {
   uint64_t next_id_;
   std::map<std::string, Alarm, std::less<>> open_;  // Key() -> alarm
 };
+
+// Handling an alarm to closure. "Cleared" says the condition ended; "closed" says a person finished the alarm, with
+// a cause. Causes are persisted by name: do not rename.
+inline constexpr std::array<std::string_view, 6> kCloseCauses = {
+    "equipment_fault", "process_upset", "sensor_fault", "maintenance", "false_alarm", "other"};
+inline constexpr size_t kMaxHandlingNote = 1000;  // characters, for notes and comments
+
+struct Closure {
+  std::string cause;  // one of kCloseCauses
+  std::string note;   // required for "other"
+};
+// Every problem at once: an unknown cause (with the allowed ones), a missing note for "other". The note's length
+// is checked where it is read.
+Status ValidateClosure(const Closure& closure);
+
+// One alarm as the statistics see it (times in ms; 0 when it has not happened).
+struct AlarmRecord {
+  std::string group;  // what it is counted under: an enterprise, a rule
+  std::string severity;
+  int64_t raised_ms = 0;
+  int64_t acknowledged_ms = 0;
+  int64_t cleared_ms = 0;
+  int64_t closed_ms = 0;
+};
+
+struct AlarmTally {
+  std::string group;
+  int64_t raised = 0;
+  int64_t critical = 0;
+  int64_t open = 0;       // the condition still holds and nobody closed it
+  int64_t to_close = 0;   // the condition ended, nobody closed it yet
+  int64_t closed = 0;
+  // Means over the alarms that reached the step; nullopt when none did.
+  std::optional<double> mean_minutes_to_acknowledge;
+  std::optional<double> mean_minutes_to_close;
+};
+
+// Per group, most raised first (ties by name).
+std::vector<AlarmTally> TallyAlarms(const std::vector<AlarmRecord>& records);
 
 }  // namespace park::telemetry

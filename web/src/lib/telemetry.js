@@ -6,7 +6,11 @@ import { PALETTE } from './charts.js'
 
 export const ALARM_STATES = ['active', 'acknowledged', 'cleared']
 // The alarm list's filter: "open" is active or acknowledged (the server's default view of work to do).
-export const ALARM_FILTERS = ['open', 'active', 'acknowledged', 'cleared', '']
+// List filters, as the server takes them: open (the condition holds, not closed), to_close (ended, nobody closed
+// it yet), closed, the raw states, and '' for all.
+export const ALARM_FILTERS = ['open', 'to_close', 'closed', 'active', 'acknowledged', 'cleared', '']
+// Why an alarm was closed, as the server stores it.
+export const CLOSE_CAUSES = ['equipment_fault', 'process_upset', 'sensor_fault', 'maintenance', 'false_alarm', 'other']
 export const ALARM_CONDITIONS = ['high', 'low', 'rate_of_change', 'no_data']
 export const SEVERITIES = ['info', 'warning', 'critical']
 export const RULE_KINDS = ['threshold', 'rate', 'no_data']
@@ -280,20 +284,54 @@ export function applyAlarmEvent(list, alarm, filter = 'open', { max = 0 } = {}) 
   if (!alarm || alarm.id === undefined) return { list, added: false }
   const i = list.findIndex((a) => a.id === alarm.id)
   if (i >= 0) {
+    const merged = { ...list[i], ...alarm }
+    // A row that no longer matches the filter leaves it: "open" really hides cleared and closed alarms.
+    if (!matchesFilter(merged, filter)) return { list: list.filter((a) => a.id !== alarm.id), added: false, removed: true }
     const next = [...list]
-    next[i] = { ...list[i], ...alarm }
+    next[i] = merged
     return { list: next, added: false }
   }
-  if (!matchesFilter(alarm.state, filter)) return { list, added: false }
+  if (!matchesFilter(alarm, filter)) return { list, added: false }
   const next = [alarm, ...list].sort((a, b) => Date.parse(b.raised_at || 0) - Date.parse(a.raised_at || 0) || b.id - a.id)
   if (max && next.length > max) next.length = max
   return { list: next, added: true }
 }
 
-export function matchesFilter(state, filter) {
+// Whether an alarm ({state, closed_at}) belongs in a list filtered as the server filters.
+export function matchesFilter(alarm, filter) {
   if (!filter) return true
-  if (filter === 'open') return state === 'active' || state === 'acknowledged'
-  return state === filter
+  const closed = !!alarm.closed_at
+  if (filter === 'closed') return closed
+  if (filter === 'open') return !closed && (alarm.state === 'active' || alarm.state === 'acknowledged')
+  if (filter === 'to_close') return !closed && alarm.state === 'cleared'
+  if (filter === 'cleared') return alarm.state === 'cleared'
+  return !closed && alarm.state === filter
+}
+
+// applyAlarmValues gives open alarm rows the live value of their series (from a "telemetry" message): `current`
+// and `current_ts`, so a row shows what the value is now, not only what raised it.
+export function applyAlarmValues(items, values) {
+  const by = new Map()
+  for (const v of values || []) if (v && v.series_id !== undefined) by.set(v.series_id, v)
+  if (!by.size) return items
+  let changed = false
+  const next = items.map((a) => {
+    const v = by.get(a.series_id)
+    if (!v || a.state === 'cleared' || a.closed_at) return a
+    if (a.current_ts && Date.parse(v.ts) < Date.parse(a.current_ts)) return a
+    changed = true
+    return { ...a, current: v.value, current_ts: v.ts }
+  })
+  return changed ? next : items
+}
+
+// Where an alarm is, in words the park uses: equipment (tag), facility and its location.
+export function alarmPlace(a) {
+  const parts = []
+  if (a.equipment_name) parts.push(a.equipment_tag ? `${a.equipment_name} (${a.equipment_tag})` : a.equipment_name)
+  if (a.facility_name) parts.push(a.facility_name)
+  if (a.location) parts.push(a.location)
+  return parts.join(' · ')
 }
 
 // applyTelemetry updates latest-value rows (by sensor_id) from a live "telemetry" message's values.

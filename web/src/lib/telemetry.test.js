@@ -3,7 +3,10 @@ import { i18nFor } from '../test/setup.js'
 import {
   addDays,
   alarmStateLabel,
+  alarmPlace,
   applyAlarmEvent,
+  applyAlarmValues,
+  matchesFilter,
   applyTelemetry,
   bucketSeries,
   conditionLabel,
@@ -197,6 +200,38 @@ describe('live updates', () => {
     expect(applyAlarmEvent([], a(3, 'cleared', '2026-11-25T00:00:00Z'), 'open').added).toBe(false)
     expect(applyAlarmEvent([], a(3, 'cleared', '2026-11-25T00:00:00Z'), '').added).toBe(true)
     expect(applyAlarmEvent([], a(3, 'active', '2026-11-25T00:00:00Z'), 'acknowledged').added).toBe(false)
+  })
+  it('a row that stops matching leaves the list: open hides cleared, to_close hides closed', () => {
+    const list = [a(1, 'active', '2026-11-25T00:00:00Z'), a(2, 'active', '2026-11-25T00:01:00Z')]
+    let r = applyAlarmEvent(list, { id: 1, state: 'cleared', cleared_at: '2026-11-25T00:09:00Z' }, 'open')
+    expect(r.removed).toBe(true)
+    expect(r.list.map((x) => x.id)).toEqual([2])
+    const toClose = [{ ...a(3, 'cleared', '2026-11-25T00:00:00Z') }]
+    r = applyAlarmEvent(toClose, { id: 3, closed_at: '2026-11-25T01:00:00Z', close_cause: 'sensor_fault' }, 'to_close')
+    expect(r.list).toEqual([])
+    r = applyAlarmEvent([], { ...a(3, 'cleared', '2026-11-25T00:00:00Z'), closed_at: '2026-11-25T01:00:00Z' }, 'closed')
+    expect(r.added).toBe(true)
+    expect(matchesFilter({ state: 'cleared', closed_at: 'x' }, 'cleared')).toBe(true)
+    expect(matchesFilter({ state: 'cleared', closed_at: 'x' }, 'to_close')).toBe(false)
+    expect(matchesFilter({ state: 'active', closed_at: null }, 'open')).toBe(true)
+  })
+  it('open alarms take the live value of their series; cleared ones keep theirs', () => {
+    const items = [
+      { id: 1, series_id: 7, state: 'active', last_value: 90 },
+      { id: 2, series_id: 8, state: 'cleared', last_value: 50 },
+    ]
+    const next = applyAlarmValues(items, [
+      { series_id: 7, value: 93.5, ts: '2026-11-25T00:02:00Z' },
+      { series_id: 8, value: 10, ts: '2026-11-25T00:02:00Z' },
+    ])
+    expect(next[0]).toMatchObject({ current: 93.5, current_ts: '2026-11-25T00:02:00Z' })
+    expect(next[1].current).toBeUndefined()
+    expect(applyAlarmValues(next, [{ series_id: 7, value: 1, ts: '2026-11-25T00:01:00Z' }])[0].current).toBe(93.5)
+    expect(applyAlarmValues(items, [{ series_id: 99, value: 1, ts: 'x' }])).toBe(items)
+  })
+  it('names the place: equipment (tag), facility, location', () => {
+    expect(alarmPlace({ equipment_name: '反应釜', equipment_tag: 'R-101', facility_name: '一车间', location: 'A区' })).toBe('反应釜 (R-101) · 一车间 · A区')
+    expect(alarmPlace({})).toBe('')
   })
   it('keeps at most max alarms', () => {
     let list = []
