@@ -136,6 +136,14 @@ DayUse MeterDayUse(std::span<const telemetry::MeterReading> readings, const DayW
   u.meters_today = u.today ? 1 : 0;
   u.meters_yesterday = u.yesterday_same_time ? 1 : 0;
   u.meters_last_year = u.last_year_same_time ? 1 : 0;
+  constexpr int64_t kHour = 3'600'000;
+  const int64_t midnight = windows.today_so_far.from_ms;
+  for (int64_t h = midnight; h < windows.today_so_far.to_ms; h += kHour) {
+    u.today_hours.push_back(UseIn(result.intervals, {h, std::min(h + kHour, windows.today_so_far.to_ms)}));
+  }
+  for (int64_t h = windows.yesterday_whole.from_ms; h < windows.yesterday_whole.to_ms; h += kHour) {
+    u.yesterday_hours.push_back(UseIn(result.intervals, {h, h + kHour}));
+  }
   return u;
 }
 
@@ -147,6 +155,10 @@ void AddDayUse(DayUse& into, const DayUse& meter) {
   add(into.yesterday_same_time, meter.yesterday_same_time);
   add(into.yesterday, meter.yesterday);
   add(into.last_year_same_time, meter.last_year_same_time);
+  for (auto [sum, part] : {std::pair{&into.today_hours, &meter.today_hours}, std::pair{&into.yesterday_hours, &meter.yesterday_hours}}) {
+    if (sum->size() < part->size()) sum->resize(part->size());
+    for (size_t i = 0; i < part->size(); ++i) add((*sum)[i], (*part)[i]);
+  }
   into.meters_today += meter.meters_today;
   into.meters_yesterday += meter.meters_yesterday;
   into.meters_last_year += meter.meters_last_year;

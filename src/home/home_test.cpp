@@ -159,6 +159,11 @@ TEST(MeterDayUse, HourlyReadingsGiveTodayYesterdayAndLastYear) {
   EXPECT_NEAR(*u.last_year_same_time, 500, 1e-9);
   // The year between has no readings: the interval that spans it is a gap, but it does not reach into today.
   EXPECT_EQ(u.meters_today, 1);
+  // Hour by hour: ten whole hours today, 24 yesterday, each 100 kWh.
+  ASSERT_EQ(u.today_hours.size(), 10u);
+  ASSERT_EQ(u.yesterday_hours.size(), 24u);
+  for (const auto& h : u.today_hours) EXPECT_NEAR(h.value_or(-1), 100, 1e-9);
+  for (const auto& h : u.yesterday_hours) EXPECT_NEAR(h.value_or(-1), 100, 1e-9);
 
   // Summing two meters; a meter with no data in a window leaves "no data" for it alone.
   DayUse sum;
@@ -169,6 +174,11 @@ TEST(MeterDayUse, HourlyReadingsGiveTodayYesterdayAndLastYear) {
   AddDayUse(sum, only_today);
   EXPECT_NEAR(*sum.today, 1005, 1e-9);
   EXPECT_EQ(sum.meters_today, 2);
+  DayUse early;  // a meter that reported only in the first hour
+  early.today_hours = {7.5};
+  AddDayUse(sum, early);
+  EXPECT_NEAR(sum.today_hours[0].value_or(-1), 107.5, 1e-9);
+  EXPECT_NEAR(sum.today_hours[9].value_or(-1), 100, 1e-9);
   EXPECT_EQ(sum.meters_last_year, 1);
   DayUse none;
   AddDayUse(none, only_today);

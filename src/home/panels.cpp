@@ -15,7 +15,6 @@
 namespace park::home {
 namespace {
 
-const std::vector<Role> kParkRoles = {Role::kParkAdmin, Role::kParkStaff};
 
 // ---- alarms ----
 
@@ -156,6 +155,14 @@ int ItemRank(const std::string& item) {
   return parsed ? static_cast<int>(*parsed) : carbon::kItemCount;
 }
 
+// The trend of the day: {"today": [per local hour from midnight], "yesterday": [24 hours]}, null for no data.
+Json HoursJson(const DayUse& use) {
+  Json out = {{"today", Json::array()}, {"yesterday", Json::array()}};
+  for (const auto& h : use.today_hours) out["today"].push_back(OptJson(h));
+  for (const auto& h : use.yesterday_hours) out["yesterday"].push_back(OptJson(h));
+  return out;
+}
+
 Result<Json> EnergyToday(Impl& impl, const PanelRequest& req) {
   const Sources& src = impl.sources;
   const int64_t scope = ScopeOf(req.who);
@@ -228,7 +235,8 @@ Result<Json> EnergyToday(Impl& impl, const PanelRequest& req) {
                      {"yesterday", OptJson(g.use.yesterday)},
                      {"last_year_same_time", OptJson(g.use.last_year_same_time)},
                      {"vs_yesterday", ChangeJson(Compare(g.use.today, g.use.yesterday_same_time))},
-                     {"vs_last_year", ChangeJson(Compare(g.use.today, g.use.last_year_same_time))}});
+                     {"vs_last_year", ChangeJson(Compare(g.use.today, g.use.last_year_same_time))},
+                     {"hours", HoursJson(g.use)}});
     const auto now_factor = EmissionPerUnit(*library, src.carbon.calc, g.item, g.unit, this_year);
     if (!now_factor) continue;
     const auto yesterday_factor = yesterday_year == this_year
@@ -240,6 +248,8 @@ Result<Json> EnergyToday(Impl& impl, const PanelRequest& req) {
       return *use * f->t_co2;
     };
     DayUse e;
+    for (const auto& h : g.use.today_hours) e.today_hours.push_back(times(h, now_factor));
+    for (const auto& h : g.use.yesterday_hours) e.yesterday_hours.push_back(times(h, yesterday_factor));
     e.today = times(g.use.today, now_factor);
     e.yesterday_same_time = times(g.use.yesterday_same_time, yesterday_factor);
     e.yesterday = times(g.use.yesterday, yesterday_factor);
@@ -272,6 +282,7 @@ Result<Json> EnergyToday(Impl& impl, const PanelRequest& req) {
                 {"vs_yesterday", ChangeJson(Compare(emissions.today, emissions.yesterday_same_time))},
                 {"vs_last_year", ChangeJson(Compare(emissions.today, emissions.last_year_same_time))},
                 {"items", std::move(emission_items)},
+                {"hours", HoursJson(emissions)},
                 {"basis", TextJson(T("home.emissions.basis"))}}}};
   if (out["items"].empty()) out["empty"] = TextJson(T("home.empty.energy"));
   return out;
@@ -562,7 +573,9 @@ std::vector<Panel> ParkPanels(Impl& impl) {
          out["title"] = TextJson(T("home.panel.inspections_due"));
          return out;
        }},
-      {"energy_today", kParkRoles, [p](const PanelRequest& req) { return EnergyToday(*p, req); }},
+      {"energy_today",
+       {Role::kParkAdmin, Role::kParkStaff, Role::kViewer},
+       [p](const PanelRequest& req) { return EnergyToday(*p, req); }},
       {"outlets",
        {Role::kParkAdmin, Role::kParkStaff, Role::kViewer},
        [p](const PanelRequest& req) -> Result<Json> {

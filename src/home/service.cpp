@@ -149,6 +149,39 @@ Result<std::shared_ptr<const carbon::FactorLibrary>> Impl::Library() {
   return library_;
 }
 
+namespace {
+
+// The panels `pr.who` may see, in order (only `kinds`, when given). One panel's failure (or bug) costs that panel,
+// not the page: the others are still worth reading.
+Json BuildPanels(const std::vector<Panel>& panels, const PanelRequest& pr, const std::string& request_id,
+                 const std::vector<std::string>& kinds) {
+  const Principal& who = pr.who;
+  Json list = Json::array();
+  for (const auto& p : panels) {
+    if (std::find(p.roles.begin(), p.roles.end(), who.role) == p.roles.end()) continue;
+    if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), p.kind) == kinds.end()) continue;
+    Json panel;
+    try {
+      auto body = p.build(pr);
+      if (body.ok()) {
+        panel = std::move(*body);
+      } else {
+        spdlog::warn("home: panel {} for {}: {}", p.kind, who.name, body.error().message);
+        panel = {{"error", TextJson(T("home.panel_failed"))}};
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("home: panel {} for {} ({}): {}", p.kind, who.name, request_id, e.what());
+      panel = {{"error", TextJson(T("home.panel_failed"))}};
+    }
+    panel["kind"] = p.kind;
+    if (!panel.contains("title")) panel["title"] = TextJson(T("home.panel." + p.kind));
+    list.push_back(std::move(panel));
+  }
+  return list;
+}
+
+}  // namespace
+
 void Register(http::Router& router, Sources sources, std::vector<Panel> extra) {
   auto impl = std::make_shared<Impl>(sources);
   auto panels = std::make_shared<std::vector<Panel>>();
@@ -186,33 +219,29 @@ void Register(http::Router& router, Sources sources, std::vector<Panel> extra) {
       });
       if (!st.ok()) return http::Response::FromError(st.error());
     }
-    Json list = Json::array();
-    for (const auto& p : *panels) {
-      if (std::find(p.roles.begin(), p.roles.end(), who.role) == p.roles.end()) continue;
-      // One panel's failure (or bug) costs that panel, not the page: the others are still worth reading.
-      Json panel;
-      try {
-        auto body = p.build(pr);
-        if (body.ok()) {
-          panel = std::move(*body);
-        } else {
-          spdlog::warn("home: panel {} for {}: {}", p.kind, who.name, body.error().message);
-          panel = {{"error", TextJson(T("home.panel_failed"))}};
-        }
-      } catch (const std::exception& e) {
-        spdlog::error("home: panel {} for {} ({}): {}", p.kind, who.name, req.request_id, e.what());
-        panel = {{"error", TextJson(T("home.panel_failed"))}};
-      }
-      panel["kind"] = p.kind;
-      if (!panel.contains("title")) panel["title"] = TextJson(T("home.panel." + p.kind));
-      list.push_back(std::move(panel));
-    }
-    out["panels"] = std::move(list);
+    out["panels"] = BuildPanels(*panels, pr, req.request_id, {});
     const auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     spdlog::debug("home: {} panels for {} in {:.1f} ms", out["panels"].size(), who.name, took);
     return http::Response::FromJson(out);
   };
   router.Add(std::move(r));
+
+  // The big screen's figures of the day: the energy_today panel (today's energy and emissions against yesterday
+  // and last year, hour by hour), for the screen's readers.
+  http::Route screen;
+  screen.method = http::Method::kGet;
+  screen.pattern = "/api/v1/screen/today";
+  screen.roles = {Role::kParkAdmin, Role::kParkStaff, Role::kViewer};
+  screen.doc.summary = "The big screen's day: today's metered energy and its emissions against yesterday and last "
+                       "year, with the trend hour by hour (the energy_today panel of GET /api/v1/home)";
+  screen.doc.tag = "park";
+  screen.handler = [impl, panels](const http::Request& req) {
+    PanelRequest pr{req.Who(), impl->sources.clock.NowMs(), LocalCalendar{impl->sources.utc_offset_minutes}};
+    return http::Response::FromJson({{"now", FormatInstantMs(pr.now_ms)},
+                                     {"today", pr.calendar.DateOf(pr.now_ms)},
+                                     {"panels", BuildPanels(*panels, pr, req.request_id, {"energy_today"})}});
+  };
+  router.Add(std::move(screen));
 }
 
 }  // namespace park::home

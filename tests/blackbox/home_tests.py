@@ -1,9 +1,11 @@
 """Black-box tests of the home page (GET /api/v1/home) on the demo park: each role's panels, scoped to its
 enterprise, with figures that agree with the modules they come from (alarms, equipment, meters, the carbon
 inventory and rating, activity data). Registered into run.py's list."""
+import math
 import time
 
 from harness import DEMO_LOGINS, check, login, request, test_registry
+from security_tests import api_token
 
 TESTS, test = test_registry()
 
@@ -155,6 +157,22 @@ def home_answers_each_role_about_today(ctx):
     check(close(e_elec["today_t_co2"], elec["today"] * e_elec["t_co2_per_unit"]) and
           close(energy["emissions"]["today"], sum(e["today_t_co2"] or 0 for e in energy["emissions"]["items"])),
           f"emissions = metered energy x factor: {energy['emissions']}")
+
+    # The trend of the day, hour by hour: the water meter counts 100 m3 an hour; the hours add up to the day.
+    check(len(w["hours"]["yesterday"]) == 24 and all(close(h, 100, 1e-6) for h in w["hours"]["yesterday"]),
+          f"yesterday hour by hour: {w['hours']}")
+    check(len(w["hours"]["today"]) == math.ceil(hours_today - 1e-9) or len(w["hours"]["today"]) == math.ceil(hours_today) + 1,
+          f"today's hours so far: {len(w['hours']['today'])} for {hours_today:.2f} h")
+    check(close(sum(h or 0 for h in w["hours"]["today"]), w["today"], 1e-3), f"the hours add up to today: {w}")
+    check(close(sum(h or 0 for h in energy["emissions"]["hours"]["today"]), energy["emissions"]["today"], 1e-6),
+          "hourly emissions add up to today's")
+    # The big screen reads the same panel with a screen (viewer) token, and nothing else of the home page.
+    screen = api_token(base, login(base, "admin", "admin-demo-2026"), "viewer", "home screen")[0]
+    st, _, day = request(base, "GET", "/api/v1/screen/today", token=screen)
+    check(st == 200 and [p["kind"] for p in day["panels"]] == ["energy_today"], f"screen day: {st} {day}")
+    screen_water = next(i for i in day["panels"][0]["items"] if i["item"] == "water")
+    check(close(screen_water["yesterday"], w["yesterday"]), f"the screen's water: {screen_water}")
+    check(request(base, "GET", "/api/v1/home", token=screen)[0] == 403, "a screen token read the home page")
 
     outlets = panel(staff, "outlets")
     cod = [o for o in outlets["items"] if o["name"].startswith("DW001 COD")]

@@ -72,6 +72,9 @@ Change Compare(std::optional<double> current, std::optional<double> baseline);
 struct DayUse {
   std::optional<double> today, yesterday_same_time, yesterday, last_year_same_time;
   int meters_today = 0, meters_yesterday = 0, meters_last_year = 0;  // meters that had data in each window
+  // The trend of the day: the use in each local hour from midnight, today up to the hour under way (partly) and
+  // yesterday's 24; nullopt for an hour no interval touches.
+  std::vector<std::optional<double>> today_hours, yesterday_hours;
 };
 // The use of counter intervals inside `window`: each interval counts with the share of its time inside the window
 // (intervals are a meter's readings apart; a reading every hour or less splits midnight to within that). nullopt
@@ -80,7 +83,7 @@ std::optional<double> UseIn(std::span<const telemetry::ConsumptionInterval> inte
 // One meter: its readings (any order; resets, rollovers and glitches handled by telemetry::ComputeConsumption)
 // → its use in each window.
 DayUse MeterDayUse(std::span<const telemetry::MeterReading> readings, const DayWindows& windows);
-// Adds a meter's use into a sum: a window with data in either has data in the sum.
+// Adds a meter's use into a sum: a window (or an hour) with data in either has data in the sum.
 void AddDayUse(DayUse& into, const DayUse& meter);
 
 // A statutory check (a pressure vessel's periodic inspection, a safety valve's calibration) due on a date.

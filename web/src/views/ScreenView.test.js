@@ -1,3 +1,4 @@
+import en from '../i18n/en.json'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -28,6 +29,19 @@ function jsonResponse(body, status = 200) {
   return { status, ok: status < 300, statusText: '', text: () => Promise.resolve(JSON.stringify(body)) }
 }
 
+const TODAY = {
+  panels: [
+    {
+      kind: 'energy_today',
+      items: [
+        { item: 'natural_gas', unit: 'Nm3', today: 9624.3, vs_yesterday: { change_pct: null }, hours: { today: [756], yesterday: [] } },
+        { item: 'electricity', unit: 'kWh', today: 68057.9, vs_yesterday: { change_pct: 3.2 }, hours: { today: [5346], yesterday: [5200] } },
+      ],
+      emissions: { unit: 'tCO2', today: 56.921, vs_yesterday: { change_pct: null }, hours: { today: [4.47], yesterday: [] } },
+    },
+  ],
+}
+
 async function mountScreen(fetchImpl, url = '/screen?token=wall-token') {
   vi.stubGlobal('fetch', fetchImpl)
   vi.stubGlobal('WebSocket', FakeSocket)
@@ -46,14 +60,19 @@ describe('big screen', () => {
     vi.useRealTimers()
   })
 
-  it('uses the token from the link for the API and the live feed', async () => {
-    const fetchImpl = vi.fn((url) => Promise.resolve(jsonResponse(url.startsWith('/api/v1/park') ? PARK : { items: [], total: 0 })))
+  it('uses the token from the link for the API and the live feed, and leads with today', async () => {
+    const fetchImpl = vi.fn((url) =>
+      Promise.resolve(jsonResponse(url.startsWith('/api/v1/park') ? PARK : url.startsWith('/api/v1/screen/today') ? TODAY : { items: [], total: 0 })),
+    )
     const w = await mountScreen(fetchImpl)
     expect(fetchImpl.mock.calls[0][0]).toBe('/api/v1/park')
     expect(fetchImpl.mock.calls[0][1].headers.Authorization).toBe('Bearer wall-token')
     expect(FakeSocket.last.url).toMatch(/\/api\/v1\/live\?token=wall-token$/)
     expect(w.find('[data-testid="screen-enterprises"] .kpi-value').text()).toBe('31')
-    expect(w.find('[data-testid="screen-equipment"] .kpi-value').text()).toBe('412')
+    expect(w.find('[data-testid="screen-today-electricity"] .kpi-value').text()).toBe('68,058 kWh')
+    expect(w.find('[data-testid="screen-today-electricity"] .kpi-sub').text()).toBe('较昨日同期 +3.2%')
+    expect(w.find('[data-testid="screen-today-emissions"] .kpi-value').text()).toBe('56.9 tCO2')
+    expect(w.findAll('[data-testid="screen-day"] li').map((li) => li.attributes('data-item'))).toEqual(['electricity', 'natural_gas', 'emissions'])
     expect(w.find('h1').text()).toBe('滨海医药化工园区')
     expect(localStorage.getItem('parkbrain.token')).toBe(null)
     w.unmount()
@@ -155,7 +174,7 @@ describe('big screen', () => {
     const fetchImpl = vi.fn((url) => Promise.resolve(jsonResponse(url.startsWith('/api/v1/park') ? PARK : { items: [], total: 0 })))
     const w = await mountScreen(fetchImpl, '/screen?token=t&lang=en')
     expect(w.find('.s-sub').text()).toBe('Binhai Pharma-Chemical Park')
-    expect(w.find('[data-testid="screen-sensors"] .kpi-label').text()).toBe('Sensors and meters')
+    expect(w.find('[data-testid="screen-enterprises"] .kpi-label').text()).toBe(en.screen.enterprises)
     w.unmount()
   })
 
