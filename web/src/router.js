@@ -15,6 +15,7 @@ const AuditView = () => import('./views/AuditView.vue')
 const TokensView = () => import('./views/TokensView.vue')
 const ScreenView = () => import('./views/ScreenView.vue')
 const AccountView = () => import('./views/AccountView.vue')
+const ParkLayoutView = () => import('./views/ParkLayoutView.vue')
 // Carbon pages (issue 3) load on demand.
 const CarbonPark = () => import('./views/carbon/ParkView.vue')
 const CarbonInventory = () => import('./views/carbon/InventoryView.vue')
@@ -116,6 +117,7 @@ export const routes = [
         component: TelemetryAlarmStats,
         meta: { roles: TELEMETRY, title: 'nav.alarms' },
       },
+      { path: 'park-layout', name: 'park-layout', component: ParkLayoutView, meta: { roles: ['park_admin'], title: 'nav.layout' } },
       {
         path: 'telemetry/alarm-rules',
         name: 'telemetry-alarm-rules',
