@@ -84,7 +84,7 @@ Result<Json> Environment(Impl& impl, const PanelRequest& req) {
   PARK_ASSIGN_OR_RETURN(int64_t ent, EnterpriseOf(req));
   Json out = {{"title", TextJson(T("home.panel.environment"))}};
   PARK_ASSIGN_OR_RETURN(out["outlets"], OutletSummary(impl, req, ent));
-  PARK_ASSIGN_OR_RETURN(out["alarms"], AlarmSummary(impl, ent, 5));
+  PARK_ASSIGN_OR_RETURN(out["alarms"], AlarmSummary(impl, ent, 5, req.who.user_id));
   return out;
 }
 

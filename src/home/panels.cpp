@@ -21,6 +21,12 @@ namespace {
 constexpr std::string_view kAlarmCounts =
     "SELECT severity, state, COUNT(*) FROM alarms WHERE state <> 'cleared' AND ($1 = 0 OR enterprise_id = $1) "
     "GROUP BY severity, state";
+// What is left for people: alarms assigned to the caller and not closed, and alarms whose condition ended that
+// nobody has closed yet.
+constexpr std::string_view kAlarmWork =
+    "SELECT COALESCE(SUM(CASE WHEN assignee_id = $2 THEN 1 ELSE 0 END), 0), "
+    "COALESCE(SUM(CASE WHEN state = 'cleared' THEN 1 ELSE 0 END), 0) FROM alarms "
+    "WHERE closed_at IS NULL AND ($1 = 0 OR enterprise_id = $1) AND (assignee_id = $2 OR state = 'cleared')";
 constexpr std::string_view kNewestAlarms =
     "SELECT a.id, a.severity, a.state, a.condition, a.raised_at, a.last_value, a.enterprise_id, e.name, r.name, "
     "t.sensor_id, s.name, s.unit FROM alarms a JOIN alarm_rules r ON r.id = a.rule_id "
@@ -420,9 +426,9 @@ int OutletRank(OutletState s) {
 
 }  // namespace
 
-Result<Json> AlarmSummary(Impl& impl, int64_t scope, size_t newest) {
+Result<Json> AlarmSummary(Impl& impl, int64_t scope, size_t newest, int64_t user_id) {
   Json by_severity = {{"critical", 0}, {"warning", 0}, {"info", 0}};
-  int64_t open = 0, unacknowledged = 0;
+  int64_t open = 0, unacknowledged = 0, assigned_to_me = 0, to_close = 0;
   Json items = Json::array();
   PARK_TRY(impl.sources.store.Read([&](store::Tx& tx) -> Status {
     PARK_ASSIGN_OR_RETURN(auto counts, tx.Query(kAlarmCounts, {scope}));
@@ -432,6 +438,9 @@ Result<Json> AlarmSummary(Impl& impl, int64_t scope, size_t newest) {
       open += r.Int(2);
       if (r.Text(1) == "active") unacknowledged += r.Int(2);
     }
+    PARK_ASSIGN_OR_RETURN(auto work, tx.QueryOne(kAlarmWork, {scope, user_id > 0 ? user_id : int64_t{-1}}));
+    assigned_to_me = work->Int(0);
+    to_close = work->Int(1);
     PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(kNewestAlarms, {scope, static_cast<int64_t>(newest)}));
     for (const auto& r : rows) {
       items.push_back({{"id", r.Int(0)},
@@ -449,9 +458,13 @@ Result<Json> AlarmSummary(Impl& impl, int64_t scope, size_t newest) {
     }
     return {};
   }));
-  Json out = {{"open", open}, {"unacknowledged", unacknowledged}, {"by_severity", std::move(by_severity)},
+  Json out = {{"open", open},
+              {"unacknowledged", unacknowledged},
+              {"assigned_to_me", assigned_to_me},
+              {"to_close", to_close},
+              {"by_severity", std::move(by_severity)},
               {"items", std::move(items)}};
-  if (open == 0) out["empty"] = TextJson(T("home.empty.alarms"));
+  if (open == 0 && assigned_to_me == 0 && to_close == 0) out["empty"] = TextJson(T("home.empty.alarms"));
   return out;
 }
 
@@ -562,7 +575,7 @@ std::vector<Panel> ParkPanels(Impl& impl) {
       {"alarms",
        {Role::kParkAdmin, Role::kParkStaff, Role::kTechnician, Role::kViewer},
        [p](const PanelRequest& req) -> Result<Json> {
-         PARK_ASSIGN_OR_RETURN(Json out, AlarmSummary(*p, ScopeOf(req.who), 5));
+         PARK_ASSIGN_OR_RETURN(Json out, AlarmSummary(*p, ScopeOf(req.who), 5, req.who.user_id));
          out["title"] = TextJson(T("home.panel.alarms"));
          return out;
        }},

@@ -41,7 +41,9 @@ Result<std::optional<std::pair<int64_t, double>>> LatestValue(const http::Router
 inline int64_t ScopeOf(const Principal& who) { return who.enterprise_id.value_or(0); }
 
 // Panel parts used by several roles' panels (panels.cpp).
-Result<Json> AlarmSummary(Impl& impl, int64_t scope, size_t newest);
+// Open alarms: counts by severity, the newest few, and the caller's work (assigned to `user_id` and not closed;
+// ended but not closed).
+Result<Json> AlarmSummary(Impl& impl, int64_t scope, size_t newest, int64_t user_id);
 Result<Json> DueSummary(Impl& impl, const PanelRequest& req, int64_t scope, size_t shown);
 Result<Json> OutletSummary(Impl& impl, const PanelRequest& req, int64_t scope);
 

@@ -93,6 +93,10 @@ def alarms_handled_to_closure(ctx):
     wall.close()
     st, _, mine = request(base, "GET", "/api/v1/alarms?assignee=me&state=", token=tech)
     check(st == 200 and [a["id"] for a in mine["items"]] == [aid], f"assigned to me: {mine}")
+    # The technician's home page says so.
+    st, _, home = request(base, "GET", "/api/v1/home", token=tech)
+    alarms_panel = next(p for p in home["panels"] if p["kind"] == "alarms")
+    check(alarms_panel["assigned_to_me"] == 1, f"home: {alarms_panel}")
 
     # Comment: an empty one is refused; a real one counts.
     st, _, err = request(base, "POST", f"/api/v1/alarms/{aid}/comments", {"body": "  "}, tech)
