@@ -216,6 +216,8 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
       const loadMs = Date.now() - started
       await page.locator('[data-testid="park-map"] [data-testid^="plot-"]').first().waitFor()
       const mapMs = Date.now() - started
+      await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="screen-today-electricity"] .kpi-value')?.textContent || ''))
+      const dayMs = Date.now() - started
       assert.equal(await page.evaluate(() => localStorage.getItem('parkbrain.token')), null, 'the link token is not stored')
       await page.waitForFunction(() => document.querySelector('[data-testid="live-status"]')?.classList.contains('open'))
 
@@ -256,7 +258,7 @@ describe('ParkBrain web app', { timeout: 120000 }, () => {
       }
       await page.waitForTimeout(500)
       await screenshot(page, 'big-screen')
-      console.log(`big screen showed its counts ${loadMs} ms and its layout map ${mapMs} ms after navigation`)
+      console.log(`big screen showed its counts ${loadMs} ms, its layout map ${mapMs} ms and today's energy ${dayMs} ms after navigation`)
       assert.deepEqual(page.problems, [])
       // The link reads but cannot write.
       const write = await page.evaluate(async (t) => {
