@@ -39,10 +39,12 @@ constexpr std::string_view kRevokeToken = "UPDATE tokens SET revoked_at = $2 WHE
 constexpr std::string_view kListAudit =
     "SELECT id, at, actor_id, actor_name, action, entity, entity_id, enterprise_id, before, after FROM audit_log "
     "WHERE ($1 = '' OR entity = $1) AND ($2 = 0 OR entity_id = $2) AND ($3 = '' OR actor_name = $3) "
-    "AND ($4 = '' OR action = $4) AND ($5 = 0 OR enterprise_id = $5) ORDER BY id DESC LIMIT $6 OFFSET $7";
+    "AND ($4 = '' OR action = $4) AND ($5 = 0 OR enterprise_id = $5) AND ($6 = 0 OR actor_id IS NOT NULL) "
+    "ORDER BY id DESC LIMIT $7 OFFSET $8";
 constexpr std::string_view kCountAudit =
     "SELECT COUNT(*) FROM audit_log WHERE ($1 = '' OR entity = $1) AND ($2 = 0 OR entity_id = $2) "
-    "AND ($3 = '' OR actor_name = $3) AND ($4 = '' OR action = $4) AND ($5 = 0 OR enterprise_id = $5)";
+    "AND ($3 = '' OR actor_name = $3) AND ($4 = '' OR action = $4) AND ($5 = 0 OR enterprise_id = $5) "
+    "AND ($6 = 0 OR actor_id IS NOT NULL)";
 
 Json Nullable(std::optional<int64_t> v) { return v ? Json(*v) : Json(nullptr); }
 
@@ -511,11 +513,16 @@ void Service::Register(http::Router& router) {
                          if (!entity_id.ok()) return Response::FromError(entity_id.error());
                          auto ent = http::QueryId(req, "enterprise_id");
                          if (!ent.ok()) return Response::FromError(ent.error());
+                         const std::string people(req.Query("people_only").value_or("false"));
+                         if (people != "true" && people != "false") {
+                           return Response::FromError(Error::Invalid("people_only", T("field.one_of", {{"allowed", "true, false"}})));
+                         }
                          const store::Params filter = {std::string(req.Query("entity").value_or("")),
                                                        entity_id->value_or(0),
                                                        std::string(req.Query("actor").value_or("")),
                                                        std::string(req.Query("action").value_or("")),
-                                                       ent->value_or(0)};
+                                                       ent->value_or(0),
+                                                       int64_t{people == "true" ? 1 : 0}};
                          Json items = Json::array();
                          int64_t total = 0;
                          auto st = s->store.Read([&](store::Tx& tx) -> Status {
@@ -538,7 +545,11 @@ void Service::Register(http::Router& router) {
                    {"entity_id", "integer", "one record", false},
                    {"actor", "string", "user name of who did it", false},
                    {"action", "string", "create, update, delete, login, login_failed, revoke, …", false},
-                   {"enterprise_id", "integer", "changes to one enterprise's data", false}};
+                   {"enterprise_id", "integer", "changes to one enterprise's data", false},
+                   {"people_only", "boolean",
+                    "true: only what people did (hides the system's own entries: the simulator, the metering job, "
+                    "alarms raised and cleared by the engine)",
+                    false}};
     r.doc.response_schema = http::PagedSchema(kAuditSchema);
     router.Add(std::move(r));
   }

@@ -284,4 +284,14 @@ Result<ActivityRow> MakeActivityRow(const ActivityInput& input) {
   return std::move(*row);
 }
 
+std::optional<int> DefaultReportingYear(const std::vector<YearCoverage>& years) {
+  std::optional<int> complete, any;
+  for (const auto& y : years) {
+    if (y.months <= 0) continue;
+    if (!any || y.year > *any) any = y.year;
+    if (y.complete_enterprises > 0 && (!complete || y.year > *complete)) complete = y.year;
+  }
+  return complete ? complete : any;
+}
+
 }  // namespace park::carbon

@@ -144,5 +144,14 @@ TEST(ActivityTest, FeedstockIsAcceptedForFuels) {
   EXPECT_EQ(row->use, Use::kFeedstock);
 }
 
+TEST(ReportingYear, TheLatestYearSomeoneReportedWholeElseTheLatestWithData) {
+  EXPECT_EQ(DefaultReportingYear({}), std::nullopt);
+  // 2026 has only this month's metered rows: the pages open on 2025, which three enterprises reported in full.
+  EXPECT_EQ(DefaultReportingYear({{2024, 12, 18, 18}, {2025, 12, 18, 3}, {2026, 2, 20, 0}}), 2025);
+  // Nobody has a whole year yet: the latest year with anything.
+  EXPECT_EQ(DefaultReportingYear({{2025, 4, 2, 0}, {2026, 1, 1, 0}}), 2026);
+  EXPECT_EQ(DefaultReportingYear({{2027, 0, 0, 0}, {2026, 3, 1, 0}}), 2026);
+}
+
 }  // namespace
 }  // namespace park::carbon

@@ -30,6 +30,14 @@ constexpr std::string_view kSelectProjects =
     "p.enterprise_id, e.name FROM reduction_projects p JOIN enterprises e ON e.id = p.enterprise_id "
     "WHERE p.status <> 'cancelled' AND ($1 = 0 OR p.enterprise_id = $1) ORDER BY p.id";
 
+// Activity data per year and enterprise ($1: one enterprise, 0: all): months reported.
+constexpr std::string_view kYearCoverage =
+    "SELECT substr(period, 1, 4), enterprise_id, COUNT(DISTINCT period) FROM carbon_activity "
+    "WHERE ($1 = 0 OR enterprise_id = $1) GROUP BY substr(period, 1, 4), enterprise_id";
+constexpr std::string_view kYearMonths =
+    "SELECT substr(period, 1, 4), COUNT(DISTINCT period) FROM carbon_activity WHERE ($1 = 0 OR enterprise_id = $1) "
+    "GROUP BY substr(period, 1, 4)";
+
 const std::vector<Role> kPark = {Role::kParkAdmin, Role::kParkStaff};
 // Park-level figures a wall display shows: park roles and read-only screen tokens.
 const std::vector<Role> kParkReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kViewer};
@@ -301,6 +309,46 @@ void Service::Register(http::Router& router) {
   };
   router.Add(import_route("/api/v1/carbon/import", false));
   router.Add(import_route("/api/v1/carbon/import/xlsx", true));
+  {
+    auto r = http::MakeRoute(
+        kTag, Method::kGet, "/api/v1/carbon/years", kParkAndEnterprise,
+        "The years with activity data (months reported, enterprises, enterprises with all twelve months) and the "
+        "year a carbon page opens on: the latest that someone reported in full, else the latest with data",
+        [s](const Request& req) {
+          auto scope = http::EnterpriseScope(req);
+          if (!scope.ok()) return Fail(scope.error());
+          std::map<int, YearCoverage> by_year;
+          auto st = s->store.Read([&](store::Tx& tx) -> Status {
+            PARK_ASSIGN_OR_RETURN(auto months, tx.Query(kYearMonths, {scope->value_or(0)}));
+            for (const auto& row : months) {
+              const int y = std::atoi(row.Text(0).c_str());
+              by_year[y].year = y;
+              by_year[y].months = static_cast<int>(row.Int(1));
+            }
+            PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(kYearCoverage, {scope->value_or(0)}));
+            for (const auto& row : rows) {
+              YearCoverage& c = by_year[std::atoi(row.Text(0).c_str())];
+              ++c.enterprises;
+              if (row.Int(2) >= 12) ++c.complete_enterprises;
+            }
+            return {};
+          });
+          if (!st.ok()) return Fail(st.error());
+          std::vector<YearCoverage> years;
+          Json items = Json::array();
+          for (auto it = by_year.rbegin(); it != by_year.rend(); ++it) {
+            years.push_back(it->second);
+            items.push_back({{"year", it->second.year},
+                             {"months", it->second.months},
+                             {"enterprises", it->second.enterprises},
+                             {"complete_enterprises", it->second.complete_enterprises}});
+          }
+          const auto chosen = DefaultReportingYear(years);
+          return Response::FromJson({{"items", std::move(items)}, {"default_year", chosen ? Json(*chosen) : Json(nullptr)}});
+        });
+    r.doc.query = {{"enterprise_id", "integer", "this enterprise's data (enterprise users: always their own)", false}};
+    router.Add(std::move(r));
+  }
   {
     auto r = http::MakeRoute(kTag, 
         Method::kGet, "/api/v1/carbon/park", kParkReaders,

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, START_LOCATION } from 'vue-router'
-import { session, onUnauthenticated, isParkUser, refreshMe, clearSession } from './lib/session.js'
+import { session, onUnauthenticated, isParkUser, refreshMe, clearSession, api } from './lib/session.js'
+import { reportingYear } from './lib/carbon.js'
 
 import AppShell from './components/AppShell.vue'
 import LoginView from './views/LoginView.vue'
@@ -82,23 +83,23 @@ export const routes = [
       { path: 'audit', name: 'audit', component: AuditView, meta: { roles: ADMIN, title: 'nav.audit' } },
       { path: 'tokens', name: 'tokens', component: TokensView, meta: { roles: ADMIN, title: 'nav.tokens' } },
       { path: 'account', name: 'account', component: AccountView, meta: { title: 'nav.password' } },
-      { path: 'carbon/park', name: 'carbon-park', component: CarbonPark, meta: { roles: PARK, title: 'nav.carbonPark' } },
+      { path: 'carbon/park', name: 'carbon-park', component: CarbonPark, meta: { roles: PARK, title: 'nav.carbonPark', year: true } },
       {
         path: 'carbon/inventory/:id?',
         name: 'carbon-inventory',
         component: CarbonInventory,
         props: (r) => ({ id: r.params.id || '' }),
-        meta: { roles: CARBON, title: 'nav.carbonInventory', ownEnterprise: true },
+        meta: { roles: CARBON, title: 'nav.carbonInventory', ownEnterprise: true, year: true },
       },
       {
         path: 'carbon/activity/:id?',
         name: 'carbon-activity',
         component: CarbonActivity,
         props: (r) => ({ id: r.params.id || '' }),
-        meta: { roles: CARBON, title: 'nav.carbonActivity', ownEnterprise: true },
+        meta: { roles: CARBON, title: 'nav.carbonActivity', ownEnterprise: true, year: true },
       },
-      { path: 'carbon/lists', name: 'carbon-lists', component: CarbonLists, meta: { roles: PARK, title: 'nav.carbonLists' } },
-      { path: 'carbon/ratings', name: 'carbon-ratings', component: CarbonRatings, meta: { roles: PARK, title: 'nav.carbonRatings' } },
+      { path: 'carbon/lists', name: 'carbon-lists', component: CarbonLists, meta: { roles: PARK, title: 'nav.carbonLists', year: true } },
+      { path: 'carbon/ratings', name: 'carbon-ratings', component: CarbonRatings, meta: { roles: PARK, title: 'nav.carbonRatings', year: true } },
       { path: 'carbon/access-check', name: 'carbon-access', component: CarbonAccess, meta: { roles: CARBON, title: 'nav.carbonAccess' } },
       { path: 'carbon/projects', name: 'carbon-projects', component: CarbonProjects, meta: { roles: CARBON, title: 'nav.carbonProjects' } },
       { path: 'carbon/factors', name: 'carbon-factors', component: CarbonFactors, meta: { roles: CARBON, title: 'nav.carbonFactors' } },
@@ -157,6 +158,11 @@ export function makeRouter(history = createWebHistory()) {
     // An enterprise user's carbon pages are their own enterprise's.
     if (to.meta.ownEnterprise && !isParkUser(user) && user.enterprise_id && to.params.id !== String(user.enterprise_id)) {
       return { name: to.name, params: { id: String(user.enterprise_id) }, query: to.query }
+    }
+    // A carbon page without a year opens on the latest year with data (someone reported all of it, if anyone did).
+    if (to.meta.year && !to.query.year) {
+      const year = await reportingYear(api, user)
+      if (year) return { path: to.path, query: { ...to.query, year: String(year) }, hash: to.hash, replace: true }
     }
     // An enterprise user has one enterprise: the list is their enterprise's page.
     if (to.name === 'enterprises-list' && !isParkUser(user) && user.enterprise_id) {

@@ -118,6 +118,18 @@ struct ActivityRow {
 // "2024-03".
 std::string PeriodText(int year, int month);
 
+// How much activity data a year has: the months with any row, and per enterprise the most months one has.
+struct YearCoverage {
+  int year = 0;
+  int months = 0;               // distinct months with data, any enterprise
+  int enterprises = 0;          // enterprises with data that year
+  int complete_enterprises = 0; // enterprises with all 12 months
+};
+// The year a carbon page opens on: the latest year in which at least one enterprise reported all twelve months
+// (a year under way, with only this month's metered rows, would show a park nearly empty), else the latest year
+// with any data; nullopt when there is none.
+std::optional<int> DefaultReportingYear(const std::vector<YearCoverage>& years);
+
 // Activity as typed by a person, before validation (the CSV template's columns).
 struct ActivityInput {
   std::string enterprise_code;

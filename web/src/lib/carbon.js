@@ -165,8 +165,29 @@ export function yearOptions(now = new Date()) {
   return out
 }
 
-export function defaultYear() {
-  return 2025
+// Until the server has said which year has data (GET /carbon/years), last year is the best guess.
+export function defaultYear(now = new Date()) {
+  return now.getFullYear() - 1
+}
+
+// The year carbon pages open on, asked once per signed-in user: the latest year someone reported in full, else
+// the latest with any data; null when there is none or the answer failed (the page then uses defaultYear()).
+const yearAnswers = new Map()
+export function reportingYear(client, user) {
+  const key = user ? `${user.id}` : ''
+  if (!yearAnswers.has(key)) {
+    yearAnswers.set(
+      key,
+      client.get('/carbon/years').then(
+        (r) => r.default_year || null,
+        () => {
+          yearAnswers.delete(key)
+          return null
+        },
+      ),
+    )
+  }
+  return yearAnswers.get(key)
 }
 
 export function monthlyOption(months, metrics, { names = {}, unit = '' } = {}) {
@@ -292,4 +313,13 @@ export function saveBlob(blob, filename) {
   a.click()
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+// Ratings to act on first: D, then C, B, A; within a class the lowest score first; then by name.
+const CLASS_ORDER = { D: 0, C: 1, B: 2, A: 3 }
+export function sortRatings(items) {
+  const rank = (c) => (c in CLASS_ORDER ? CLASS_ORDER[c] : 4)
+  return [...(items || [])].sort(
+    (a, b) => rank(a.class) - rank(b.class) || (a.score ?? Infinity) - (b.score ?? Infinity) || String(a.name).localeCompare(String(b.name)),
+  )
 }

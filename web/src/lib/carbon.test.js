@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
   ITEMS,
+  defaultYear,
+  reportingYear,
+  sortRatings,
   ITEM_UNITS,
   TEMPLATE_HEADER,
   carbonUnit,
@@ -130,5 +133,33 @@ describe('charts', () => {
     expect(opt.xAxis.data).toEqual(['01', '02'])
     expect(opt.series[0]).toMatchObject({ name: 'S1', stack: 'total', data: [283, 294.3] })
     expect(opt.series[1].data).toEqual([2741, null])
+  })
+})
+
+describe('the year carbon pages open on', () => {
+  it('asks the server once per user and forgets a failed answer', async () => {
+    const calls = []
+    const client = { get: (path) => (calls.push(path), Promise.resolve({ default_year: 2025 })) }
+    expect(await reportingYear(client, { id: 901 })).toBe(2025)
+    expect(await reportingYear(client, { id: 901 })).toBe(2025)
+    expect(calls).toEqual(['/carbon/years'])
+    const failing = { get: () => Promise.reject(new Error('offline')) }
+    expect(await reportingYear(failing, { id: 902 })).toBeNull()
+    expect(await reportingYear(client, { id: 902 })).toBe(2025)
+    expect(defaultYear(new Date(2026, 11, 5))).toBe(2025)
+  })
+})
+
+describe('ratings', () => {
+  it('put the D grades first, the lowest score first within a grade', () => {
+    const items = [
+      { name: '甲', class: 'A', score: 92 },
+      { name: '乙', class: 'D', score: 41 },
+      { name: '丙', class: 'C', score: 66 },
+      { name: '丁', class: 'D', score: 35 },
+      { name: '戊', class: 'B', score: 80 },
+    ]
+    expect(sortRatings(items).map((r) => r.name)).toEqual(['丁', '乙', '丙', '戊', '甲'])
+    expect(items[0].name).toBe('甲')
   })
 })
