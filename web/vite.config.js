@@ -37,6 +37,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.js'],
+    setupFiles: ['src/test/global.js'],
     pool: 'threads',
     maxWorkers: 2,
   },
