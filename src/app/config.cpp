@@ -207,6 +207,39 @@ const std::map<std::string, std::map<std::string, Setter>>& Keys() {
            c.carbon.abatement.discount_rate = *v;
            return {};
          }}}},
+      {"energy",
+       {{"tariff_csv", [](const toml::node& n, Config& c) -> std::string {
+           auto v = n.value<std::string>();
+           if (!v) return "must be a file path";
+           auto text = ReadText(*v);
+           if (!text) return "cannot read " + *v;
+           auto tariffs = energy::ParseTariffCsv(*text);
+           if (!tariffs.ok()) return *v + ": " + tariffs.error().field + " " + tariffs.error().message;
+           c.energy.tariffs = std::move(*tariffs);
+           return {};
+         }},
+        {"price_source", [](const toml::node& n, Config& c) -> std::string {
+           auto v = n.value<std::string>();
+           if (!v || v->empty()) return "must name where the prices come from";
+           c.energy.price_source = *v;
+           for (auto& [carrier, price] : c.energy.prices) price.source = *v;
+           return {};
+         }},
+        {"prices", [](const toml::node& n, Config& c) -> std::string {
+           const auto* t = n.as_table();
+           if (!t) return "must be a table of carrier = yuan per unit, e.g. { natural_gas = 3.2 }";
+           for (const auto& [key, value] : *t) {
+             const auto carrier = energy::CarrierFromName(key.str());
+             if (!carrier || *carrier == energy::Carrier::kElectricity) {
+               return std::string(key.str()) + " is not a carrier priced here (natural_gas, steam, heat, raw_coal, "
+                                               "diesel, lpg, water; electricity follows the tariff)";
+             }
+             auto v = value.value<double>();
+             if (!v || *v < 0 || *v > 1e6) return std::string(key.str()) + " must be a price from 0 to 1000000";
+             c.energy.prices[*carrier] = {*v, c.energy.price_source};
+           }
+           return {};
+         }}}},
   };
   return kKeys;
 }
@@ -217,6 +250,7 @@ Result<Config> LoadConfig(const std::string& path) {
   Config config;
   config.server.web_root = "web/dist";
   PARK_ASSIGN_OR_RETURN(config.carbon, carbon::DefaultParkSettings());
+  PARK_ASSIGN_OR_RETURN(config.energy, energy::DefaultSettings());
   if (path.empty()) return config;
   toml::table root;
   try {

@@ -6,6 +6,7 @@
 #include "park/auth/auth.hpp"
 #include "park/carbon/service.hpp"
 #include "park/core/result.hpp"
+#include "park/energy/service.hpp"
 #include "park/registry/registry.hpp"
 #include "park/server/server.hpp"
 #include "park/telemetry/service.hpp"
@@ -20,6 +21,7 @@ struct Config {
   registry::ParkInfo park;
   carbon::ParkSettings carbon;
   telemetry::Config telemetry;
+  energy::Settings energy;  // [energy]: the tariff and the prices of other carriers
   // MQTT: subscribe to the park's broker (off unless enabled).
   struct Mqtt {
     bool enabled = false;

@@ -16,6 +16,7 @@
 #include "app/simulator.hpp"
 #include "park/auth/auth.hpp"
 #include "park/carbon/service.hpp"
+#include "park/energy/service.hpp"
 #include "park/home/service.hpp"
 #include "park/layout/service.hpp"
 #include "park/mqtt/mqtt.hpp"
@@ -82,6 +83,7 @@ struct App {
   std::unique_ptr<auth::Service> auth;
   std::unique_ptr<carbon::Service> carbon;
   std::unique_ptr<telemetry::Service> telemetry;
+  std::unique_ptr<energy::Service> energy;
   std::unique_ptr<mqtt::Subscriber> mqtt;
   std::unique_ptr<server::TcpListener> hj212;
 
@@ -95,6 +97,9 @@ struct App {
     RegisterMeteringRoute(router, *telemetry, *carbon);
     layout::Register(router, *store, clock);
     home::Register(router, {*store, clock, router, *telemetry, config.carbon, config.telemetry.utc_offset_minutes});
+    energy = std::make_unique<energy::Service>(energy::Sources{*store, clock, router, config.telemetry.utc_offset_minutes},
+                                               config.energy);
+    energy->Register(router);
     server::Server::RegisterLiveRoute(router);
   }
 };
