@@ -127,6 +127,18 @@ const PERMS = {
   },
 }
 
+// Who may read each kind of record (the access table in docs/ARCHITECTURE.md): drivers see enterprises and
+// facilities (loading docks), not equipment or sensors.
+const READERS = {
+  enterprises: ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'driver', 'integrator'],
+  facilities: ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'driver', 'integrator'],
+  equipment: ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'integrator'],
+  sensors: ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'integrator'],
+}
+export function canRead(entity, user = session.user) {
+  return !!user && (READERS[entity] || []).includes(user.role)
+}
+
 export function can(entity, action, user = session.user) {
   if (!user || !PERMS[entity]) return false
   return PERMS[entity][action].includes(user.role)
