@@ -68,6 +68,9 @@ export const ITEM_UNITS = {
   vocs: MASS,
 }
 export const ITEMS = Object.keys(ITEM_UNITS)
+// Fuels, the only items burnt or used as feedstock (carbon::IsFuel): only they have a 用途 (use) to ask for.
+export const FUEL_ITEMS = ITEMS.slice(0, ITEMS.indexOf('natural_gas') + 1)
+export const hasUse = (item) => FUEL_ITEMS.includes(item)
 
 export const TEMPLATE_HEADER = 'enterprise_code,period,item,amount,unit,use,note'
 

@@ -4,6 +4,7 @@ import {
   defaultYear,
   reportingYear,
   sortRatings,
+  hasUse,
   ITEM_UNITS,
   TEMPLATE_HEADER,
   carbonUnit,
@@ -161,5 +162,13 @@ describe('ratings', () => {
     ]
     expect(sortRatings(items).map((r) => r.name)).toEqual(['丁', '乙', '丙', '戊', '甲'])
     expect(items[0].name).toBe('甲')
+  })
+})
+
+describe('用途 (use)', () => {
+  it('is asked only of fuels', () => {
+    expect(hasUse('diesel')).toBe(true)
+    expect(hasUse('natural_gas')).toBe(true)
+    for (const item of ['output_value', 'water', 'cod', 'electricity', 'heat']) expect(hasUse(item)).toBe(false)
   })
 })
