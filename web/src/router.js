@@ -33,6 +33,8 @@ const TelemetryAlarms = () => import('./views/telemetry/AlarmsView.vue')
 const TelemetryRules = () => import('./views/telemetry/AlarmRulesView.vue')
 const TelemetryAlarm = () => import('./views/telemetry/AlarmDetailView.vue')
 const TelemetryAlarmStats = () => import('./views/telemetry/AlarmStatsView.vue')
+// Energy pages (issue 11; dispatch joins with issue 14) load on demand.
+const EnergyAccount = () => import('./views/energy/EnergyView.vue')
 
 const ADMIN = ['park_admin']
 const PARK = ['park_admin', 'park_staff']
@@ -118,6 +120,7 @@ export const routes = [
         component: TelemetryAlarmStats,
         meta: { roles: TELEMETRY, title: 'nav.alarms' },
       },
+      { path: 'energy', name: 'energy', component: EnergyAccount, meta: { roles: CARBON, title: 'text.energy.ui.nav' } },
       { path: 'park-layout', name: 'park-layout', component: ParkLayoutView, meta: { roles: ['park_admin'], title: 'nav.layout' } },
       {
         path: 'telemetry/alarm-rules',
