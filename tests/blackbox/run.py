@@ -28,6 +28,7 @@ import layout_tests  # noqa: E402
 import text_tests  # noqa: E402
 import home_tests  # noqa: E402
 import alarm_tests  # noqa: E402
+import energy_tests  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SKIP = 77  # CTest SKIP_RETURN_CODE
@@ -368,6 +369,7 @@ TESTS.extend(layout_tests.TESTS)
 TESTS.extend(text_tests.TESTS)
 TESTS.extend(home_tests.TESTS)
 TESTS.extend(alarm_tests.TESTS)
+TESTS.extend(energy_tests.TESTS)
 
 
 class Context:
