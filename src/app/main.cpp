@@ -21,6 +21,7 @@
 #include "park/layout/service.hpp"
 #include "park/mqtt/mqtt.hpp"
 #include "park/registry/registry.hpp"
+#include "park/report/service.hpp"
 #include "park/server/http_client.hpp"
 #include "park/server/server.hpp"
 #include "park/server/tcp_listener.hpp"
@@ -100,6 +101,7 @@ struct App {
     energy = std::make_unique<energy::Service>(energy::Sources{*store, clock, router, config.telemetry.utc_offset_minutes},
                                                config.energy);
     energy->Register(router);
+    report::Register(router, {clock, router, *energy, config.telemetry.utc_offset_minutes});
     server::Server::RegisterLiveRoute(router);
   }
 };
