@@ -91,9 +91,16 @@ Result<std::optional<int64_t>> Visible(store::Tx& tx, int64_t id, const Principa
   return enterprise;
 }
 
-Result<Json> Body(const Request& req) {
-  if (req.body.empty()) return Json::object();
-  return ParseJsonObject(req.body);
+// The alarm of the path and the request's JSON object (an empty body reads as {} where one may be left out).
+struct AlarmRequest {
+  int64_t id = 0;
+  Json body;
+};
+Result<AlarmRequest> ReadAlarmRequest(const Request& req, bool body_optional) {
+  PARK_ASSIGN_OR_RETURN(int64_t id, req.IdParam());
+  if (body_optional && req.body.empty()) return AlarmRequest{id, Json::object()};
+  PARK_ASSIGN_OR_RETURN(Json body, ParseJsonObject(req.body));
+  return AlarmRequest{id, std::move(body)};
 }
 
 // Audits a handling step, then publishes the alarm as it now stands (in the same transaction's view).
@@ -354,14 +361,12 @@ void RegisterAlarmRoutes(Service::Impl& s, http::Router& router) {
         kTag, Method::kPost, "/api/v1/alarms/{id}/acknowledge", kHandlers,
         "Acknowledge an active alarm with an optional note (it clears by itself when the condition ends)",
         [sp](const Request& req) -> Response {
-          auto id = req.IdParam();
-          if (!id.ok()) return Fail(id.error());
-          auto body = Body(req);
-          if (!body.ok()) return Fail(body.error());
-          JsonReader rd(*body);
+          auto in = ReadAlarmRequest(req, true);
+          if (!in.ok()) return Fail(in.error());
+          JsonReader rd(in->body);
           const std::string note = rd.String("note", JsonReader::kOptional, kMaxHandlingNote).value_or("");
           if (auto st = rd.Finish(); !st.ok()) return Fail(st.error());
-          auto a = sp->alarms->Acknowledge(*id, req.Who(), note);
+          auto a = sp->alarms->Acknowledge(in->id, req.Who(), note);
           if (!a.ok()) return Fail(a.error());
           return Response::FromJson(*a);
         });
@@ -395,18 +400,17 @@ void RegisterAlarmRoutes(Service::Impl& s, http::Router& router) {
         kTag, Method::kPost, "/api/v1/alarms/{id}/assign", kHandlers,
         "Assign an alarm to a person who may handle it (null: nobody)",
         [sp](const Request& req) -> Response {
-          auto id = req.IdParam();
-          if (!id.ok()) return Fail(id.error());
-          auto body = Body(req);
-          if (!body.ok()) return Fail(body.error());
-          JsonReader rd(*body);
+          auto in = ReadAlarmRequest(req, true);
+          if (!in.ok()) return Fail(in.error());
+          const int64_t id = in->id;
+          JsonReader rd(in->body);
           const auto assignee = rd.Integer("assignee_id", JsonReader::kOptional);
-          if (!body->contains("assignee_id")) rd.Fail("assignee_id", T("field.required"));
+          if (!in->body.contains("assignee_id")) rd.Fail("assignee_id", T("field.required"));
           if (auto st = rd.Finish(); !st.ok()) return Fail(st.error());
           const Principal& who = req.Who();
           std::optional<store::Row> row;
           auto st = sp->store.Write([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(auto enterprise, Visible(tx, *id, who, true));
+            PARK_ASSIGN_OR_RETURN(auto enterprise, Visible(tx, id, who, true));
             Json after = {{"assignee_id", nullptr}, {"assignee", ""}};
             if (assignee) {
               PARK_ASSIGN_OR_RETURN(auto user, tx.QueryOne(kUser, {*assignee}));
@@ -418,9 +422,9 @@ void RegisterAlarmRoutes(Service::Impl& s, http::Router& router) {
               if (!ok) return Error::Invalid("assignee_id", T("telemetry.alarm.cannot_assign"));
               after = {{"assignee_id", *assignee}, {"assignee", user->Text(2)}};
             }
-            PARK_TRY(tx.Exec(kAssign, {*id, store::OrNull(assignee), assignee ? store::Value(sp->clock.NowMs())
+            PARK_TRY(tx.Exec(kAssign, {id, store::OrNull(assignee), assignee ? store::Value(sp->clock.NowMs())
                                                                                : store::Value(nullptr)}));
-            return AuditAndRead(tx, *sp, who, "assign", *id, enterprise, std::move(after), row);
+            return AuditAndRead(tx, *sp, who, "assign", id, enterprise, std::move(after), row);
           });
           if (!st.ok()) return Fail(st.error());
           PublishAlarm(sp->hub, "assign", *row);
@@ -435,11 +439,10 @@ void RegisterAlarmRoutes(Service::Impl& s, http::Router& router) {
     auto r = http::MakeRoute(
         kTag, Method::kPost, "/api/v1/alarms/{id}/comments", kHandlers, "Comment on an alarm",
         [sp](const Request& req) -> Response {
-          auto id = req.IdParam();
-          if (!id.ok()) return Fail(id.error());
-          auto body = ParseJsonObject(req.body);
-          if (!body.ok()) return Fail(body.error());
-          JsonReader rd(*body);
+          auto in = ReadAlarmRequest(req, false);
+          if (!in.ok()) return Fail(in.error());
+          const int64_t id = in->id;
+          JsonReader rd(in->body);
           const std::string text = rd.String("body", JsonReader::kRequired, kMaxHandlingNote).value_or("");
           if (auto st = rd.Finish(); !st.ok()) return Fail(st.error());
           if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -448,12 +451,12 @@ void RegisterAlarmRoutes(Service::Impl& s, http::Router& router) {
           const Principal& who = req.Who();
           std::optional<store::Row> row;
           auto st = sp->store.Write([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(auto enterprise, Visible(tx, *id, who, false));
-            PARK_TRY(tx.Exec(kInsertComment, {*id, sp->clock.NowMs(), who.user_id ? store::Value(who.user_id)
+            PARK_ASSIGN_OR_RETURN(auto enterprise, Visible(tx, id, who, false));
+            PARK_TRY(tx.Exec(kInsertComment, {id, sp->clock.NowMs(), who.user_id ? store::Value(who.user_id)
                                                                                  : store::Value(nullptr),
                                               who.name, text}));
-            PARK_TRY(tx.Exec(kCountComment, {*id}));
-            return AuditAndRead(tx, *sp, who, "comment", *id, enterprise, {{"note", text}}, row);
+            PARK_TRY(tx.Exec(kCountComment, {id}));
+            return AuditAndRead(tx, *sp, who, "comment", id, enterprise, {{"note", text}}, row);
           });
           if (!st.ok()) return Fail(st.error());
           PublishAlarm(sp->hub, "comment", *row);
@@ -468,11 +471,9 @@ void RegisterAlarmRoutes(Service::Impl& s, http::Router& router) {
         "Close an alarm with its cause. Closing one whose condition still holds clears it; the next abnormal "
         "reading raises a new alarm",
         [sp](const Request& req) -> Response {
-          auto id = req.IdParam();
-          if (!id.ok()) return Fail(id.error());
-          auto body = ParseJsonObject(req.body);
-          if (!body.ok()) return Fail(body.error());
-          JsonReader rd(*body);
+          auto in = ReadAlarmRequest(req, false);
+          if (!in.ok()) return Fail(in.error());
+          JsonReader rd(in->body);
           Closure c;
           c.cause = rd.String("cause", JsonReader::kRequired, 40).value_or("");
           c.note = rd.String("note", JsonReader::kOptional, kMaxHandlingNote).value_or("");
@@ -486,7 +487,7 @@ void RegisterAlarmRoutes(Service::Impl& s, http::Router& router) {
             }
           }
           if (!bad.empty()) return Fail(Error::Invalid(std::move(bad)));
-          auto a = sp->alarms->Close(*id, req.Who(), c);
+          auto a = sp->alarms->Close(in->id, req.Who(), c);
           if (!a.ok()) return Fail(a.error());
           return Response::FromJson(*a);
         });
