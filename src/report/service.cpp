@@ -105,6 +105,22 @@ int ClassRank(const Json& r) {
   return c == "D" ? 0 : c == "C" ? 1 : c == "B" ? 2 : c == "A" ? 3 : 4;
 }
 
+// How many activity rows (entered, imported or metered) an enterprise has for the month: without any, the month's
+// inventory is "no data", not zero.
+Result<int> ActivityRows(const Sources& src, const Principal& who, int64_t enterprise, const energy::Period& period) {
+  PARK_ASSIGN_OR_RETURN(Json rows, ReadRoute(src.router, who, fmt::format("/api/v1/enterprises/{}/activity", enterprise),
+                                             {{"year", std::to_string(period.year)}}));
+  int n = 0;
+  for (const auto& r : rows["items"]) n += r.value("period", std::string()) == period.Label() ? 1 : 0;
+  return n;
+}
+
+Json NullAll(const std::vector<std::string>& keys) {
+  Json out = Json::object();
+  for (const auto& k : keys) out[k] = nullptr;
+  return out;
+}
+
 struct Report {
   const Sources& src;
   const Principal& who;
@@ -155,9 +171,11 @@ struct Report {
                            {"sector", inv["sector"]}};
       out["title"] = TextJson(T("report.title.enterprise", {{"name", inv.value("name", std::string())},
                                                             {"period", period.Label()}}));
-      out["emissions"] = Pick(month, EmissionMetrics());
-      out["pollutants"] = Pick(month, PollutantMetrics());
-      if (inv.value("activity_rows", 0) == 0) notes.push_back(TextJson(T("report.note.no_activity", {{"year", year}})));
+      PARK_ASSIGN_OR_RETURN(int rows, ActivityRows(src, who, *enterprise, period));
+      out["emissions"] = rows > 0 ? Pick(month, EmissionMetrics()) : NullAll(EmissionMetrics());
+      out["pollutants"] = rows > 0 ? Pick(month, PollutantMetrics()) : NullAll(PollutantMetrics());
+      out["activity_rows"] = rows;
+      if (rows == 0) notes.push_back(TextJson(T("report.note.no_activity", {{"period", period.Label()}})));
       Json items = Json::array();
       for (const auto& r : ratings["items"]) {
         if (r["credit_code"] == inv["credit_code"]) items.push_back(RatingRow(r));
@@ -187,11 +205,14 @@ struct Report {
         if (a["enterprise_id"].is_number_integer()) alarms_by_enterprise[a["enterprise_id"].get<int64_t>()] = a;
       }
       Json enterprises = Json::array();
+      int reported = 0;
       for (const auto& e : account["enterprises"]) {
         const int64_t id = e["enterprise_id"].get<int64_t>();
         PARK_ASSIGN_OR_RETURN(Json inv, ReadRoute(src.router, who, fmt::format("/api/v1/enterprises/{}/carbon", id),
                                                   {{"year", year}}));
-        const Json& m = inv["months"][static_cast<size_t>(period.month - 1)];
+        PARK_ASSIGN_OR_RETURN(int rows, ActivityRows(src, who, id, period));
+        reported += rows > 0 ? 1 : 0;
+        const Json m = rows > 0 ? inv["months"][static_cast<size_t>(period.month - 1)] : Json::object();
         const auto a = alarms_by_enterprise.find(id);
         const std::string code = inv.value("credit_code", std::string());
         enterprises.push_back({{"enterprise_id", id},
@@ -205,7 +226,15 @@ struct Report {
                                {"alarms_raised", a == alarms_by_enterprise.end() ? Json(0) : a->second["raised"]},
                                {"rating_class", class_by_code.contains(code) ? Json(class_by_code[code]) : Json(nullptr)}});
       }
+      const int total = static_cast<int>(enterprises.size());
       out["enterprises"] = std::move(enterprises);
+      out["activity_enterprises"] = reported;
+      notes.push_back(TextJson(T("report.note.activity_coverage",
+                                 {{"period", period.Label()}, {"count", reported}, {"total", total}})));
+      if (reported == 0) {
+        out["emissions"] = NullAll(EmissionMetrics());
+        out["pollutants"] = NullAll(PollutantMetrics());
+      }
     }
     out["notes"] = std::move(notes);
     return out;

@@ -51,10 +51,12 @@ def close(a, b, tol=1e-6):
     return a is not None and b is not None and abs(a - b) <= tol * max(1.0, abs(b))
 
 
-def setup_enterprise(base, admin):
+def setup_enterprise(base, admin, name_prefix="能耗测试企业"):
+    """A new enterprise with a transformer and four meters (electricity, gas, water, run hours) and a user of its
+    own: (enterprise, {meter name: sensor}, the user's token)."""
     stamp = time.time_ns() % 10**9
     st, _, ent = request(base, "POST", "/api/v1/enterprises",
-                         {"name": f"能耗测试企业{stamp}", "credit_code": credit_code(stamp), "sector": "2710"}, admin)
+                         {"name": f"{name_prefix}{stamp}", "credit_code": credit_code(stamp), "sector": "2710"}, admin)
     check(st == 201, f"enterprise: {st} {ent}")
     st, _, fac = request(base, "POST", "/api/v1/facilities",
                          {"enterprise_id": ent["id"], "name": "配电房", "kind": "utility"}, admin)

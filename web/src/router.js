@@ -35,6 +35,7 @@ const TelemetryAlarm = () => import('./views/telemetry/AlarmDetailView.vue')
 const TelemetryAlarmStats = () => import('./views/telemetry/AlarmStatsView.vue')
 // Energy pages (issue 11; dispatch joins with issue 14) load on demand.
 const EnergyAccount = () => import('./views/energy/EnergyView.vue')
+const MonthlyReport = () => import('./views/report/MonthlyReportView.vue')
 
 const ADMIN = ['park_admin']
 const PARK = ['park_admin', 'park_staff']
@@ -121,6 +122,7 @@ export const routes = [
         meta: { roles: TELEMETRY, title: 'nav.alarms' },
       },
       { path: 'energy', name: 'energy', component: EnergyAccount, meta: { roles: CARBON, title: 'text.energy.ui.nav' } },
+      { path: 'reports/monthly', name: 'report-monthly', component: MonthlyReport, meta: { roles: CARBON, title: 'text.report.ui.nav' } },
       { path: 'park-layout', name: 'park-layout', component: ParkLayoutView, meta: { roles: ['park_admin'], title: 'nav.layout' } },
       {
         path: 'telemetry/alarm-rules',
