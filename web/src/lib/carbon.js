@@ -256,10 +256,11 @@ export function maccOption(steps, { xName = '', yName = '', dark = false, locale
       trigger: 'item',
       formatter: (p) => {
         const b = bars[p.dataIndex]
-        return b ? `${b.name}<br/>${formatFigure(b.abatement, locale)} tCO₂/yr · ${formatFigure(b.cost, locale)} yuan/tCO₂` : ''
+        // The axis names say the quantity and its unit in the page's language.
+        return b ? `${b.name}<br/>${xName}: ${formatFigure(b.abatement, locale)}<br/>${yName}: ${formatFigure(b.cost, locale)}` : ''
       },
     },
-    grid: { left: 8, right: 24, top: 32, bottom: 36, containLabel: true },
+    grid: { left: 8, right: 24, top: 40, bottom: 36, containLabel: true },
     xAxis: {
       type: 'value',
       name: xName,
@@ -291,6 +292,23 @@ export function maccOption(steps, { xName = '', yName = '', dark = false, locale
               style: { fill: PALETTE[i % PALETTE.length], stroke: '#fff' },
             },
           ]
+          // Each bar says which project it is, cut to its width (the tooltip and the table below give the rest).
+          const width = end[0] - start[0] - 1
+          if (width >= 28) {
+            const above = b.cost >= 0
+            children.push({
+              type: 'text',
+              style: {
+                text: b.name,
+                x: start[0] + 2,
+                y: above ? Math.min(start[1], end[1]) - 15 : Math.max(start[1], end[1]) + 3,
+                width: width - 4,
+                overflow: 'truncate',
+                fill: text,
+                fontSize: 11,
+              },
+            })
+          }
           if (cut(b.cost) !== b.cost) {
             children.push({
               type: 'text',

@@ -122,6 +122,15 @@ describe('charts', () => {
     expect(opt.xAxis.max).toBe(56500)
     expect(opt.series[0].data[0][2]).toBeCloseTo(r.min, 6)
   })
+  it('names each bar wide enough to carry its name', () => {
+    const opt = maccOption(steps)
+    // A stand-in for ECharts' api: one unit of abatement is 0.01 px, one yuan 0.1 px.
+    const api = { coord: ([x, y]) => [x / 100, 300 - y / 10] }
+    const wide = opt.series[0].renderItem({ dataIndex: 3 }, api).children.filter((c) => c.type === 'text')
+    expect(wide.map((c) => c.style.text)).toContain(maccBars(steps)[3].name)
+    const narrow = opt.series[0].renderItem({ dataIndex: 0 }, api).children.filter((c) => c.type === 'text' && c.style.overflow)
+    expect(narrow).toEqual([])
+  })
   it('stacks the monthly scopes by month', () => {
     const opt = monthlyOption(
       [
