@@ -18,7 +18,8 @@ describe('carbon pages', { timeout: 180000 }, () => {
     try {
       await login(page, ADMIN)
       await page.locator('[data-testid="nav-carbon-inventory"]').click()
-      await page.waitForURL(/\/carbon\/inventory$/)
+      // Opened from the menu, the page shows an enterprise and the latest year someone reported in full.
+      await page.waitForURL(/\/carbon\/inventory\/\d+\?year=2025$/)
       await page.goto(`${BASE_URL}/carbon/inventory/${API_MAKER}?year=${YEAR}`)
       const intensity = page.locator('[data-testid="fig-intensity_t_co2_per_10k_yuan_output"] .fig-value')
       await intensity.waitFor()

@@ -15,3 +15,14 @@ export async function enterpriseIdsByCode() {
   cache = map
   return map
 }
+
+// A page about one enterprise opened without one (from the menu) shows the first enterprise rather than nothing.
+export async function openFirstEnterprise(router, path, query) {
+  try {
+    const res = await api.get('/enterprises', { page: 1, page_size: 1 })
+    const first = res.items && res.items[0]
+    if (first) router.replace({ path: `${path}/${first.id}`, query })
+  } catch {
+    /* the page keeps its enterprise picker */
+  }
+}
