@@ -75,84 +75,98 @@ std::pair<Metric, Metric> RatioParts(Metric m) {
   }
 }
 
-std::string FormulaOf(Metric m) {
+TextRef MetricRef(Metric m) { return TextRef{"carbon.metric." + std::string(MetricName(m))}; }
+
+// How a figure is computed, in words and symbols said by the catalogues (carbon.formula.*).
+Text FormulaOf(Metric m) {
   switch (m) {
     case Metric::kCombustionTCo2:
-      return "combustion_t_co2 = Σ fuel amount × NCV × CC × OF × 44/12 (IPCC factors: amount × NCV × EF × OF); "
-             "feedstock is not combustion";
-    case Metric::kProcessTCo2: return "process_t_co2 = Σ process_co2 rows";
-    case Metric::kRecoveredTCo2: return "co2_recovered_t_co2 = Σ co2_recovered rows (captured and supplied to others)";
+    case Metric::kProcessTCo2:
+    case Metric::kRecoveredTCo2:
     case Metric::kScope1TCo2:
-      return "scope1_t_co2 = combustion (Σ fuel amount × NCV × CC × OF × 44/12) + process_t_co2 − "
-             "co2_recovered_t_co2; feedstock is not combustion";
     case Metric::kScope2LocationTCo2:
-      return "scope2_location_t_co2 = electricity MWh × grid factor (tCO2/MWh) + heat GJ × heat factor (tCO2/GJ)";
     case Metric::kScope2MarketTCo2:
-      return "scope2_market_t_co2 = (electricity MWh − green_electricity MWh) × factor excluding market green power "
-             "+ heat GJ × heat factor";
-    case Metric::kTotalTCo2: return "total_t_co2 = scope1_t_co2 + scope2_location_t_co2";
-    case Metric::kTotalMarketTCo2: return "total_market_t_co2 = scope1_t_co2 + scope2_market_t_co2";
+    case Metric::kTotalTCo2:
+    case Metric::kTotalMarketTCo2:
     case Metric::kEnergyTceEquivalent:
-      return "energy_tce_equivalent = Σ fuel amount × standard-coal coefficient + electricity kWh × 0.1229 kgce/kWh "
-             "(equivalent basis) + heat MJ × standard-coal coefficient; feedstock excluded";
-    case Metric::kEnergyTceEqualValue:
-      return "energy_tce_equal_value = Σ fuel amount × standard-coal coefficient + electricity kWh × the year's "
-             "equal-value coefficient + heat MJ × standard-coal coefficient; feedstock excluded";
+    case Metric::kEnergyTceEqualValue: return T("carbon.formula." + std::string(MetricName(m)));
     default: break;
   }
   if (IsRatioMetric(m)) {
     const auto [num, den] = RatioParts(m);
-    return std::string(MetricName(m)) + " = " + std::string(MetricName(num)) + " / " + std::string(MetricName(den)) +
-           " (undefined when the denominator is 0)";
+    return T("carbon.formula.ratio", {{"metric", MetricRef(m)}, {"numerator", MetricRef(num)}, {"denominator", MetricRef(den)}});
   }
-  return std::string(MetricName(m)) + " = Σ rows of the item, converted to " + std::string(MetricUnit(m));
+  return T("carbon.formula.rows", {{"metric", MetricRef(m)}, {"unit", MetricUnit(m)}});
 }
 
-std::string LineFormula(const LineResult& l, Metric m) {
+// One input row's share of a figure, with its numbers (carbon.line.*). Amounts and results are numbers (rounded as
+// every text rounds them); factor values are strings, shown exactly as the factor library holds them.
+Text LineFormula(const LineResult& l, Metric m) {
   const ItemInfo& info = InfoOf(l.item);
-  const std::string amount = FormatNumber(l.amount_canonical, 10) + " " + std::string(info.canonical_unit);
+  const std::string unit(info.canonical_unit);
+  const double amount = l.amount_canonical;
   const bool energy = m == Metric::kEnergyTceEquivalent || m == Metric::kEnergyTceEqualValue;
   auto f = [&](int i) { return l.factors[static_cast<size_t>(i)]; };
-  auto fv = [&](int i) { return FormatNumber(f(i)->value, 10) + " " + f(i)->unit; };
+  auto value = [&](int i) { return FormatNumber(f(i)->value, 10); };
+  auto product = [&](int i, double result, std::string_view result_unit) {
+    return T("carbon.line.product", {{"amount", amount},
+                                     {"unit", unit},
+                                     {"factor", value(i)},
+                                     {"factor_unit", f(i)->unit},
+                                     {"result", result},
+                                     {"result_unit", result_unit}});
+  };
+  const Text just_amount = T("carbon.line.amount", {{"amount", amount}, {"unit", unit}});
   switch (l.rule) {
-    case LineRule::kFeedstock: return amount + " used as feedstock: not combustion, not energy use";
+    case LineRule::kFeedstock: return T("carbon.line.feedstock", {{"amount", amount}, {"unit", unit}});
     case LineRule::kCombustion:
       if (energy) {
         if (l.tce_from_ncv) {
-          return amount + " × " + fv(0) + " / 29.3076 GJ/tce (no standard-coal coefficient; derived from NCV) = " +
-                 FormatNumber(l.energy_tce_equivalent, 10) + " tce";
+          return T("carbon.line.tce_from_ncv", {{"amount", amount},
+                                                {"unit", unit},
+                                                {"ncv", value(0)},
+                                                {"ncv_unit", f(0)->unit},
+                                                {"tce", l.energy_tce_equivalent}});
         }
-        return amount + " × " + fv(3) + " (converted to the coefficient's unit) = " + FormatNumber(l.energy_tce_equivalent, 10) +
-               " tce";
+        return T("carbon.line.tce", {{"amount", amount},
+                                     {"unit", unit},
+                                     {"coefficient", value(3)},
+                                     {"coefficient_unit", f(3)->unit},
+                                     {"tce", l.energy_tce_equivalent}});
       }
-      if (f(1)->kind == FactorKind::kFuelCarbonContent) {
-        return amount + " × " + fv(0) + " × " + fv(1) + " × OF " + FormatNumber(f(2)->value, 10) +
-               " × 44/12 = " + FormatNumber(l.scope1_t_co2, 10) + " tCO2";
-      }
-      return amount + " × " + fv(0) + " × " + fv(1) + " / 10^6 × OF " + FormatNumber(f(2)->value, 10) + " = " + FormatNumber(l.scope1_t_co2, 10) +
-             " tCO2";
+      return T(f(1)->kind == FactorKind::kFuelCarbonContent ? "carbon.line.combustion_cc" : "carbon.line.combustion_ef",
+               {{"amount", amount},
+                {"unit", unit},
+                {"ncv", value(0)},
+                {"ncv_unit", f(0)->unit},
+                {"factor", value(1)},
+                {"factor_unit", f(1)->unit},
+                {"oxidation", value(2)},
+                {"t_co2", l.scope1_t_co2}});
     case LineRule::kElectricity:
-      if (m == Metric::kEnergyTceEquivalent)
-        return amount + " × " + fv(2) + " = " + FormatNumber(l.energy_tce_equivalent, 10) + " tce";
-      if (m == Metric::kEnergyTceEqualValue)
-        return amount + " × " + fv(3) + " = " + FormatNumber(l.energy_tce_equal_value, 10) + " tce";
+      if (m == Metric::kEnergyTceEquivalent) return product(2, l.energy_tce_equivalent, "tce");
+      if (m == Metric::kEnergyTceEqualValue) return product(3, l.energy_tce_equal_value, "tce");
       if (m == Metric::kScope2MarketTCo2 || m == Metric::kTotalMarketTCo2) {
-        return amount + " × " + fv(1) + " = " + FormatNumber(l.scope2_market_t_co2, 10) + " tCO2";
+        return product(1, l.scope2_market_t_co2, "tCO2");
       }
-      if (m == Metric::kElectricityMwh) return amount;
-      return amount + " × " + fv(0) + " = " + FormatNumber(l.scope2_location_t_co2, 10) + " tCO2";
+      if (m == Metric::kElectricityMwh) return just_amount;
+      return product(0, l.scope2_location_t_co2, "tCO2");
     case LineRule::kGreenElectricity:
-      if (m == Metric::kGreenElectricityMwh) return amount;
-      return "− " + amount + " × " + fv(1) + " = " + FormatNumber(l.scope2_market_t_co2, 10) + " tCO2 (certificated green power)";
+      if (m == Metric::kGreenElectricityMwh) return just_amount;
+      return T("carbon.line.green_electricity", {{"amount", amount},
+                                                 {"unit", unit},
+                                                 {"factor", value(1)},
+                                                 {"factor_unit", f(1)->unit},
+                                                 {"t_co2", l.scope2_market_t_co2}});
     case LineRule::kHeat:
-      if (energy) return amount + " × " + fv(1) + " = " + FormatNumber(l.energy_tce_equivalent, 10) + " tce";
-      if (m == Metric::kHeatGj) return amount;
-      return amount + " × " + fv(0) + " = " + FormatNumber(l.scope2_location_t_co2, 10) + " tCO2";
-    case LineRule::kProcessCo2: return "+ " + amount + " process CO2";
-    case LineRule::kCo2Recovered: return "− " + amount + " CO2 recovered and supplied to others";
-    case LineRule::kQuantity: return amount;
+      if (energy) return product(1, l.energy_tce_equivalent, "tce");
+      if (m == Metric::kHeatGj) return just_amount;
+      return product(0, l.scope2_location_t_co2, "tCO2");
+    case LineRule::kProcessCo2: return T("carbon.line.process", {{"amount", amount}, {"unit", unit}});
+    case LineRule::kCo2Recovered: return T("carbon.line.recovered", {{"amount", amount}, {"unit", unit}});
+    case LineRule::kQuantity: return just_amount;
   }
-  return amount;
+  return just_amount;
 }
 
 FactorUse ToUse(const Factor& f) {
@@ -168,7 +182,9 @@ FactorUse ToUse(const Factor& f) {
           std::string(ScopeLevelName(f.level)),
           std::string(FactorStatusName(f.status)),
           f.source,
-          f.document};
+          f.document,
+          f.source_code,
+          f.document_code};
 }
 
 // Factor slots a line uses for a metric (only those that shaped the figure).
@@ -234,7 +250,7 @@ Explanation Explain(const EnterpriseInventory& inv, Metric metric, int month) {
       in.unit = std::string(InfoOf(l.item).canonical_unit);
       in.contribution = l.rule == LineRule::kFeedstock ? 0.0 : Contribution(l, part);
       in.formula = LineFormula(l, part);
-      if (IsRatioMetric(metric)) in.formula = std::string(MetricName(part)) + ": " + in.formula;
+      if (IsRatioMetric(metric)) in.part = std::string(MetricName(part));
       e.inputs.push_back(std::move(in));
       for (int slot : SlotsFor(l, part)) {
         const Factor* f = l.factors[static_cast<size_t>(slot)];
@@ -273,20 +289,25 @@ Explanation ExplainSum(const ParkInventory& park, Metric metric, int m, std::str
   e.period = PeriodLabel(park.year, m);
   e.value = value;
   e.unit = std::string(MetricUnit(metric));
+  // scope: the park (empty) or a sector code.
   if (IsRatioMetric(metric)) {
     const auto [num, den] = RatioParts(metric);
-    e.formula = std::string(scope) + " " + std::string(MetricName(metric)) + " = Σ enterprises " +
-                std::string(MetricName(num)) + " / Σ enterprises " + std::string(MetricName(den)) +
-                " (a ratio of sums, not a mean of ratios)";
+    e.formula = scope.empty() ? T("carbon.formula.park_ratio", {{"metric", MetricRef(metric)},
+                                                                {"numerator", MetricRef(num)},
+                                                                {"denominator", MetricRef(den)}})
+                              : T("carbon.formula.sector_ratio", {{"sector", std::string(scope)},
+                                                                  {"metric", MetricRef(metric)},
+                                                                  {"numerator", MetricRef(num)},
+                                                                  {"denominator", MetricRef(den)}});
     if (totals != nullptr) {
-      e.notes.push_back(T("carbon.explain.sum_parts", {{"numerator", TextRef{"carbon.metric." + std::string(MetricName(num))}},
+      e.notes.push_back(T("carbon.explain.sum_parts", {{"numerator", MetricRef(num)},
                                                        {"numerator_value", (*totals)[num]},
-                                                       {"denominator", TextRef{"carbon.metric." + std::string(MetricName(den))}},
+                                                       {"denominator", MetricRef(den)},
                                                        {"denominator_value", (*totals)[den]}}));
     }
   } else {
-    e.formula = std::string(scope) + " " + std::string(MetricName(metric)) + " = Σ enterprises " +
-                std::string(MetricName(metric));
+    e.formula = scope.empty() ? T("carbon.formula.park_sum", {{"metric", MetricRef(metric)}})
+                              : T("carbon.formula.sector_sum", {{"sector", std::string(scope)}, {"metric", MetricRef(metric)}});
   }
   for (const EnterpriseInventory& inv : park.enterprises) {
     if (!include(inv)) continue;
@@ -304,7 +325,7 @@ Explanation ExplainSum(const ParkInventory& park, Metric metric, int m, std::str
 Explanation ExplainPark(const ParkInventory& park, Metric metric, int month) {
   const int m = month < 0 || month > 12 ? 0 : month;
   const PeriodValues& totals = park.park[static_cast<size_t>(m)];
-  return ExplainSum(park, metric, m, "park", totals.Get(metric), &totals,
+  return ExplainSum(park, metric, m, "", totals.Get(metric), &totals,
                     [](const EnterpriseInventory&) { return true; });
 }
 
@@ -312,7 +333,7 @@ Explanation ExplainSector(const ParkInventory& park, std::string_view sector, Me
   auto it = park.by_sector.find(std::string(sector));
   const PeriodValues* totals = it == park.by_sector.end() ? nullptr : &it->second;
   Explanation e = ExplainSum(
-      park, metric, 0, "sector " + std::string(sector), totals != nullptr ? totals->Get(metric) : std::nullopt, totals,
+      park, metric, 0, sector, totals != nullptr ? totals->Get(metric) : std::nullopt, totals,
       [&](const EnterpriseInventory& inv) { return inv.info.sector.compare(0, sector.size(), sector) == 0; });
   if (totals == nullptr) e.notes.push_back(T("carbon.explain.empty_sector", {{"sector", std::string(sector)}}));
   return e;

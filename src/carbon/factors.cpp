@@ -49,6 +49,9 @@ bool IsKnownAnyUnit(std::string_view unit) {
   return false;
 }
 
+// The kind's name in the catalogue (carbon.factor_kind.*).
+TextRef KindRef(FactorKind kind) { return TextRef{"carbon.factor_kind." + std::string(FactorKindName(kind))}; }
+
 bool IsIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
@@ -83,16 +86,22 @@ std::optional<ScopeLevel> ScopeLevelFromName(std::string_view name) {
 std::string_view FactorStatusName(FactorStatus status) { return status == FactorStatus::kOk ? "ok" : "check"; }
 
 Status ValidateFactor(const Factor& f) {
-  if (f.id.empty() || f.id.size() > 100) return Error::Invalid("id", "must be 1 to 100 characters");
+  if (f.id.empty()) return Error::Invalid("id", T("field.required"));
+  if (f.id.size() > 100) return Error::Invalid("id", T("field.too_long", {{"max_chars", 100}}));
   for (char c : f.id) {
-    if (!IsIdChar(c)) return Error::Invalid("id", "may hold only letters, digits, '.', '_' and '-'");
+    if (!IsIdChar(c)) return Error::Invalid("id", T("carbon.factor.id_chars"));
   }
-  if (f.revision < 1) return Error::Invalid("revision", "must be 1 or more");
-  if (f.subject.empty() || f.subject.size() > 64) return Error::Invalid("subject", "must be 1 to 64 characters");
-  if (f.region.empty() || f.region.size() > 64) return Error::Invalid("region", "must be 1 to 64 characters");
-  if (f.basis.empty() || f.basis.size() > 64) return Error::Invalid("basis", "must be 1 to 64 characters");
-  if (f.year != 0 && (f.year < 1990 || f.year > 2100)) return Error::Invalid("year", "must be 1990..2100 or empty");
-  if (!std::isfinite(f.value) || f.value <= 0) return Error::Invalid("value", "must be a finite number above 0");
+  if (f.revision < 1) return Error::Invalid("revision", T("field.at_least", {{"min", 1}}));
+  for (const auto& [field, value] : {std::pair<const char*, const std::string*>{"subject", &f.subject},
+                                     {"region", &f.region},
+                                     {"basis", &f.basis}}) {
+    if (value->empty()) return Error::Invalid(field, T("field.required"));
+    if (value->size() > 64) return Error::Invalid(field, T("field.too_long", {{"max_chars", 64}}));
+  }
+  if (f.year != 0 && (f.year < 1990 || f.year > 2100)) {
+    return Error::Invalid("year", T("carbon.factor.year", {{"min", "1990"}, {"max", "2100"}}));
+  }
+  if (!std::isfinite(f.value) || f.value <= 0) return Error::Invalid("value", T("field.greater_than", {{"min", 0}}));
   std::string_view per;
   bool unit_ok = false;
   switch (f.kind) {
@@ -101,7 +110,7 @@ Status ValidateFactor(const Factor& f) {
     case FactorKind::kFuelEmissionFactor: unit_ok = f.unit == "kgCO2/TJ"; break;
     case FactorKind::kFuelOxidation:
       unit_ok = f.unit == "1";
-      if (unit_ok && f.value > 1) return Error::Invalid("value", "an oxidation rate is a fraction, at most 1");
+      if (unit_ok && f.value > 1) return Error::Invalid("value", T("carbon.factor.oxidation"));
       break;
     case FactorKind::kElectricityCo2: unit_ok = f.unit == "tCO2/MWh"; break;
     case FactorKind::kHeatCo2: unit_ok = f.unit == "tCO2/GJ"; break;
@@ -109,17 +118,23 @@ Status ValidateFactor(const Factor& f) {
     case FactorKind::kElectricityEqualValue: unit_ok = f.unit == "kgce/kWh"; break;
   }
   if (!unit_ok) {
-    return Error::Invalid("unit",
-                          Quoted(f.unit.substr(0, 40)) + " is not a unit for " + std::string(FactorKindName(f.kind)));
+    return Error::Invalid("unit", T("carbon.factor.unit", {{"value", f.unit.substr(0, 40)}, {"kind", KindRef(f.kind)}}));
   }
   const bool per_enterprise = f.level == ScopeLevel::kMeasured || f.level == ScopeLevel::kEnterprise;
   if (per_enterprise && f.enterprise_code.empty()) {
-    return Error::Invalid("enterprise_code", "is required for measured and enterprise factors");
+    return Error::Invalid("enterprise_code", T("carbon.factor.enterprise_required"));
   }
   if (!per_enterprise && !f.enterprise_code.empty()) {
-    return Error::Invalid("enterprise_code", "only measured and enterprise factors belong to one enterprise");
+    return Error::Invalid("enterprise_code", T("carbon.factor.enterprise_not_allowed"));
   }
-  if (f.source.empty()) return Error::Invalid("source", "is required: every factor names where it was read");
+  if (f.source.empty()) return Error::Invalid("source", T("carbon.factor.source_required"));
+  for (const std::string* code : {&f.source_code, &f.document_code}) {
+    if (code->size() > 64 || !std::all_of(code->begin(), code->end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        })) {
+      return Error::Invalid(code == &f.source_code ? "source_code" : "document_code", T("carbon.factor.citation_code"));
+    }
+  }
   return Status::Ok();
 }
 
@@ -129,20 +144,17 @@ Status FactorLibrary::Add(Factor factor) {
   if (it != by_id_.end()) {
     const Factor& latest = *it->second.back();
     if (factor.revision <= latest.revision) {
-      return Error::Conflict("factor " + factor.id + " already has revision " + std::to_string(latest.revision) +
-                                 "; a new revision must be higher (revisions are never edited)",
-                             "revision");
+      return Error::Conflict(
+          T("carbon.factor.revision_exists", {{"factor", factor.id}, {"latest", std::to_string(latest.revision)}}),
+          "revision");
     }
     if (!SameKey(factor, latest)) {
-      return Error::Invalid("id", "a new revision of " + factor.id +
-                                      " must keep kind, subject, region, basis, year, level and enterprise");
+      return Error::Invalid("id", T("carbon.factor.key_changed", {{"factor", factor.id}}));
     }
   } else {
     for (const std::string& other : by_key_[KeyOf(factor.kind, factor.subject, factor.basis)]) {
       if (SameKey(*by_id_.at(other).back(), factor)) {
-        return Error::Conflict("factor " + other + " already covers this kind, subject, region, basis, year and " +
-                                   "level; supersede it instead of adding " + factor.id,
-                               "id");
+        return Error::Conflict(T("carbon.factor.key_taken", {{"other", other}, {"factor", factor.id}}), "id");
       }
     }
   }
@@ -156,7 +168,7 @@ Status FactorLibrary::Add(Factor factor) {
 
 Result<int> FactorLibrary::Supersede(Factor factor) {
   const Factor* latest = Latest(factor.id);
-  if (latest == nullptr) return Error::NotFound("factor " + factor.id + " does not exist; add it first");
+  if (latest == nullptr) return Error::NotFound(T("carbon.factor.not_found_add", {{"factor", factor.id}}));
   factor.revision = latest->revision + 1;
   const int revision = factor.revision;
   PARK_TRY(Add(std::move(factor)));
@@ -204,11 +216,16 @@ const Factor* FactorLibrary::Find(const Query& q) const {
 
 Result<const Factor*> FactorLibrary::Lookup(const Query& q) const {
   if (const Factor* f = Find(q)) return f;
-  std::string what = std::string(FactorKindName(q.kind)) + " for " + std::string(q.subject);
-  if (q.basis != "default") what += " (" + std::string(q.basis) + ")";
-  if (q.year != 0) what += " in " + std::to_string(q.year);
-  if (q.region != "national") what += ", region " + std::string(q.region) + " or national";
-  return Error::NotFound("no factor " + what + " at any scope level; add a measured, enterprise or default factor");
+  // Subject, basis and region by name where the catalogue has one, else as keyed.
+  auto named = [](const char* param, std::string_view prefix, std::string_view key) {
+    std::string code = std::string(prefix) + std::string(key);
+    return HasText(code) ? TextParam(param, TextRef{std::move(code)}) : TextParam(param, key);
+  };
+  return Error::NotFound(T("carbon.factor.missing", {{"kind", KindRef(q.kind)},
+                                                     named("subject", "carbon.item.", q.subject),
+                                                     named("basis", "carbon.basis.", q.basis),
+                                                     {"year", q.year != 0 ? std::to_string(q.year) : std::string("—")},
+                                                     named("region", "carbon.region.", q.region)}));
 }
 
 const Factor* FactorLibrary::Latest(std::string_view id) const {
@@ -256,11 +273,14 @@ FactorCsv ParseFactorsCsv(std::string_view text) {
     kStatus,
     kSource,
     kDocument,
-    kCols
+    kSourceCode,    // optional, with kDocumentCode: the citation's catalogue codes
+    kDocumentCode,
+    kColsWithCodes
   };
-  static constexpr std::array<std::string_view, kCols> kNames = {
-      "id",   "kind",        "subject",         "region",   "basis",  "year",   "value",
-      "unit", "scope_level", "enterprise_code", "revision", "status", "source", "document"};
+  constexpr int kCols = kSourceCode;  // the columns every file has
+  static constexpr std::array<std::string_view, kColsWithCodes> kNames = {
+      "id",     "kind",   "subject",  "region",      "basis",        "year",          "value",         "unit",
+      "scope_level", "enterprise_code", "revision", "status", "source", "document", "source_code", "document_code"};
   FactorCsv out;
   CsvReader reader(text, /*skip_comments=*/true);
   CsvRecord rec;
@@ -269,13 +289,14 @@ FactorCsv ParseFactorsCsv(std::string_view text) {
     out.errors.push_back({rec.line, "", "missing header " + std::string("id,kind,subject,...")});
     return out;
   }
-  if (rec.fields.size() != kCols) {
+  if (rec.fields.size() != kCols && rec.fields.size() != kColsWithCodes) {
     out.errors.push_back({rec.line, "",
                           "header must be id,kind,subject,region,basis,year,value,unit,scope_level,"
-                          "enterprise_code,revision,status,source,document"});
+                          "enterprise_code,revision,status,source,document[,source_code,document_code]"});
     return out;
   }
-  for (int c = 0; c < kCols; ++c) {
+  const size_t columns = rec.fields.size();
+  for (size_t c = 0; c < columns; ++c) {
     if (rec.fields[c] != kNames[c]) {
       out.errors.push_back({rec.line, std::string(kNames[c]),
                             "header column " + std::to_string(c + 1) + " must be " + std::string(kNames[c])});
@@ -287,8 +308,9 @@ FactorCsv ParseFactorsCsv(std::string_view text) {
       out.errors.push_back({rec.line, "", error});
       continue;
     }
-    if (rec.fields.size() != kCols) {
-      out.errors.push_back({rec.line, "", "has " + std::to_string(rec.fields.size()) + " fields, expected 14"});
+    if (rec.fields.size() != columns) {
+      out.errors.push_back({rec.line, "", "has " + std::to_string(rec.fields.size()) + " fields, expected " +
+                                              std::to_string(columns)});
       continue;
     }
     Factor f;
@@ -324,6 +346,10 @@ FactorCsv ParseFactorsCsv(std::string_view text) {
     }
     f.source = rec.fields[kSource];
     f.document = rec.fields[kDocument];
+    if (columns == kColsWithCodes) {
+      f.source_code = rec.fields[kSourceCode];
+      f.document_code = rec.fields[kDocumentCode];
+    }
     if (out.errors.size() == before) {
       if (Status s = ValidateFactor(f); !s.ok()) fail(kId, s.error().field + ": " + s.error().message);
     }

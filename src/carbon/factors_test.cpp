@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "park/core/text.hpp"
+
 namespace park::carbon {
 namespace {
 
@@ -37,6 +39,50 @@ TEST(FactorsTest, ShippedDataLoadsAndMatchesTheFileOnDisk) {
   ASSERT_TRUE(lib.ok()) << lib.error().message;
   EXPECT_EQ(lib->revision_count(), 80u);
   for (const Factor& f : parsed.factors) EXPECT_FALSE(f.source.empty()) << f.id;
+}
+
+// Every shipped citation has a catalogue code in both languages whose English text is the citation as the data file
+// gives it: a Chinese page cites the same source in Chinese, and the facts live in one file.
+TEST(FactorsTest, ShippedCitationsAreCataloguedInBothLanguages) {
+  FactorCsv parsed = ParseFactorsCsv(DefaultFactorsCsv());
+  ASSERT_TRUE(parsed.ok());
+  for (const Factor& f : parsed.factors) {
+    ASSERT_FALSE(f.source_code.empty()) << f.id;
+    ASSERT_FALSE(f.document_code.empty()) << f.id;
+    const std::string source = "carbon.source." + f.source_code;
+    const std::string document = "carbon.document." + f.document_code;
+    EXPECT_TRUE(HasText(source)) << f.id << ": " << source;
+    EXPECT_TRUE(HasText(document)) << f.id << ": " << document;
+    EXPECT_EQ(RenderText(T(source)), f.source) << f.id;
+    EXPECT_EQ(RenderText(T(document)), f.document) << f.id;
+    EXPECT_NE(RenderText(T(source), Locale::kZhCN), f.source) << f.id << " is not said in Chinese";
+  }
+}
+
+TEST(FactorsTest, ValidationErrorsAreCodes) {
+  Factor f = MakeFactor("bad id!", ScopeLevel::kNational, 1);
+  auto s = ValidateFactor(f);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().text.code, "carbon.factor.id_chars");
+  f = MakeFactor("x", ScopeLevel::kNational, 1);
+  f.unit = "kWh";
+  s = ValidateFactor(f);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().field, "unit");
+  EXPECT_EQ(RenderText(s.error().text), "“kWh” is not a unit for a net calorific value");
+  EXPECT_EQ(RenderText(s.error().text, Locale::kZhCN), "“kWh”不是低位发热量的单位");
+  FactorLibrary lib;
+  ASSERT_TRUE(lib.Add(MakeFactor("x", ScopeLevel::kNational, 1)).ok());
+  auto again = lib.Add(MakeFactor("x", ScopeLevel::kNational, 2));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().text.code, "carbon.factor.revision_exists");
+  FactorLibrary::Query q;
+  q.subject = "coke";
+  q.year = 2023;
+  auto missing = lib.Lookup(q);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(RenderText(missing.error().text, Locale::kZhCN),
+            "任何层级都没有焦炭的低位发热量（口径：缺省，年份：2023，区域：全国）；请添加实测、企业或缺省因子");
 }
 
 TEST(FactorsTest, ShippedValues) {

@@ -259,14 +259,19 @@ TEST_F(InventoryTest, ExplanationsCarryFormulaFactorsAndRows) {
   const Explanation s1 = Explain(inv, Metric::kScope1TCo2);
   EXPECT_EQ(s1.figure, "scope1_t_co2");
   EXPECT_EQ(s1.period, "2023");
-  EXPECT_NE(s1.formula.find("44/12"), std::string::npos);
+  EXPECT_EQ(s1.formula.code, "carbon.formula.scope1_t_co2");
+  EXPECT_NE(RenderText(s1.formula).find("44/12"), std::string::npos);
   ASSERT_EQ(s1.inputs.size(), 2u);  // the coal row, and the feedstock row shown with zero contribution
   EXPECT_EQ(s1.inputs[0].line, 2);
   EXPECT_NEAR(s1.inputs[0].contribution, 1900.3, 0.05);
-  EXPECT_NE(s1.inputs[0].formula.find("20.908 GJ/t"), std::string::npos);
+  // Factor values exactly as the library holds them, in English and in Chinese.
+  EXPECT_EQ(s1.inputs[0].formula.code, "carbon.line.combustion_cc");
+  EXPECT_EQ(RenderText(s1.inputs[0].formula),
+            "1,000 t × NCV 20.908 GJ/t × CC 0.02637 tC/GJ × OF 0.94 × 44/12 = 1,900 tCO₂");
+  EXPECT_NE(RenderText(s1.inputs[0].formula, Locale::kZhCN).find("低位发热量 20.908 GJ/t"), std::string::npos);
   EXPECT_EQ(s1.inputs[1].line, 3);
   EXPECT_EQ(s1.inputs[1].contribution, 0);
-  EXPECT_NE(s1.inputs[1].formula.find("feedstock"), std::string::npos);
+  EXPECT_EQ(s1.inputs[1].formula.code, "carbon.line.feedstock");
   std::vector<std::string> ids;
   for (const auto& f : s1.factors) ids.push_back(f.id + "@" + std::to_string(f.revision));
   EXPECT_EQ(ids, (std::vector<std::string>{"cn.cc.raw_coal@1", "cn.ncv.raw_coal@1", "cn.of.raw_coal@1"}));
@@ -287,8 +292,10 @@ TEST_F(InventoryTest, ExplanationsCarryFormulaFactorsAndRows) {
   EXPECT_EQ(energy_ids, (std::vector<std::string>{"gbt2589.electricity_equivalent", "gbt2589.raw_coal"}));
 
   const Explanation ratio = Explain(inv, Metric::kIntensityTCo2Per10kYuanOutput);
-  EXPECT_NE(ratio.formula.find("total_t_co2 / output_value_10k_yuan"), std::string::npos);
-  EXPECT_EQ(ratio.inputs.size(), 4u);  // coal, feedstock (context), electricity, output value
+  EXPECT_EQ(RenderText(ratio.formula), "Carbon intensity (per output value) = Total emissions / Industrial output value (undefined "
+                                       "when the denominator is 0)");
+  EXPECT_EQ(ratio.inputs.size(), 4u);
+  EXPECT_EQ(ratio.inputs[0].part, "total_t_co2");  // coal, feedstock (context), electricity, output value
   const Explanation empty_month = Explain(inv, Metric::kIntensityTCo2Per10kYuanOutput, 1);
   EXPECT_FALSE(empty_month.value.has_value());
 }
@@ -336,7 +343,8 @@ TEST_F(InventoryTest, ParkTotalsBySectorAndFailures) {
   EXPECT_EQ(sector.parts[0].first, "E002");
   EXPECT_NEAR(*sector.value, 5306, 1e-9);
   const Explanation ratio = ExplainPark(park, Metric::kIntensityTCo2Per10kYuanOutput);
-  EXPECT_NE(ratio.formula.find("ratio of sums"), std::string::npos);
+  EXPECT_EQ(ratio.formula.code, "carbon.formula.park_ratio");
+  EXPECT_NE(RenderText(ratio.formula).find("ratio of sums"), std::string::npos);
   EXPECT_EQ(ratio.notes[0].code, "carbon.explain.sum_parts");
   EXPECT_EQ(std::get<double>(*ratio.notes[0].Find("denominator_value")), 4000);
   EXPECT_FALSE(ExplainSector(park, "99", Metric::kTotalTCo2).value.has_value());

@@ -10,21 +10,25 @@ namespace {
 
 bool NonNegative(double v) { return std::isfinite(v) && v >= 0; }
 
+const Text kAtLeastZero = T("field.at_least", {{"min", 0}});
+
 }  // namespace
 
 Result<ProjectEvaluation> EvaluateProject(const ReductionProject& p, const AbatementConfig& config) {
-  if (p.id.empty()) return Error::Invalid("id", "is required");
-  if (!NonNegative(p.baseline_t_co2_per_yr)) return Error::Invalid("baseline_t_co2_per_yr", "must be >= 0");
-  if (!NonNegative(p.after_t_co2_per_yr)) return Error::Invalid("after_t_co2_per_yr", "must be >= 0");
-  if (!NonNegative(p.investment_10k_yuan)) return Error::Invalid("investment_10k_yuan", "must be >= 0");
-  if (!NonNegative(p.annual_benefit_10k_yuan)) return Error::Invalid("annual_benefit_10k_yuan", "must be >= 0");
-  if (!NonNegative(p.annual_om_cost_10k_yuan)) return Error::Invalid("annual_om_cost_10k_yuan", "must be >= 0");
-  if (p.lifetime_years < 1 || p.lifetime_years > 100) return Error::Invalid("lifetime_years", "must be 1..100");
+  if (p.id.empty()) return Error::Invalid("id", T("field.required"));
+  if (!NonNegative(p.baseline_t_co2_per_yr)) return Error::Invalid("baseline_t_co2_per_yr", kAtLeastZero);
+  if (!NonNegative(p.after_t_co2_per_yr)) return Error::Invalid("after_t_co2_per_yr", kAtLeastZero);
+  if (!NonNegative(p.investment_10k_yuan)) return Error::Invalid("investment_10k_yuan", kAtLeastZero);
+  if (!NonNegative(p.annual_benefit_10k_yuan)) return Error::Invalid("annual_benefit_10k_yuan", kAtLeastZero);
+  if (!NonNegative(p.annual_om_cost_10k_yuan)) return Error::Invalid("annual_om_cost_10k_yuan", kAtLeastZero);
+  if (p.lifetime_years < 1 || p.lifetime_years > 100) {
+    return Error::Invalid("lifetime_years", T("field.integer_range", {{"min", 1}, {"max", 100}}));
+  }
   if (p.achieved_t_co2_per_yr && !std::isfinite(*p.achieved_t_co2_per_yr)) {
-    return Error::Invalid("achieved_t_co2_per_yr", "must be a finite number");
+    return Error::Invalid("achieved_t_co2_per_yr", T("field.not_finite"));
   }
   const double r = config.discount_rate;
-  if (!(r >= 0 && r < 1)) return Error::Invalid("discount_rate", "must be in [0, 1)");
+  if (!(r >= 0 && r < 1)) return Error::Invalid("discount_rate", T("carbon.project.discount_rate"));
 
   ProjectEvaluation e;
   e.id = p.id;
@@ -35,19 +39,23 @@ Result<ProjectEvaluation> EvaluateProject(const ReductionProject& p, const Abate
   e.crf = r == 0 ? 1.0 / n : r * std::pow(1 + r, n) / (std::pow(1 + r, n) - 1);
   e.annualised_investment_10k_yuan = p.investment_10k_yuan * e.crf;
   e.net_annual_cost_10k_yuan = e.annualised_investment_10k_yuan + p.annual_om_cost_10k_yuan - p.annual_benefit_10k_yuan;
-  e.explanation = "abatement = " + FormatNumber(p.baseline_t_co2_per_yr) + " − " + FormatNumber(p.after_t_co2_per_yr) + " = " +
-                  FormatNumber(e.abatement_t_co2_per_yr) + " tCO2/yr; annualised investment = " + FormatNumber(p.investment_10k_yuan) +
-                  " × CRF(" + FormatNumber(r * 100) + " %, " + std::to_string(n) + " yr) " + FormatNumber(e.crf) + " = " +
-                  FormatNumber(e.annualised_investment_10k_yuan) +
-                  " × 10^4 yuan/yr; net annual cost = " + FormatNumber(e.annualised_investment_10k_yuan) + " + O&M " +
-                  FormatNumber(p.annual_om_cost_10k_yuan) + " − benefit " + FormatNumber(p.annual_benefit_10k_yuan) + " = " +
-                  FormatNumber(e.net_annual_cost_10k_yuan) + " × 10^4 yuan/yr";
+  std::vector<TextParam> params = {{"baseline", p.baseline_t_co2_per_yr},
+                                    {"after", p.after_t_co2_per_yr},
+                                    {"abatement", e.abatement_t_co2_per_yr},
+                                    {"investment", p.investment_10k_yuan},
+                                    {"rate_pct", r * 100},
+                                    {"years", std::to_string(n)},
+                                    {"crf", e.crf},
+                                    {"annualised", e.annualised_investment_10k_yuan},
+                                    {"om", p.annual_om_cost_10k_yuan},
+                                    {"benefit", p.annual_benefit_10k_yuan},
+                                    {"net", e.net_annual_cost_10k_yuan}};
   if (e.abatement_t_co2_per_yr > 0) {
     e.cost_yuan_per_t_co2 = e.net_annual_cost_10k_yuan * 1e4 / e.abatement_t_co2_per_yr;
-    e.explanation += "; cost = " + FormatNumber(e.net_annual_cost_10k_yuan) + " × 10^4 yuan / " + FormatNumber(e.abatement_t_co2_per_yr) +
-                     " t = " + FormatNumber(*e.cost_yuan_per_t_co2) + " yuan/tCO2";
+    params.emplace_back("cost", *e.cost_yuan_per_t_co2);
+    e.explanation = T("carbon.project.explanation", std::move(params));
   } else {
-    e.explanation += "; no abatement, so no cost per tonne";
+    e.explanation = T("carbon.project.explanation_no_abatement", std::move(params));
   }
   e.achieved_t_co2_per_yr = p.achieved_t_co2_per_yr;
   if (p.achieved_t_co2_per_yr && e.abatement_t_co2_per_yr > 0) {
@@ -73,8 +81,7 @@ Result<Macc> BuildMacc(const std::vector<ReductionProject>& projects, const Abat
       macc.planned_of_reporting_t_co2_per_yr += std::max(0.0, e->abatement_t_co2_per_yr);
     }
     if (!e->cost_yuan_per_t_co2) {
-      macc.excluded.emplace_back(e->id, "abatement " + FormatNumber(e->abatement_t_co2_per_yr) +
-                                            " tCO2/yr is not above 0: a MACC bar needs a positive width");
+      macc.excluded.emplace_back(e->id, T("carbon.project.no_abatement", {{"abatement", e->abatement_t_co2_per_yr}}));
       continue;
     }
     macc.total_planned_t_co2_per_yr += e->abatement_t_co2_per_yr;

@@ -45,7 +45,8 @@ TEST(ProjectsTest, CostPerTonne) {
     EXPECT_NEAR(e->abatement_t_co2_per_yr, c.abatement, 1e-9) << c.name;
     ASSERT_TRUE(e->cost_yuan_per_t_co2.has_value());
     EXPECT_NEAR(*e->cost_yuan_per_t_co2, c.cost_yuan_per_t, 1e-6) << c.name;
-    EXPECT_NE(e->explanation.find("CRF"), std::string::npos);
+    EXPECT_EQ(e->explanation.code, "carbon.project.explanation");
+    EXPECT_NE(RenderText(e->explanation).find("CRF"), std::string::npos);
   }
 }
 
@@ -70,6 +71,7 @@ TEST(ProjectsTest, MaccOrdersCheapestFirstWithCumulativeAbatement) {
   EXPECT_DOUBLE_EQ(macc->steps[2].cumulative_abatement_t_co2_per_yr, 3500);
   ASSERT_EQ(macc->excluded.size(), 1u);
   EXPECT_EQ(macc->excluded[0].first, "no-abatement");
+  EXPECT_EQ(macc->excluded[0].second.code, "carbon.project.no_abatement");
   EXPECT_DOUBLE_EQ(macc->total_planned_t_co2_per_yr, 3500);
   // Planned vs achieved: the one reporting project achieved 1,500 of its 2,000 t.
   EXPECT_DOUBLE_EQ(macc->total_achieved_t_co2_per_yr, 1500);

@@ -561,14 +561,14 @@ void Service::Register(http::Router& router) {
                       {"net_annual_cost_10k_yuan", p.net_annual_cost_10k_yuan},
                       {"cost_yuan_per_t_co2", opt(p.cost_yuan_per_t_co2)},
                       {"achieved_t_co2_per_yr", opt(p.achieved_t_co2_per_yr)},
-                      {"achieved_fraction", opt(p.achieved_fraction)}, {"explanation", p.explanation},
+                      {"achieved_fraction", opt(p.achieved_fraction)}, {"explanation", TextJson(p.explanation)},
                       {"start_t_co2_per_yr", step.start_t_co2_per_yr},
                       {"cumulative_abatement_t_co2_per_yr", step.cumulative_abatement_t_co2_per_yr}};
             j.update(extra[p.id]);
             steps.push_back(std::move(j));
           }
           Json excluded = Json::array();
-          for (const auto& [id, reason] : macc->excluded) excluded.push_back({{"id", std::stoll(id)}, {"reason", reason}});
+          for (const auto& [id, reason] : macc->excluded) excluded.push_back({{"id", std::stoll(id)}, {"reason", TextJson(reason)}});
           return Response::FromJson({{"steps", steps},
                                      {"excluded", excluded},
                                      {"discount_rate", s->settings.abatement.discount_rate},

@@ -73,14 +73,23 @@ const EnterpriseRef* YearData::ById(int64_t id) const {
   return nullptr;
 }
 
+// A shipped factor's citation as catalogue texts (source_text, document_text) beside the English source and
+// document, so that a page cites it in its language; a park's own factor has only its own text.
+void AddCitation(Json& j, std::string_view source_code, std::string_view document_code) {
+  if (!source_code.empty()) j["source_text"] = TextJson(T("carbon.source." + std::string(source_code)));
+  if (!document_code.empty()) j["document_text"] = TextJson(T("carbon.document." + std::string(document_code)));
+}
+
 Json FactorJson(const Factor& f) {
-  return Json{{"id", f.id},           {"revision", f.revision},
-              {"kind", FactorKindName(f.kind)}, {"subject", f.subject},
-              {"region", f.region},   {"basis", f.basis},
-              {"year", f.year},       {"value", f.value},
-              {"unit", f.unit},       {"scope_level", ScopeLevelName(f.level)},
-              {"enterprise_code", f.enterprise_code}, {"status", FactorStatusName(f.status)},
-              {"source", f.source},   {"document", f.document}};
+  Json j{{"id", f.id},           {"revision", f.revision},
+         {"kind", FactorKindName(f.kind)}, {"subject", f.subject},
+         {"region", f.region},   {"basis", f.basis},
+         {"year", f.year},       {"value", f.value},
+         {"unit", f.unit},       {"scope_level", ScopeLevelName(f.level)},
+         {"enterprise_code", f.enterprise_code}, {"status", FactorStatusName(f.status)},
+         {"source", f.source},   {"document", f.document}};
+  AddCitation(j, f.source_code, f.document_code);
+  return j;
 }
 
 Result<Factor> FactorFromJson(const Json& body) {
@@ -134,21 +143,23 @@ Json ValuesJson(const PeriodValues& v) {
 Json ExplanationJson(const Explanation& e) {
   Json factors = Json::array();
   for (const auto& f : e.factors) {
-    factors.push_back({{"id", f.id}, {"revision", f.revision}, {"kind", f.kind}, {"subject", f.subject},
-                       {"region", f.region}, {"basis", f.basis}, {"year", f.year}, {"value", f.value},
-                       {"unit", f.unit}, {"scope_level", f.scope_level}, {"status", f.status},
-                       {"source", f.source}, {"document", f.document}});
+    Json j{{"id", f.id}, {"revision", f.revision}, {"kind", f.kind}, {"subject", f.subject},
+           {"region", f.region}, {"basis", f.basis}, {"year", f.year}, {"value", f.value},
+           {"unit", f.unit}, {"scope_level", f.scope_level}, {"status", f.status},
+           {"source", f.source}, {"document", f.document}};
+    AddCitation(j, f.source_code, f.document_code);
+    factors.push_back(std::move(j));
   }
   Json inputs = Json::array();
   for (const auto& i : e.inputs) {
     inputs.push_back({{"row_id", i.row_id}, {"line", i.line}, {"period", i.period}, {"item", i.item},
                       {"use", i.use}, {"amount", i.amount}, {"unit", i.unit}, {"contribution", i.contribution},
-                      {"formula", i.formula}});
+                      {"formula", TextJson(i.formula)}, {"part", i.part}});
   }
   Json parts = Json::array();
   for (const auto& [code, value] : e.parts) parts.push_back({{"enterprise_code", code}, {"value", Number(value)}});
   return Json{{"figure", e.figure},   {"period", e.period},   {"value", e.value ? Number(*e.value) : Json(nullptr)},
-              {"unit", e.unit},       {"formula", e.formula}, {"factors", factors},
+              {"unit", e.unit},       {"formula", TextJson(e.formula)}, {"factors", factors},
               {"inputs", inputs},     {"parts", parts},       {"notes", TextListJson(e.notes)}};
 }
 

@@ -57,6 +57,11 @@ struct Factor {
   FactorStatus status = FactorStatus::kOk;
   std::string source;    // where the value was read (required)
   std::string document;  // document number or title
+  // The shipped rows' citations as catalogue codes (carbon.source.<code>, carbon.document.<code>), whose English
+  // text is `source` and `document`: a Chinese page cites them in Chinese. Empty for the factors a park adds, whose
+  // citation is the park's own text.
+  std::string source_code;
+  std::string document_code;
 };
 
 // Checks the fields of one factor (id, unit against kind, value range, level against enterprise code, source).
@@ -117,6 +122,7 @@ struct FactorCsv {
 };
 // Parses the library CSV layout of data/carbon/factors.csv ('#' lines are comments):
 //   id,kind,subject,region,basis,year,value,unit,scope_level,enterprise_code,revision,status,source,document
+// optionally followed by source_code,document_code (the shipped file has them).
 FactorCsv ParseFactorsCsv(std::string_view text);
 // Parses and adds every row; the first problem is returned as an error naming the line.
 Result<FactorLibrary> LoadFactorLibrary(std::string_view csv_text);

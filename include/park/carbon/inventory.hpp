@@ -195,6 +195,8 @@ struct FactorUse {
   std::string status;
   std::string source;
   std::string document;
+  std::string source_code;    // catalogue codes of the citation (Factor::source_code), empty for a park's own
+  std::string document_code;
 };
 
 struct InputUse {
@@ -206,7 +208,8 @@ struct InputUse {
   double amount = 0;  // canonical unit
   std::string unit;
   double contribution = 0;  // to the explained figure (0 for rows shown for context, e.g. feedstock)
-  std::string formula;      // with the numbers, e.g. "1000 t × 20.908 GJ/t × 0.02637 tC/GJ × 0.94 × 44/12"
+  Text formula;  // carbon.line.*, with the numbers: "1000 t × 20.908 GJ/t × 0.02637 tC/GJ × OF 0.94 × 44/12 = …"
+  std::string part;  // ratio figures: the metric (numerator or denominator) this row feeds; empty otherwise
 };
 
 struct Explanation {
@@ -214,7 +217,7 @@ struct Explanation {
   std::string period;  // "2023" or "2023-04"
   std::optional<double> value;
   std::string unit;
-  std::string formula;                                // in words and symbols
+  Text formula;                                       // carbon.formula.*: in words and symbols
   std::vector<FactorUse> factors;                     // each revision once
   std::vector<InputUse> inputs;                       // enterprise figures: the rows that fed it
   std::vector<std::pair<std::string, double>> parts;  // park figures: enterprise code -> its value

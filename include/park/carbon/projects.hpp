@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "park/core/result.hpp"
+#include "park/core/text.hpp"
 
 namespace park::carbon {
 
@@ -43,7 +44,7 @@ struct ProjectEvaluation {
   std::optional<double> cost_yuan_per_t_co2;  // undefined when abatement is not above 0
   std::optional<double> achieved_t_co2_per_yr;
   std::optional<double> achieved_fraction;  // achieved / planned
-  std::string explanation;                  // the arithmetic with the numbers
+  Text explanation;                         // carbon.project.explanation*: the arithmetic with the numbers
 };
 
 // Validates the project fields (field names the problem) and evaluates it.
@@ -57,7 +58,7 @@ struct MaccStep {
 
 struct Macc {
   std::vector<MaccStep> steps;                                // cheapest first (ties: larger abatement first, then id)
-  std::vector<std::pair<std::string, std::string>> excluded;  // project id -> reason (no abatement)
+  std::vector<std::pair<std::string, Text>> excluded;  // project id -> reason (carbon.project.no_abatement)
   double total_planned_t_co2_per_yr = 0;
   double total_achieved_t_co2_per_yr = 0;        // over projects that report achievement
   double planned_of_reporting_t_co2_per_yr = 0;  // planned abatement of those same projects
