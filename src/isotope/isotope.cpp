@@ -294,6 +294,21 @@ Result<DispatchNeed> PlanDispatch(const NuclideTable& table, std::string_view nu
   return need;
 }
 
+Result<std::vector<Amount>> ContentsAtDispatch(const NuclideTable& table, std::string_view parent,
+                                               double parent_bq_at_dispatch, int64_t purified_ms, int64_t dispatch_ms) {
+  if (dispatch_ms < purified_ms) return Error::Invalid("dispatch_at", T("isotope.dispatch_before_purification"));
+  if (!(parent_bq_at_dispatch >= 0) || !std::isfinite(parent_bq_at_dispatch)) {
+    return Error::Invalid("activity_bq", T("isotope.activity_negative"));
+  }
+  if (!table.Find(parent)) return Error::Invalid("nuclide", T("isotope.nuclide_unknown", {{"value", std::string(parent)}}));
+  // Solve for a unit of parent at purification, then scale to the parent activity wanted at dispatch.
+  PARK_ASSIGN_OR_RETURN(auto unit, Decay(table, {{std::string(parent), 1.0}},
+                                         static_cast<double>(dispatch_ms - purified_ms) / 1000.0));
+  const double parent_now = unit.front().bq;  // parents first
+  for (auto& a : unit) a.bq = parent_now > 0 ? a.bq / parent_now * parent_bq_at_dispatch : 0.0;
+  return unit;
+}
+
 AllocationPlan Allocate(const NuclideTable& table, const std::vector<Batch>& batches, std::vector<Order> orders) {
   AllocationPlan plan;
   // Quantities are activities referred to a common epoch (the earliest batch reference), so that an amount

@@ -266,6 +266,21 @@ TEST(Dispatch, ActivityAtDispatchFromCalibration) {
   EXPECT_FALSE(PlanDispatch(Table(), "I-131", 5, dispatch, dispatch + 1, -0.1).ok());
 }
 
+TEST(Dispatch, PackageContentsCarryTheProgenyGrownIn) {
+  // Mo-99 purified 20 h before dispatch: Tc-99m stands to Mo-99 as in the README's worked check.
+  const int64_t purified = 1'700'000'000'000;
+  auto c = ContentsAtDispatch(Table(), "Mo-99", 5e11, purified, purified + 20 * kMsPerHour);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->size(), 2u);
+  ExpectRel(Of(*c, "Mo-99"), 5e11L, 1e-15, "parent as asked");
+  ExpectRel(Of(*c, "Tc-99m"), 5e11L * 1.3719829376710406L / 1.6207863893776937L, 1e-12, "Tc-99m grown in");
+  auto none = ContentsAtDispatch(Table(), "I-131", 1e9, purified, purified);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->size(), 1u);  // Xe-131m is not in the table: not tracked
+  EXPECT_EQ(ContentsAtDispatch(Table(), "Mo-99", 1, purified, purified - 1).error().field, "dispatch_at");
+  EXPECT_EQ(ContentsAtDispatch(Table(), "Mo-99", -1, purified, purified).error().field, "activity_bq");
+}
+
 constexpr int64_t kT0 = 1'700'000'000'000;
 
 Batch B(std::string id, double bq, int64_t expiry_days, std::optional<int64_t> released = kT0) {
@@ -410,7 +425,7 @@ TEST(Text, EveryCodeTheLibrarySaysIsInBothCatalogues) {
   // The codes, as written in isotope.cpp (each refusal, rule, formula and document).
   const char* codes[] = {
       "isotope.nuclide_unknown", "isotope.activity_negative", "isotope.activity_positive", "isotope.time_negative",
-      "isotope.calibration_before_dispatch", "isotope.margin_range", "isotope.dose_negative",
+      "isotope.calibration_before_dispatch", "isotope.dispatch_before_purification", "isotope.margin_range", "isotope.dose_negative",
       "isotope.formula.dispatch", "isotope.formula.classification", "isotope.package.excepted",
       "isotope.package.type_a", "isotope.package.type_b", "isotope.refusal.no_batch", "isotope.refusal.not_released",
       "isotope.refusal.expired", "isotope.refusal.insufficient", "isotope.breakthrough.ok",

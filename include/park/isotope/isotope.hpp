@@ -87,6 +87,12 @@ struct DispatchNeed {
 Result<DispatchNeed> PlanDispatch(const NuclideTable& table, std::string_view nuclide, double activity_at_cal_bq,
                                   int64_t dispatch_ms, int64_t calibration_ms, double margin);
 
+// What a package holds at dispatch when it carries `parent_bq_at_dispatch` of a batch purified (progeny
+// removed) at `purified_ms`: the parent with the progeny grown in since, so that classification counts them.
+// Dispatch before purification: Invalid "dispatch_at".
+Result<std::vector<Amount>> ContentsAtDispatch(const NuclideTable& table, std::string_view parent,
+                                               double parent_bq_at_dispatch, int64_t purified_ms, int64_t dispatch_ms);
+
 // ---- Allocation -------------------------------------------------------------------------------------
 struct Batch {
   std::string id;
