@@ -49,9 +49,20 @@ Result<LocalDate> ParseLocalDate(std::string_view text, std::string_view field) 
 }
 
 std::string FormatLocalDate(const LocalDate& date) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", date.year, date.month, date.day);
-  return buf;
+  if (date.year < 0 || date.year > 9999) {  // outside ISO 8601's four digits: rare, so the slow way
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", date.year, date.month, date.day);
+    return buf;
+  }
+  // By hand: next-due lists format hundreds of thousands of dates, and snprintf dominated them.
+  std::string out = "0000-00-00";
+  unsigned y = static_cast<unsigned>(date.year);
+  for (int i = 3; i >= 0; --i, y /= 10) out[static_cast<size_t>(i)] = static_cast<char>('0' + y % 10);
+  out[5] = static_cast<char>('0' + date.month / 10 % 10);
+  out[6] = static_cast<char>('0' + date.month % 10);
+  out[8] = static_cast<char>('0' + date.day / 10 % 10);
+  out[9] = static_cast<char>('0' + date.day % 10);
+  return out;
 }
 
 LocalDate LocalDateOf(int64_t epoch_ms, int utc_offset_minutes) {
@@ -138,17 +149,17 @@ CalendarDue NextCalendarDue(const CalendarPlan& plan, std::optional<int64_t> las
                                                     {"unit", TextRef{"maintenance.unit." + std::string(CalendarUnitName(plan.unit))}},
                                                     {"due", FormatLocalDate(out.due)}});
   } else {
-    // The first occurrence after done + lead. Estimate k from the day count, then step to the exact one.
+    // The first occurrence after done + lead.
     const LocalDate covered = AddDays(*done, plan.lead_days);
     int64_t k = 0;
     if (covered >= plan.start) {
-      const int64_t days = DaysBetween(plan.start, covered);
-      int64_t approx_days = plan.every;  // days per interval, a lower bound per unit
-      if (plan.unit == CalendarUnit::kWeek) approx_days = 7 * plan.every;
-      if (plan.unit == CalendarUnit::kMonth) approx_days = 28 * plan.every;
-      if (plan.unit == CalendarUnit::kYear) approx_days = 365 * plan.every;
-      k = std::max<int64_t>(0, days / approx_days - 1);
-      // The estimate may overshoot for months and years (28/365 per unit): step back, then forward.
+      // k from whole days (days, weeks) or whole months (months, years), then at most a step either way.
+      if (plan.unit == CalendarUnit::kDay || plan.unit == CalendarUnit::kWeek) {
+        k = DaysBetween(plan.start, covered) / (plan.every * (plan.unit == CalendarUnit::kWeek ? 7 : 1));
+      } else {
+        const int64_t months = (int64_t{covered.year} - plan.start.year) * 12 + covered.month - plan.start.month;
+        k = months / (plan.every * (plan.unit == CalendarUnit::kYear ? 12 : 1));
+      }
       while (k > 0 && AddIntervals(plan.start, plan.unit, plan.every, k) > covered) --k;
       while (AddIntervals(plan.start, plan.unit, plan.every, k) <= covered) ++k;
     }

@@ -33,6 +33,8 @@ TEST(Calendar, TheParksTimeZoneDecidesTheDay) {
   EXPECT_EQ(LocalDateOf(At("1969-12-31T23:00:00Z"), 0), D(1969, 12, 31));
   EXPECT_EQ(LocalMidnightMs(D(2024, 3, 1), kBeijing), At("2024-02-29T16:00:00Z"));
   EXPECT_EQ(FormatLocalDate(D(2024, 3, 1)), "2024-03-01");
+  EXPECT_EQ(FormatLocalDate(D(987, 12, 31)), "0987-12-31");
+  EXPECT_EQ(FormatLocalDate(D(2031, 10, 9)), "2031-10-09");
   EXPECT_EQ(ParseLocalDate("2024-02-29", "start").value(), D(2024, 2, 29));
   const auto bad = ParseLocalDate("2023-02-29", "start");
   ASSERT_FALSE(bad.ok());
