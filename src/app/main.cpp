@@ -18,6 +18,7 @@
 #include "park/carbon/service.hpp"
 #include "park/energy/service.hpp"
 #include "park/home/service.hpp"
+#include "park/isotope/service.hpp"
 #include "park/layout/service.hpp"
 #include "park/mqtt/mqtt.hpp"
 #include "park/registry/registry.hpp"
@@ -97,6 +98,7 @@ struct App {
     telemetry->RegisterMetrics(metrics);
     RegisterMeteringRoute(router, *telemetry, *carbon);
     layout::Register(router, *store, clock);
+    isotope::Register(router, *store, clock);
     home::Register(router, {*store, clock, router, *telemetry, config.carbon, config.telemetry.utc_offset_minutes});
     energy = std::make_unique<energy::Service>(energy::Sources{*store, clock, router, config.telemetry.utc_offset_minutes},
                                                config.energy);

@@ -1,0 +1,463 @@
+// Routes of the isotope service; see include/park/isotope/service.hpp. The arithmetic is the pure library's.
+#include "park/isotope/service.hpp"
+
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "park/core/json.hpp"
+#include "park/isotope/isotope.hpp"
+#include "park/store/audit.hpp"
+
+namespace park::isotope {
+namespace {
+
+constexpr std::string_view kBatchCols =
+    "id, producer_id, code, nuclide, target, reactor, activity_bq, reference_at, expiry_at, released_at";
+constexpr std::string_view kOrderCols =
+    "id, orderer_id, producer_id, nuclide, activity_bq, calibration_at, dispatch_at, margin, dispatch_bq, status, "
+    "batch_id, refusal, package";
+
+using http::Response;
+
+Response Fail(const Error& e) { return Response::FromError(e); }
+
+// A required number field of the body.
+Result<double> Number(const Json& body, const char* field) {
+  const auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return Error::Invalid(field, T("field.required"));
+  if (!it->is_number()) return Error::Invalid(field, T("field.not_number"));
+  return it->get<double>();
+}
+Result<int64_t> Instant(const Json& body, const char* field) {
+  const auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return Error::Invalid(field, T("field.required"));
+  if (!it->is_number_integer()) return Error::Invalid(field, T("field.not_number"));
+  return it->get<int64_t>();
+}
+std::string Str(const Json& body, const char* field) {
+  const auto it = body.find(field);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The enterprise a scoped caller acts for, or the body's `field` for park roles.
+Result<int64_t> ActingEnterprise(const Principal& who, const Json& body, const char* field) {
+  if (who.enterprise_id) return *who.enterprise_id;
+  const auto it = body.find(field);
+  if (it == body.end() || !it->is_number_integer()) return Error::Invalid(field, T("field.required"));
+  return it->get<int64_t>();
+}
+
+Status EnterpriseExists(store::Tx& tx, int64_t id, const char* field) {
+  PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id FROM enterprises WHERE id = $1", {id}));
+  if (!row) return Error::Invalid(field, T("isotope.enterprise_unknown", {{"id", std::to_string(id)}}));
+  return Status::Ok();
+}
+
+Batch BatchOf(const store::Row& r) {
+  return {std::to_string(r.Int(0)), r.Text(3), r.Real(6), r.Int(7), r.OptInt(9), r.Int(8)};
+}
+
+// A batch as read at `at`: the stored activity decay-corrected, with the progeny grown in since purification
+// (the reference time), and the explanation.
+Json BatchJson(const store::Row& r, int64_t at, double dispatched_ref_bq) {
+  const auto& table = NuclideTable::Default();
+  const double left_ref = std::max(0.0, r.Real(6) - dispatched_ref_bq);
+  Json contents = Json::array();
+  double parent_at = 0;
+  if (at >= r.Int(7)) {
+    auto c = ContentsAtDispatch(table, r.Text(3), 1.0, r.Int(7), at);
+    if (c.ok()) {
+      parent_at = left_ref * DecayFactor(table.Find(r.Text(3))->half_life_s, static_cast<double>(at - r.Int(7)) / 1000.0);
+      for (const auto& a : *c) contents.push_back({{"nuclide", a.nuclide}, {"activity_bq", a.bq * parent_at}});
+    }
+  } else {
+    parent_at = left_ref * DecayFactor(table.Find(r.Text(3))->half_life_s, static_cast<double>(at - r.Int(7)) / 1000.0);
+    contents.push_back({{"nuclide", r.Text(3)}, {"activity_bq", parent_at}});
+  }
+  const Nuclide& n = *table.Find(r.Text(3));
+  return {{"id", r.Int(0)},
+          {"producer_id", r.Int(1)},
+          {"code", r.Text(2)},
+          {"nuclide", r.Text(3)},
+          {"target", r.Text(4)},
+          {"reactor", r.Text(5)},
+          {"reference_activity_bq", r.Real(6)},
+          {"reference_at", r.Int(7)},
+          {"expiry_at", r.Int(8)},
+          {"released_at", r.IsNull(9) ? Json(nullptr) : Json(r.Int(9))},
+          {"status", r.IsNull(9) ? "on_hold" : "released"},
+          {"at", at},
+          {"activity_bq", parent_at},
+          {"contents", contents},
+          {"explanation",
+           TextJson(T("isotope.formula.decay", {{"nuclide", n.name},
+                                                {"reference_bq", left_ref},
+                                                {"hours", static_cast<double>(at - r.Int(7)) / kMsPerHour},
+                                                {"half_life", n.half_life_value},
+                                                {"half_life_unit", n.half_life_unit},
+                                                {"activity_bq", parent_at}}))},
+          {"source", table.source()}};
+}
+
+Json OrderJson(const store::Row& r) {
+  Json j = {{"id", r.Int(0)},           {"orderer_id", r.Int(1)},     {"producer_id", r.Int(2)},
+            {"nuclide", r.Text(3)},     {"activity_bq", r.Real(4)},   {"calibration_at", r.Int(5)},
+            {"dispatch_at", r.Int(6)},  {"margin", r.Real(7)},        {"dispatch_bq", r.Real(8)},
+            {"status", r.Text(9)},      {"batch_id", r.IsNull(10) ? Json(nullptr) : Json(r.Int(10))}};
+  j["refusal"] = r.Text(11).empty() ? Json(nullptr) : Json::parse(r.Text(11), nullptr, false);
+  j["package"] = r.Text(12).empty() ? Json(nullptr) : Json::parse(r.Text(12), nullptr, false);
+  return j;
+}
+
+// Activity of each batch already dispatched, referred to the batch's reference time.
+Result<std::map<int64_t, double>> Dispatched(store::Tx& tx) {
+  std::map<int64_t, double> used;
+  PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(
+      "SELECT o.batch_id, o.dispatch_bq, o.dispatch_at, b.reference_at, b.nuclide FROM isotope_orders o "
+      "JOIN isotope_batches b ON b.id = o.batch_id WHERE o.status = 'dispatched'"));
+  for (const auto& r : rows) {
+    const Nuclide* n = NuclideTable::Default().Find(r.Text(4));
+    if (!n) continue;
+    used[r.Int(0)] += r.Real(1) / DecayFactor(n->half_life_s, static_cast<double>(r.Int(2) - r.Int(3)) / 1000.0);
+  }
+  return used;
+}
+
+Json NuclidesJson() {
+  Json items = Json::array();
+  for (const auto& n : NuclideTable::Default().all()) {
+    Json progeny = Json::array();
+    for (const auto& [d, b] : n.progeny) progeny.push_back({{"nuclide", d}, {"branching", b}});
+    items.push_back({{"nuclide", n.name},
+                     {"half_life", n.half_life_value},
+                     {"half_life_unit", n.half_life_unit},
+                     {"half_life_s", n.half_life_s},
+                     {"decay_mode", n.decay_mode},
+                     {"progeny", progeny},
+                     {"a1_tbq", n.a1_tbq},
+                     {"a2_tbq", n.a2_tbq},
+                     {"exempt_conc_bq_per_g", n.exempt_conc_bq_per_g},
+                     {"exempt_consignment_bq", n.exempt_consignment_bq},
+                     {"note", n.note}});
+  }
+  return {{"items", items}, {"source", NuclideTable::Default().source()}};
+}
+
+Json Obj() { return {{"type", "object"}}; }
+
+http::RouteDoc Doc(std::string summary, std::string tag, Json request, Json response, int status = 200) {
+  http::RouteDoc d;
+  d.summary = std::move(summary);
+  d.tag = std::move(tag);
+  d.request_schema = std::move(request);
+  d.response_schema = std::move(response);
+  d.success_status = status;
+  return d;
+}
+
+}  // namespace
+
+void Register(http::Router& router, store::Store& store, const Clock& clock) {
+  const std::vector<Role> producers = {Role::kParkAdmin, Role::kEnterpriseUser};
+  const std::vector<Role> readers = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser};
+  {
+    http::Route r;
+    r.method = http::Method::kGet;
+    r.pattern = "/api/v1/isotopes/nuclides";
+    r.roles = readers;
+    r.doc = Doc("The nuclide table: half-lives, progeny and branching, A1/A2 and exemption limits, with its source",
+             "isotopes", nullptr, Obj());
+    r.handler = [](const http::Request&) { return Response::FromJson(NuclidesJson()); };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kPost;
+    r.pattern = "/api/v1/isotopes/batches";
+    r.roles = producers;
+    r.doc = Doc("Record a batch (on hold until released): nuclide, activity at a reference time, expiry; a producer's "
+             "user records its own, a park admin names producer_id",
+             "isotopes", Obj(), Obj(), 201);
+    r.handler = [&store, &clock](const http::Request& req) {
+      auto body = ParseJsonObject(req.body);
+      if (!body.ok()) return Fail(body.error());
+      const auto& table = NuclideTable::Default();
+      const std::string nuclide = Str(*body, "nuclide");
+      if (!table.Find(nuclide)) return Fail(Error::Invalid("nuclide", T("isotope.nuclide_unknown", {{"value", nuclide}})));
+      auto bq = Number(*body, "activity_bq");
+      if (!bq.ok()) return Fail(bq.error());
+      if (!(*bq > 0)) return Fail(Error::Invalid("activity_bq", T("isotope.activity_positive")));
+      auto ref = Instant(*body, "reference_at");
+      if (!ref.ok()) return Fail(ref.error());
+      auto expiry = Instant(*body, "expiry_at");
+      if (!expiry.ok()) return Fail(expiry.error());
+      if (*expiry <= *ref) return Fail(Error::Invalid("expiry_at", T("isotope.expiry_before_reference")));
+      const std::string code = Str(*body, "code");
+      if (code.empty() || code.size() > 64) return Fail(Error::Invalid("code", T("field.required")));
+      auto producer = ActingEnterprise(req.Who(), *body, "producer_id");
+      if (!producer.ok()) return Fail(producer.error());
+      Json out;
+      auto st = store.Write([&](store::Tx& tx) -> Status {
+        PARK_TRY(EnterpriseExists(tx, *producer, "producer_id"));
+        PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
+            "INSERT INTO isotope_batches (producer_id, code, nuclide, target, reactor, activity_bq, reference_at, "
+            "expiry_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            {*producer, code, nuclide, Str(*body, "target"), Str(*body, "reactor"), *bq, *ref, *expiry, clock.NowMs()}));
+        const int64_t id = row->Int(0);
+        PARK_ASSIGN_OR_RETURN(auto b, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {id}));
+        out = BatchJson(*b, clock.NowMs(), 0);
+        PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"create", "isotope_batch", id, *producer, nullptr,
+                                                            {{"code", code}, {"nuclide", nuclide}, {"activity_bq", *bq}}}));
+        return Status::Ok();
+      });
+      return st.ok() ? Response::FromJson(out, 201) : Fail(st.error());
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kGet;
+    r.pattern = "/api/v1/isotopes/batches";
+    r.roles = readers;
+    r.doc = Doc("Batches with their activity decay-corrected to `at` (default now), progeny included", "isotopes",
+             nullptr, Obj());
+    r.doc.query = {{"at", "integer", "epoch milliseconds to correct to (default now)"}};
+    r.handler = [&store, &clock](const http::Request& req) {
+      int64_t at = clock.NowMs();
+      if (auto q = req.Query("at")) {
+        try {
+          size_t used = 0;
+          at = std::stoll(std::string(*q), &used);
+          if (used != q->size()) throw std::invalid_argument("at");
+        } catch (const std::exception&) {
+          return Fail(Error::Invalid("at", T("field.not_number")));
+        }
+      }
+      Json items = Json::array();
+      auto st = store.Read([&](store::Tx& tx) -> Status {
+        PARK_ASSIGN_OR_RETURN(auto used, Dispatched(tx));
+        PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(fmt::format("SELECT {} FROM isotope_batches ORDER BY id", kBatchCols)));
+        for (const auto& b : rows) {
+          if (!req.Who().CanSeeEnterprise(b.Int(1))) continue;
+          items.push_back(BatchJson(b, at, used.count(b.Int(0)) ? used.at(b.Int(0)) : 0.0));
+        }
+        return Status::Ok();
+      });
+      return st.ok() ? Response::FromJson({{"items", items}, {"at", at}}) : Fail(st.error());
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kPost;
+    r.pattern = "/api/v1/isotopes/batches/{id}/release";
+    r.roles = producers;
+    r.doc = Doc("Quality release of a batch: from now on it may be allocated", "isotopes", nullptr, Obj());
+    r.handler = [&store, &clock](const http::Request& req) {
+      auto id = req.IdParam();
+      if (!id.ok()) return Fail(id.error());
+      Json out;
+      auto st = store.Write([&](store::Tx& tx) -> Status {
+        PARK_ASSIGN_OR_RETURN(auto b, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {*id}));
+        if (!b || !req.Who().CanSeeEnterprise(b->Int(1))) return Error::NotFound(T("isotope.batch_not_found", {{"id", std::to_string(*id)}}));
+        if (!b->IsNull(9)) return Error::Conflict(T("isotope.batch_released"));
+        const int64_t now = clock.NowMs();
+        PARK_TRY(tx.Exec("UPDATE isotope_batches SET released_at = $1 WHERE id = $2", {now, *id}));
+        PARK_ASSIGN_OR_RETURN(auto nb, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {*id}));
+        out = BatchJson(*nb, now, 0);
+        PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"release", "isotope_batch", *id, b->Int(1), nullptr, {{"released_at", now}}}));
+        return Status::Ok();
+      });
+      return st.ok() ? Response::FromJson(out) : Fail(st.error());
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kPost;
+    r.pattern = "/api/v1/isotopes/orders";
+    r.roles = producers;
+    r.doc = Doc("Order an activity at a calibration time at the destination; the activity to dispatch is planned from "
+             "the transit time and margin. An enterprise user orders for its own enterprise",
+             "isotopes", Obj(), Obj(), 201);
+    r.handler = [&store, &clock](const http::Request& req) {
+      auto body = ParseJsonObject(req.body);
+      if (!body.ok()) return Fail(body.error());
+      auto bq = Number(*body, "activity_bq");
+      if (!bq.ok()) return Fail(bq.error());
+      auto cal = Instant(*body, "calibration_at");
+      if (!cal.ok()) return Fail(cal.error());
+      auto dispatch = Instant(*body, "dispatch_at");
+      if (!dispatch.ok()) return Fail(dispatch.error());
+      const double margin = body->contains("margin") && (*body)["margin"].is_number() ? (*body)["margin"].get<double>() : 0.1;
+      const std::string nuclide = Str(*body, "nuclide");
+      auto need = PlanDispatch(NuclideTable::Default(), nuclide, *bq, *dispatch, *cal, margin);
+      if (!need.ok()) return Fail(need.error());
+      if (*cal <= clock.NowMs()) return Fail(Error::Invalid("calibration_at", T("isotope.calibration_past")));
+      auto orderer = ActingEnterprise(req.Who(), *body, "orderer_id");
+      if (!orderer.ok()) return Fail(orderer.error());
+      const auto pit = body->find("producer_id");
+      if (pit == body->end() || !pit->is_number_integer()) return Fail(Error::Invalid("producer_id", T("field.required")));
+      const int64_t producer = pit->get<int64_t>();
+      Json out;
+      auto st = store.Write([&](store::Tx& tx) -> Status {
+        PARK_TRY(EnterpriseExists(tx, *orderer, "orderer_id"));
+        PARK_TRY(EnterpriseExists(tx, producer, "producer_id"));
+        PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
+            "INSERT INTO isotope_orders (orderer_id, producer_id, nuclide, activity_bq, calibration_at, dispatch_at, "
+            "margin, dispatch_bq, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) RETURNING id",
+            {*orderer, producer, nuclide, *bq, *cal, *dispatch, margin, need->at_dispatch_bq, clock.NowMs()}));
+        const int64_t id = row->Int(0);
+        PARK_ASSIGN_OR_RETURN(auto o, tx.QueryOne(fmt::format("SELECT {} FROM isotope_orders WHERE id = $1", kOrderCols), {id}));
+        out = OrderJson(*o);
+        out["explanation"] = TextJson(need->formula);
+        PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"create", "isotope_order", id, *orderer, nullptr,
+                                                            {{"nuclide", nuclide}, {"activity_bq", *bq}}}));
+        return Status::Ok();
+      });
+      return st.ok() ? Response::FromJson(out, 201) : Fail(st.error());
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kGet;
+    r.pattern = "/api/v1/isotopes/orders";
+    r.roles = readers;
+    r.doc = Doc("Orders: an ordering enterprise sees its own, a producer those addressed to it, park roles all",
+             "isotopes", nullptr, Obj());
+    r.handler = [&store](const http::Request& req) {
+      Json items = Json::array();
+      auto st = store.Read([&](store::Tx& tx) -> Status {
+        PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(fmt::format("SELECT {} FROM isotope_orders ORDER BY id", kOrderCols)));
+        for (const auto& o : rows) {
+          if (req.Who().CanSeeEnterprise(o.Int(1)) || req.Who().CanSeeEnterprise(o.Int(2))) items.push_back(OrderJson(o));
+        }
+        return Status::Ok();
+      });
+      return st.ok() ? Response::FromJson({{"items", items}}) : Fail(st.error());
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kPost;
+    r.pattern = "/api/v1/isotopes/allocate";
+    r.roles = producers;
+    r.doc = Doc("Allocate a producer's open orders to its batches (each order from one released, in-date batch, old "
+             "batches first); orders no batch can meet are refused with the reason",
+             "isotopes", Obj(), Obj());
+    r.handler = [&store, &clock](const http::Request& req) {
+      auto body = ParseJsonObject(req.body.empty() ? "{}" : req.body);
+      if (!body.ok()) return Fail(body.error());
+      auto producer = ActingEnterprise(req.Who(), *body, "producer_id");
+      if (!producer.ok()) return Fail(producer.error());
+      Json out;
+      auto st = store.Write([&](store::Tx& tx) -> Status {
+        PARK_ASSIGN_OR_RETURN(auto used, Dispatched(tx));
+        PARK_ASSIGN_OR_RETURN(auto brows, tx.Query(
+            fmt::format("SELECT {} FROM isotope_batches WHERE producer_id = $1 ORDER BY id", kBatchCols), {*producer}));
+        std::vector<Batch> batches;
+        for (const auto& b : brows) {
+          Batch x = BatchOf(b);
+          if (used.count(b.Int(0))) x.activity_bq = std::max(0.0, x.activity_bq - used.at(b.Int(0)));
+          batches.push_back(std::move(x));
+        }
+        PARK_ASSIGN_OR_RETURN(auto orows, tx.Query(
+            fmt::format("SELECT {} FROM isotope_orders WHERE producer_id = $1 AND status IN ('pending', 'allocated', "
+                        "'refused') ORDER BY id", kOrderCols), {*producer}));
+        std::vector<Order> orders;
+        for (const auto& o : orows) orders.push_back({std::to_string(o.Int(0)), o.Text(3), o.Real(8), o.Int(6), o.Int(5)});
+        const AllocationPlan plan = Allocate(NuclideTable::Default(), batches, orders);
+        Json allocations = Json::array(), refusals = Json::array();
+        for (const auto& a : plan.allocations) {
+          PARK_TRY(tx.Exec("UPDATE isotope_orders SET status = 'allocated', batch_id = $1, refusal = '' WHERE id = $2",
+                           {std::stoll(a.batch_id), std::stoll(a.order_id)}));
+          allocations.push_back({{"order_id", std::stoll(a.order_id)}, {"batch_id", std::stoll(a.batch_id)},
+                                 {"dispatch_bq", a.bq_at_dispatch}});
+        }
+        for (const auto& f : plan.refusals) {
+          const Json reason = TextJson(f.reason);
+          PARK_TRY(tx.Exec("UPDATE isotope_orders SET status = 'refused', batch_id = NULL, refusal = $1 WHERE id = $2",
+                           {reason.dump(), std::stoll(f.order_id)}));
+          refusals.push_back({{"order_id", std::stoll(f.order_id)}, {"reason", reason}});
+        }
+        out = {{"allocations", allocations}, {"refusals", refusals}, {"unused_bq_at_expiry", plan.unused_bq_at_expiry}};
+        PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"allocate", "isotope_order", std::nullopt, *producer, nullptr,
+                                                            {{"allocated", allocations.size()}, {"refused", refusals.size()}}}));
+        return Status::Ok();
+      });
+      return st.ok() ? Response::FromJson(out) : Fail(st.error());
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kPost;
+    r.pattern = "/api/v1/isotopes/orders/{id}/dispatch";
+    r.roles = producers;
+    r.doc = Doc("Pack and dispatch an allocated order: the package is classified from its contents at dispatch, progeny "
+             "included (excepted or Type A, UN number, transport index from the measured dose rate at 1 m)",
+             "isotopes", Obj(), Obj());
+    r.handler = [&store, &clock](const http::Request& req) {
+      auto id = req.IdParam();
+      if (!id.ok()) return Fail(id.error());
+      auto body = ParseJsonObject(req.body.empty() ? "{}" : req.body);
+      if (!body.ok()) return Fail(body.error());
+      const std::string form = Str(*body, "form").empty() ? "liquid" : Str(*body, "form");
+      if (form != "liquid" && form != "solid") return Fail(Error::Invalid("form", T("isotope.form")));
+      std::optional<double> dose, surface;
+      if (body->contains("dose_rate_1m_msv_h")) {
+        auto d = Number(*body, "dose_rate_1m_msv_h");
+        if (!d.ok()) return Fail(d.error());
+        dose = *d;
+      }
+      if (body->contains("surface_dose_msv_h")) {
+        auto d = Number(*body, "surface_dose_msv_h");
+        if (!d.ok()) return Fail(d.error());
+        surface = *d;
+      }
+      Json out;
+      auto st = store.Write([&](store::Tx& tx) -> Status {
+        PARK_ASSIGN_OR_RETURN(auto o, tx.QueryOne(fmt::format("SELECT {} FROM isotope_orders WHERE id = $1", kOrderCols), {*id}));
+        if (!o || !req.Who().CanSeeEnterprise(o->Int(2))) return Error::NotFound(T("isotope.order_not_found", {{"id", std::to_string(*id)}}));
+        if (o->Text(9) != "allocated") return Error::Conflict(T("isotope.order_not_allocated", {{"status", o->Text(9)}}));
+        PARK_ASSIGN_OR_RETURN(auto b, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {o->Int(10)}));
+        const auto& table = NuclideTable::Default();
+        PARK_ASSIGN_OR_RETURN(auto contents, ContentsAtDispatch(table, o->Text(3), o->Real(8), b->Int(7), o->Int(6)));
+        PARK_ASSIGN_OR_RETURN(auto c, ClassifyPackage(table, contents, form == "solid" ? Form::kSolid : Form::kLiquid, dose, surface));
+        if (c.type == PackageType::kTypeBRequired) {
+          return Error::Coded(ErrorCode::kFailedPrecondition, T("isotope.package.type_b"), "activity_bq");
+        }
+        Json cj = Json::array();
+        for (const auto& a : contents) cj.push_back({{"nuclide", a.nuclide}, {"activity_bq", a.bq}});
+        Json docs = Json::array();
+        for (const auto& d : c.documents) docs.push_back(TextJson(T(d)));
+        Json package = {{"type", c.type == PackageType::kExcepted ? "excepted" : "type_a"},
+                        {"un_number", c.un_number},
+                        {"form", form},
+                        {"sum_a2", c.sum_a2},
+                        {"counted", c.counted},
+                        {"contents", cj},
+                        {"transport_index", c.transport_index ? Json(*c.transport_index) : Json(nullptr)},
+                        {"label", c.label},
+                        {"documents", docs},
+                        {"explanation", TextJson(c.explanation)},
+                        {"source", table.source()}};
+        PARK_TRY(tx.Exec("UPDATE isotope_orders SET status = 'dispatched', package = $1 WHERE id = $2", {package.dump(), *id}));
+        PARK_ASSIGN_OR_RETURN(auto no, tx.QueryOne(fmt::format("SELECT {} FROM isotope_orders WHERE id = $1", kOrderCols), {*id}));
+        out = OrderJson(*no);
+        PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"dispatch", "isotope_order", *id, o->Int(1), nullptr,
+                                                            {{"package", package["type"]}}}));
+        return Status::Ok();
+      });
+      return st.ok() ? Response::FromJson(out) : Fail(st.error());
+    };
+    router.Add(std::move(r));
+  }
+}
+
+}  // namespace park::isotope

@@ -1,0 +1,133 @@
+"""Black-box tests of the isotope service: a producer's batch on hold, released, a hospital's order planned from
+its calibration time, allocated, packed (classified from its contents at dispatch, Tc-99m included) and
+dispatched; refusals with reasons; bad input naming the field; a hospital seeing only its own orders.
+Registered into run.py's list."""
+import math
+import time
+
+from harness import check, login, request, test_registry
+from energy_tests import credit_code
+
+TESTS, test = test_registry()
+
+HOUR = 3_600_000
+MO99_H = 65.94
+
+
+def enterprise_with_user(base, admin, prefix, stamp):
+    st, _, ent = request(base, "POST", "/api/v1/enterprises",
+                         {"name": f"{prefix}{stamp}", "credit_code": credit_code(stamp), "sector": "2760"}, admin)
+    check(st == 201, f"enterprise: {st} {ent}")
+    password = "isotope-test-2026"
+    name = f"iso{stamp}"
+    st, _, user = request(base, "POST", "/api/v1/users",
+                          {"name": name, "role": "enterprise_user", "enterprise_id": ent["id"], "password": password},
+                          admin)
+    check(st == 201, f"user: {st} {user}")
+    return ent, login(base, name, password)
+
+
+def close(a, b, rel=1e-9):
+    return abs(a - b) <= rel * max(abs(a), abs(b))
+
+
+@test
+def isotope_batch_to_dispatch_with_refusals_and_scope(ctx):
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    stamp = time.time_ns() % 10**9
+    producer, prod = enterprise_with_user(base, admin, "同位素生产", stamp)
+    hospital, hosp = enterprise_with_user(base, admin, "医院甲", stamp + 1)
+    other, other_tok = enterprise_with_user(base, admin, "医院乙", stamp + 2)
+
+    st, _, nuclides = request(base, "GET", "/api/v1/isotopes/nuclides", token=hosp)
+    mo = next(n for n in nuclides["items"] if n["nuclide"] == "Mo-99")
+    check(st == 200 and mo["half_life"] == MO99_H and "ICRP" in nuclides["source"], f"nuclides: {st} {mo}")
+
+    now = int(time.time() * 1000)
+    ref = now - 2 * HOUR
+    batch_body = {"code": f"MO-{stamp}", "nuclide": "Mo-99", "activity_bq": 2.0e12, "reference_at": ref,
+                  "expiry_at": ref + 10 * 24 * HOUR, "target": "LEU", "reactor": "R1"}
+    st, _, batch = request(base, "POST", "/api/v1/isotopes/batches", batch_body, prod)
+    check(st == 201 and batch["status"] == "on_hold" and batch["producer_id"] == producer["id"], f"batch: {st} {batch}")
+
+    # Read at a chosen time: decay-corrected, with the Tc-99m grown in (README check: 2 Bq → 1.6208 / 1.3720 after 20 h).
+    st, _, listed = request(base, "GET", f"/api/v1/isotopes/batches?at={ref + 20 * HOUR}", token=prod)
+    b = next(x for x in listed["items"] if x["id"] == batch["id"])
+    tc = next(c for c in b["contents"] if c["nuclide"] == "Tc-99m")
+    check(close(b["activity_bq"], 1.0e12 * 1.6207863893776937, 1e-12)
+          and close(tc["activity_bq"], 1.0e12 * 1.3719829376710406, 1e-9), f"decay-corrected batch: {b}")
+    check(b["explanation"]["code"] == "isotope.formula.decay", f"explained: {b['explanation']}")
+    st, _, seen = request(base, "GET", "/api/v1/isotopes/batches", token=hosp)
+    check(st == 200 and all(x["producer_id"] != producer["id"] for x in seen["items"]), "a hospital sees no batches")
+
+    # Bad input names the field and the reason.
+    cal = now + 30 * HOUR
+    order = {"producer_id": producer["id"], "nuclide": "Mo-99", "activity_bq": 5.0e10, "calibration_at": cal,
+             "dispatch_at": now + 6 * HOUR, "margin": 0.1}
+    for change, field, code in [({"nuclide": "Mo-100"}, "nuclide", "isotope.nuclide_unknown"),
+                                ({"activity_bq": -5}, "activity_bq", "isotope.activity_positive"),
+                                ({"calibration_at": now - HOUR, "dispatch_at": now - 2 * HOUR}, "calibration_at",
+                                 "isotope.calibration_past"),
+                                ({"calibration_at": now + HOUR}, "calibration_at",
+                                 "isotope.calibration_before_dispatch")]:
+        st, _, body = request(base, "POST", "/api/v1/isotopes/orders", {**order, **change}, hosp)
+        check(st == 400 and body["error"]["field"] == field and body["error"]["reason"] == code,
+              f"{change}: {st} {body}")
+
+    st, _, o1 = request(base, "POST", "/api/v1/isotopes/orders", order, hosp)
+    want = 5.0e10 * 2 ** (24 / MO99_H) * 1.1
+    check(st == 201 and o1["orderer_id"] == hospital["id"] and close(o1["dispatch_bq"], want), f"order: {st} {o1}")
+    check(o1["explanation"]["code"] == "isotope.formula.dispatch", f"explained: {o1}")
+    big = {**order, "activity_bq": 5.0e12}
+    st, _, o2 = request(base, "POST", "/api/v1/isotopes/orders", big, other_tok)
+    check(st == 201, f"second order: {st} {o2}")
+
+    # On hold: nothing can be allocated, and each order says why.
+    st, _, plan = request(base, "POST", "/api/v1/isotopes/allocate", {}, prod)
+    reasons = {r["order_id"]: r["reason"]["code"] for r in plan["refusals"]}
+    check(st == 200 and not plan["allocations"] and reasons == {o1["id"]: "isotope.refusal.not_released",
+                                                                o2["id"]: "isotope.refusal.not_released"},
+          f"held batch: {st} {plan}")
+
+    st, _, rel = request(base, "POST", f"/api/v1/isotopes/batches/{batch['id']}/release", None, prod)
+    check(st == 200 and rel["status"] == "released", f"release: {st} {rel}")
+    st, _, again = request(base, "POST", f"/api/v1/isotopes/batches/{batch['id']}/release", None, prod)
+    check(st == 409, f"released twice: {st} {again}")
+    st, _, _ = request(base, "POST", f"/api/v1/isotopes/batches/{batch['id']}/release", None, hosp)
+    check(st == 404, f"a hospital cannot release the producer's batch: {st}")
+
+    st, _, plan = request(base, "POST", "/api/v1/isotopes/allocate", {}, prod)
+    check(st == 200 and [a["order_id"] for a in plan["allocations"]] == [o1["id"]], f"allocation: {plan}")
+    refusal = plan["refusals"][0]
+    check(refusal["order_id"] == o2["id"] and refusal["reason"]["code"] == "isotope.refusal.insufficient"
+          and refusal["reason"]["params"]["needed_bq"] > refusal["reason"]["params"]["available_bq"],
+          f"the too-large order is refused with what is left: {refusal}")
+
+    # Scope: each hospital sees only its own orders; the producer sees both.
+    _, _, mine = request(base, "GET", "/api/v1/isotopes/orders", token=hosp)
+    _, _, theirs = request(base, "GET", "/api/v1/isotopes/orders", token=other_tok)
+    _, _, prods = request(base, "GET", "/api/v1/isotopes/orders", token=prod)
+    check({o["id"] for o in mine["items"]} == {o1["id"]} and {o["id"] for o in theirs["items"]} == {o2["id"]},
+          f"own orders only: {mine} {theirs}")
+    check({o1["id"], o2["id"]} <= {o["id"] for o in prods["items"]}, "the producer sees the orders addressed to it")
+    st, _, _ = request(base, "POST", f"/api/v1/isotopes/orders/{o1['id']}/dispatch", {}, other_tok)
+    check(st == 404, f"another enterprise cannot dispatch: {st}")
+
+    # Pack and dispatch: Type A (Mo-99 above 1e-4 A2 for a liquid), Tc-99m listed but covered by Mo-99's A2.
+    st, _, sent = request(base, "POST", f"/api/v1/isotopes/orders/{o1['id']}/dispatch",
+                          {"form": "liquid", "dose_rate_1m_msv_h": 0.008, "surface_dose_msv_h": 0.3}, prod)
+    pkg = sent.get("package") or {}
+    check(st == 200 and sent["status"] == "dispatched" and pkg["type"] == "type_a" and pkg["un_number"] == "UN2915",
+          f"dispatch: {st} {sent}")
+    check(pkg["counted"] == ["Mo-99"] and {c["nuclide"] for c in pkg["contents"]} == {"Mo-99", "Tc-99m"}
+          and math.isclose(pkg["sum_a2"], o1["dispatch_bq"] / 0.6e12, rel_tol=1e-9), f"contents: {pkg}")
+    check(pkg["transport_index"] == 0.8 and pkg["label"] == "II-YELLOW", f"TI and label: {pkg}")
+    st, _, twice = request(base, "POST", f"/api/v1/isotopes/orders/{o1['id']}/dispatch", {}, prod)
+    check(st == 409 and twice["error"]["reason"] == "isotope.order_not_allocated", f"dispatched twice: {st} {twice}")
+
+    # What was dispatched is gone from the batch.
+    _, _, after = request(base, "GET", f"/api/v1/isotopes/batches?at={order['dispatch_at']}", token=prod)
+    left = next(x for x in after["items"] if x["id"] == batch["id"])["activity_bq"]
+    full = 2.0e12 * 2 ** (-(order["dispatch_at"] - ref) / HOUR / MO99_H)
+    check(close(left, full - o1["dispatch_bq"], 1e-9), f"batch after dispatch: {left} vs {full - o1['dispatch_bq']}")
