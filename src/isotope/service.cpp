@@ -458,6 +458,89 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
     };
     router.Add(std::move(r));
   }
+
+  {
+    http::Route r;
+    r.method = http::Method::kPost;
+    r.pattern = "/api/v1/isotopes/generator/ingrowth";
+    r.roles = readers;
+    r.doc = Doc("Tc-99m in a Mo-99 generator after an elution: the ingrowth curve (hourly to `hours`), its peak, and the "
+                "Mo-99 breakthrough of an eluate at administration when eluate activities are given",
+                "isotopes", Obj(), Obj());
+    r.handler = [](const http::Request& req) {
+      auto body = ParseJsonObject(req.body);
+      if (!body.ok()) return Fail(body.error());
+      const auto& table = NuclideTable::Default();
+      auto mo = Number(*body, "mo99_bq");
+      if (!mo.ok()) return Fail(mo.error());
+      if (!(*mo > 0)) return Fail(Error::Invalid("mo99_bq", T("isotope.activity_positive")));
+      double hours = 48;
+      if (body->contains("hours")) {
+        auto h = Number(*body, "hours");
+        if (!h.ok()) return Fail(h.error());
+        if (!(*h > 0 && *h <= 24 * 14)) return Fail(Error::Invalid("hours", T("isotope.hours_range", {{"max", 336}})));
+        hours = *h;
+      }
+      Json curve = Json::array();
+      for (int i = 0; i <= static_cast<int>(hours); ++i) {
+        auto tc = GeneratorTc99m(table, *mo, 0, i * kSecondsPerHour);
+        if (!tc.ok()) return Fail(tc.error());
+        curve.push_back({{"hours", i}, {"tc99m_bq", *tc}});
+      }
+      const double peak_h = PeakIngrowthHours(*table.Find("Mo-99"), *table.Find("Tc-99m"));
+      Json out = {{"curve", curve},
+                  {"peak_hours", peak_h},
+                  {"peak_tc99m_bq", GeneratorTc99m(table, *mo, 0, peak_h * kSecondsPerHour).value()},
+                  {"explanation", TextJson(T("isotope.formula.ingrowth", {{"peak_hours", peak_h}}))},
+                  {"source", table.source()}};
+      if (body->contains("eluate_mo99_bq") || body->contains("eluate_tc99m_bq")) {
+        auto emo = Number(*body, "eluate_mo99_bq");
+        if (!emo.ok()) return Fail(emo.error());
+        auto etc = Number(*body, "eluate_tc99m_bq");
+        if (!etc.ok()) return Fail(etc.error());
+        double until_h = 0;
+        if (body->contains("administration_after_hours")) {
+          auto u = Number(*body, "administration_after_hours");
+          if (!u.ok()) return Fail(u.error());
+          if (!(*u >= 0)) return Fail(Error::Invalid("administration_after_hours", T("isotope.time_negative")));
+          until_h = *u;
+        }
+        auto b = CheckBreakthrough(table, *emo, *etc, until_h * kSecondsPerHour);
+        if (!b.ok()) return Fail(b.error());
+        out["breakthrough"] = {{"kbq_mo_per_mbq_tc", b->kbq_mo_per_mbq_tc}, {"limit", kBreakthroughLimit},
+                               {"ok", b->ok}, {"explanation", TextJson(b->explanation)}};
+      }
+      return Response::FromJson(out);
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kPost;
+    r.pattern = "/api/v1/isotopes/waste/release-date";
+    r.roles = readers;
+    r.doc = Doc("The release date of a waste container in decay-in-storage from the nuclides it holds and when it was "
+                "sealed (10 half-lives; 30 days under 24 h; 180 days for I-131), with the rule that decides",
+                "isotopes", Obj(), Obj());
+    r.handler = [](const http::Request& req) {
+      auto body = ParseJsonObject(req.body);
+      if (!body.ok()) return Fail(body.error());
+      auto sealed = Instant(*body, "sealed_at");
+      if (!sealed.ok()) return Fail(sealed.error());
+      std::vector<std::string> nuclides;
+      const auto it = body->find("nuclides");
+      if (it == body->end() || !it->is_array()) return Fail(Error::Invalid("nuclides", T("field.required")));
+      for (const auto& n : *it) nuclides.push_back(n.is_string() ? n.get<std::string>() : std::string());
+      auto r = WasteReleaseDate(NuclideTable::Default(), nuclides, *sealed);
+      if (!r.ok()) return Fail(r.error());
+      Json rules = Json::array();
+      for (const auto& x : r->rules) {
+        rules.push_back({{"nuclide", x.nuclide}, {"hold_ms", x.hold_ms}, {"reason", TextJson(x.reason)}});
+      }
+      return Response::FromJson({{"release_at", r->release_ms}, {"rules", rules}, {"survey_required", true}});
+    };
+    router.Add(std::move(r));
+  }
 }
 
 }  // namespace park::isotope

@@ -131,3 +131,32 @@ def isotope_batch_to_dispatch_with_refusals_and_scope(ctx):
     left = next(x for x in after["items"] if x["id"] == batch["id"])["activity_bq"]
     full = 2.0e12 * 2 ** (-(order["dispatch_at"] - ref) / HOUR / MO99_H)
     check(close(left, full - o1["dispatch_bq"], 1e-9), f"batch after dispatch: {left} vs {full - o1['dispatch_bq']}")
+
+
+@test
+def isotope_generator_ingrowth_and_waste_release_dates(ctx):
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    st, _, gen = request(base, "POST", "/api/v1/isotopes/generator/ingrowth",
+                         {"mo99_bq": 1e10, "hours": 24, "eluate_mo99_bq": 1e5, "eluate_tc99m_bq": 1e9,
+                          "administration_after_hours": 6}, admin)
+    check(st == 200 and abs(gen["peak_hours"] - 22.86) < 0.005 and len(gen["curve"]) == 25, f"ingrowth: {st} {gen}")
+    at = {p["hours"]: p["tc99m_bq"] for p in gen["curve"]}
+    check(abs(at[6] / gen["peak_tc99m_bq"] - 0.61) < 0.005 and abs(at[12] / gen["peak_tc99m_bq"] - 0.88) < 0.005,
+          f"61 % after 6 h, 88 % after 12 h: {at[6] / gen['peak_tc99m_bq']} {at[12] / gen['peak_tc99m_bq']}")
+    br = gen["breakthrough"]
+    check(br["ok"] is False and br["kbq_mo_per_mbq_tc"] > 0.15 and br["explanation"]["code"] == "isotope.breakthrough.over",
+          f"0.1 kBq/MBq at elution is over the limit 6 h later: {br}")
+    st, _, bad = request(base, "POST", "/api/v1/isotopes/generator/ingrowth", {"mo99_bq": -1}, admin)
+    check(st == 400 and bad["error"]["field"] == "mo99_bq", f"negative activity: {st} {bad}")
+
+    sealed = 1_764_547_200_000
+    st, _, w = request(base, "POST", "/api/v1/isotopes/waste/release-date",
+                       {"nuclides": ["Tc-99m", "I-131"], "sealed_at": sealed}, admin)
+    check(st == 200 and w["release_at"] == sealed + 180 * 24 * HOUR
+          and [r["reason"]["code"] for r in w["rules"]] == ["isotope.waste.rule_short", "isotope.waste.rule_i131"],
+          f"waste: {st} {w}")
+    st, _, bad = request(base, "POST", "/api/v1/isotopes/waste/release-date",
+                         {"nuclides": ["Xx-1"], "sealed_at": sealed}, admin)
+    check(st == 400 and bad["error"]["field"] == "nuclides[0]" and bad["error"]["reason"] == "isotope.nuclide_unknown",
+          f"unknown nuclide: {st} {bad}")
