@@ -37,10 +37,12 @@ describe('carbon pages', { timeout: 180000 }, () => {
       await page.locator('[data-testid="explain-intensity_t_co2_per_10k_yuan_output"]').click()
       const explain = page.locator('[data-testid="explain"]')
       await explain.waitFor()
-      assert.match(await explain.locator('[data-testid="explain-formula"]').textContent(), /total_t_co2 \/ output_value_10k_yuan/)
+      assert.match(await explain.locator('[data-testid="explain-formula"]').textContent(), /碳排放总量 \/ 工业总产值/)
       const factors = explain.locator('[data-testid="explain-factors"] tbody tr')
       assert.ok((await factors.count()) > 0, 'factors listed')
-      assert.match(await factors.first().textContent(), /r\d/)
+      assert.match(await factors.first().textContent(), /第 \d+ 版/)
+      // Sources are cited in Chinese.
+      assert.doesNotMatch(await explain.locator('[data-testid="explain-factors"]').textContent(), /guidelines|announcement|Appendix/)
       const inputs = explain.locator('[data-testid="explain-inputs"] tbody tr')
       assert.ok((await inputs.count()) > 0, 'input rows listed')
       assert.match(await inputs.first().textContent(), /=/)
@@ -52,7 +54,7 @@ describe('carbon pages', { timeout: 180000 }, () => {
       await page.locator('details:has([data-testid="months-table"]) summary').click()
       await page.locator('[data-testid="months-table"] tbody tr').nth(2).locator('td button').nth(2).click()
       await page.locator('[data-testid="explain"] h3', { hasText: `${YEAR}-03` }).waitFor()
-      assert.match(await page.locator('[data-testid="explain-formula"]').textContent(), /total_t_co2 = /)
+      assert.match(await page.locator('[data-testid="explain-formula"]').textContent(), /碳排放总量 = /)
       assert.deepEqual(page.problems, [])
     } finally {
       await context.close()
