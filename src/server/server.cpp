@@ -356,7 +356,10 @@ std::optional<http::Response> Translate(BeastRequest& in, std::string remote_ip,
   out.remote_ip = std::move(remote_ip);
   if (!method) {
     const bool head = in.method() == bhttp::verb::head;
-    if (!head) return http::Response::FromError(Error{ErrorCode::kInvalidArgument, "method not supported", "method"});
+    if (!head) {
+      return http::Response::FromError(
+          Error::Coded(ErrorCode::kInvalidArgument, T("request.method_unsupported"), "method"));
+    }
     out.method = http::Method::kGet;  // HEAD: answered like GET, body dropped by Beast's serializer
   } else {
     out.method = *method;
@@ -376,11 +379,11 @@ http::Response Dispatch(Server::Impl& s, http::Request& req, std::string& route_
     }
     route_label = "unmatched";
     if (match.path_known) {
-      return http::Response::FromError(
-          Error{ErrorCode::kInvalidArgument, std::string(http::MethodName(req.method)) + " is not allowed here",
-                "method"});
+      return http::Response::FromError(Error::Coded(
+          ErrorCode::kInvalidArgument, T("request.method_not_allowed", {{"method", http::MethodName(req.method)}}),
+          "method"));
     }
-    return http::Response::FromError(Error::NotFound("no such endpoint: " + req.path));
+    return http::Response::FromError(Error::NotFound(T("request.no_endpoint", {{"path", req.path}})));
   }
   const http::Route& route = *match.route;
   route_label = route.pattern;
@@ -391,16 +394,15 @@ http::Response Dispatch(Server::Impl& s, http::Request& req, std::string& route_
       if (auto q = req.Query("token")) token = std::string(*q);
     }
     if (!token) {
-      auto r = http::Response::FromError(
-          Error{ErrorCode::kUnauthenticated, "sign in first: send Authorization: Bearer <token>", {}});
+      auto r = http::Response::FromError(Error::Coded(ErrorCode::kUnauthenticated, T("request.sign_in_first")));
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       return r;
     }
     auto who = s.authenticate(*token);
     if (!who.ok()) return http::Response::FromError(who.error());
     if (std::find(route.roles.begin(), route.roles.end(), who->role) == route.roles.end()) {
-      return http::Response::FromError(
-          Error::Denied("the role " + std::string(RoleName(who->role)) + " may not do this"));
+      return http::Response::FromError(Error::Denied(
+          T("request.role_denied", {{"role", TextRef{"auth.role_name." + std::string(RoleName(who->role))}}})));
     }
     req.principal = std::move(*who);
   }
@@ -413,7 +415,7 @@ http::Response Dispatch(Server::Impl& s, http::Request& req, std::string& route_
            : std::find(also.begin(), also.end(), "") != also.end();
     if (!accepted) {
       return http::Response::FromError(
-          Error::Invalid("Content-Type", "must be " + route.doc.request_content_type));
+          Error::Invalid("Content-Type", T("request.content_type", {{"type", route.doc.request_content_type}})));
     }
   }
   try {
@@ -424,7 +426,8 @@ http::Response Dispatch(Server::Impl& s, http::Request& req, std::string& route_
     spdlog::error("request {} {} {} failed with an unknown exception", req.request_id,
                   http::MethodName(req.method), req.path);
   }
-  return http::Response::FromError(Error::Internal("internal error; quote request id " + req.request_id));
+  return http::Response::FromError(
+      Error::Coded(ErrorCode::kInternal, T("request.internal", {{"request_id", req.request_id}})));
 }
 
 // Vue renders from precompiled templates and vue-i18n compiles messages without eval, so scripts need no
@@ -695,7 +698,7 @@ class HttpSession : public Server::Impl::Evictable {
     if (auto bad = Translate(req, remote_, r)) {
       denied = std::move(*bad);
     } else if (r.path != Server::kLivePath) {
-      denied = http::Response::FromError(Error::NotFound("no WebSocket endpoint at " + r.path));
+      denied = http::Response::FromError(Error::NotFound(T("request.no_websocket", {{"path", r.path}})));
     } else {
       denied = Dispatch(s_, r, route);  // authenticates; the documented handler answers non-upgrade calls
       if (r.principal) {

@@ -101,7 +101,9 @@ def role_endpoint_matrix_is_enforced_for_every_route_and_token_kind(ctx):
         for role, token in tokens.items():
             st, _, resp = request(base, method, concrete, body, token)
             calls += 1
-            denied = st == 403 and f"the role {role} may not do this" in json.dumps(resp)
+            # Refused for the role (a coded text naming the role), not for anything else about the request.
+            denied = (st == 403 and "request.role_denied" in json.dumps(resp)
+                      and f"auth.role_name.{role}" in json.dumps(resp))
             where = f"{role} {method} {path}"
             if role in allowed:
                 check(st != 401 and not denied, f"{where}: the route lists the role but it was refused: {st} {resp}")
