@@ -109,7 +109,7 @@ describe('home page per role', { timeout: 300000 }, () => {
         const res = await api(page, 'POST', '/sensors', {
           equipment_id: eq.body.items[0].id,
           key: `e2ehome${stamp}.${item}`,
-          name: `首页 ${item}`,
+          name: item === 'water' ? '首页测试水表' : '首页测试电表',
           kind: 'meter',
           quantity,
           unit,
