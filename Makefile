@@ -36,7 +36,7 @@ build-fuzz: bootstrap
 
 test: build-asan build-fuzz web
 	PARKBRAIN_FUZZ_DIR=$(CURDIR)/build/fuzz PARKBRAIN_FUZZ_SECONDS=$(FUZZ_SECONDS) PARKBRAIN_REQUIRE_PG=1 \
-	  scripts/with-postgres ctest --test-dir build/asan --output-on-failure -j 1
+	  scripts/with-postgres ctest --test-dir build/asan --output-on-failure -j 2
 
 fuzz: build-fuzz
 	PARKBRAIN_FUZZ_SECONDS=$${SECONDS_PER_TARGET:-300} scripts/run-fuzzers build/fuzz
