@@ -148,6 +148,9 @@ Json NuclidesJson() {
 
 Json Obj() { return {{"type", "object"}}; }
 
+// A release note: the quality release certificate's reference, kept in the audit log.
+constexpr std::size_t kMaxNote = 500;
+
 http::RouteDoc Doc(std::string summary, std::string tag, Json request, Json response, int status = 200) {
   http::RouteDoc d;
   d.summary = std::move(summary);
@@ -255,10 +258,17 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
     r.method = http::Method::kPost;
     r.pattern = "/api/v1/isotopes/batches/{id}/release";
     r.roles = producers;
-    r.doc = Doc("Quality release of a batch: from now on it may be allocated", "isotopes", nullptr, Obj());
+    r.doc = Doc("Quality release of a batch: from now on it may be allocated. The body is optional; its note "
+                "(the release certificate's reference, at most 500 characters) goes into the audit log",
+                "isotopes",
+                {{"type", "object"}, {"properties", {{"note", {{"type", "string"}, {"maxLength", kMaxNote}}}}}}, Obj());
     r.handler = [&store, &clock](const http::Request& req) {
       auto id = req.IdParam();
       if (!id.ok()) return Fail(id.error());
+      auto body = ParseJsonObject(req.body.empty() ? "{}" : req.body);
+      if (!body.ok()) return Fail(body.error());
+      const std::string note = Str(*body, "note");
+      if (note.size() > kMaxNote) return Fail(Error::Invalid("note", T("field.too_long", {{"max_chars", kMaxNote}})));
       Json out;
       auto st = store.Write([&](store::Tx& tx) -> Status {
         PARK_ASSIGN_OR_RETURN(auto b, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {*id}));
@@ -268,7 +278,7 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
         PARK_TRY(tx.Exec("UPDATE isotope_batches SET released_at = $1 WHERE id = $2", {now, *id}));
         PARK_ASSIGN_OR_RETURN(auto nb, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {*id}));
         out = BatchJson(*nb, now, 0);
-        PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"release", "isotope_batch", *id, b->Int(1), nullptr, {{"released_at", now}}}));
+        PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"release", "isotope_batch", *id, b->Int(1), nullptr, {{"released_at", now}, {"note", note}}}));
         return Status::Ok();
       });
       return st.ok() ? Response::FromJson(out) : Fail(st.error());

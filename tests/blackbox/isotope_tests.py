@@ -2,6 +2,7 @@
 its calibration time, allocated, packed (classified from its contents at dispatch, Tc-99m included) and
 dispatched; refusals with reasons; bad input naming the field; a hospital seeing only its own orders.
 Registered into run.py's list."""
+import json
 import math
 import time
 
@@ -90,7 +91,12 @@ def isotope_batch_to_dispatch_with_refusals_and_scope(ctx):
                                                                 o2["id"]: "isotope.refusal.not_released"},
           f"held batch: {st} {plan}")
 
-    st, _, rel = request(base, "POST", f"/api/v1/isotopes/batches/{batch['id']}/release", None, prod)
+    st, _, bad = request(base, "POST", f"/api/v1/isotopes/batches/{batch['id']}/release",
+                         json.dumps({"note": "x" * 501}), prod)
+    check(st == 400 and bad["error"]["field"] == "note" and bad["error"]["reason"] == "field.too_long",
+          f"a release note over 500 characters: {st} {bad}")
+    st, _, rel = request(base, "POST", f"/api/v1/isotopes/batches/{batch['id']}/release",
+                         json.dumps({"note": "QC release certificate 2026-118"}), prod)
     check(st == 200 and rel["status"] == "released", f"release: {st} {rel}")
     st, _, again = request(base, "POST", f"/api/v1/isotopes/batches/{batch['id']}/release", None, prod)
     check(st == 409, f"released twice: {st} {again}")
