@@ -252,16 +252,35 @@ std::string ToLowerKey(std::string_view tag) {
 
 }  // namespace
 
+Status CreateDemoUsers(auth::Service& auth, const std::map<std::string, int64_t>& enterprise_ids) {
+  for (const auto& l : DemoLogins()) {
+    auth::NewUser u{l.name, l.display_name, *ParseRole(l.role), std::nullopt, l.password};
+    if (!l.enterprise.empty()) {
+      const auto it = enterprise_ids.find(l.enterprise);
+      if (it == enterprise_ids.end()) continue;  // its enterprise comes with a later part of the demo
+      u.enterprise_id = it->second;
+    } else if (!enterprise_ids.contains(kEnterprises[0].name)) {
+      continue;  // park roles are created with the park
+    }
+    PARK_TRY(auth.CreateUser(u, nullptr));
+  }
+  return Status::Ok();
+}
+
 std::vector<DemoLogin> DemoLogins() {
   // The display name is what the web app shows (Chinese, as the park's staff name them); the note is what
   // `parkbrain demo` prints beside the login in the terminal.
-  return {{"admin", "admin-demo-2026", "park_admin", "园区管委会管理员", "park committee administrator"},
-          {"staff", "staff-demo-2026", "park_staff", "园区安环经发专员", "park safety, environment and economic staff"},
+  return {{"admin", "admin-demo-2026", "park_admin", "园区管委会管理员", "park committee administrator", ""},
+          {"staff", "staff-demo-2026", "park_staff", "园区安环经发专员", "park safety, environment and economic staff", ""},
           {"ent-user", "ent-demo-2026", "enterprise_user", "绿源原料药能源环保主管",
-           "绿源原料药 EHS/energy manager (one enterprise only)"},
-          {"tech", "tech-demo-2026", "technician", "设备维修巡检员", "maintenance technician"},
-          {"driver", "driver-demo-2026", "driver", "危化品车辆司机", "hazmat truck driver"},
-          {"integrator", "integrator-demo-2026", "integrator", "系统集成工程师", "gateway and device integrator"}};
+           "绿源原料药 EHS/energy manager (one enterprise only)", kEnterprises[0].name},
+          {"tech", "tech-demo-2026", "technician", "设备维修巡检员", "maintenance technician", ""},
+          {"driver", "driver-demo-2026", "driver", "危化品车辆司机", "hazmat truck driver", ""},
+          {"integrator", "integrator-demo-2026", "integrator", "系统集成工程师", "gateway and device integrator", ""},
+          {"iso", "iso-demo-2026", "enterprise_user", "核源同位素生产调度", "isotope producer's dispatcher (核源同位素)",
+           "核源同位素科技有限公司"},
+          {"hospital", "hospital-demo-2026", "enterprise_user", "申江医院核医学科",
+           "a hospital's nuclear medicine department (its own orders and generator)", "申江医院"}};
 }
 
 Result<bool> IsEmpty(store::Store& store) {
@@ -275,7 +294,7 @@ Result<bool> IsEmpty(store::Store& store) {
 }
 
 Result<std::vector<DemoLogin>> SeedDemo(store::Store& store, const Clock& clock, auth::Service& auth) {
-  int64_t api_maker_id = 0;
+  std::map<std::string, int64_t> ids;  // enterprise name -> id
   size_t equipment_count = 0, sensor_count = 0;
   PARK_TRY(store.Write([&](store::Tx& tx) -> Status {
     int index = 0;
@@ -291,7 +310,7 @@ Result<std::vector<DemoLogin>> SeedDemo(store::Store& store, const Clock& clock,
                                                     {"phone", fmt::format("0576-8{:07d}", 1200000 + index * 137)},
                                                     {"email", fmt::format("ehs{:02d}@example.com", index)}}})}};
       PARK_ASSIGN_OR_RETURN(int64_t ent_id, registry::Create(tx, clock, "enterprise", body, nullptr));
-      if (std::string_view(e.key) == "api") api_maker_id = ent_id;
+      ids[e.name] = ent_id;
       int seq = 0;
       for (const auto& t : TemplatesFor(e.profile)) {
         PARK_ASSIGN_OR_RETURN(int64_t fac_id, registry::Create(tx, clock, "facility",
@@ -347,13 +366,9 @@ Result<std::vector<DemoLogin>> SeedDemo(store::Store& store, const Clock& clock,
     }
     return {};
   }));
-  for (const auto& l : DemoLogins()) {
-    auth::NewUser u{l.name, l.display_name, *ParseRole(l.role), std::nullopt, l.password};
-    if (l.role == "enterprise_user") u.enterprise_id = api_maker_id;
-    PARK_TRY(auth.CreateUser(u, nullptr));
-  }
-  spdlog::info("demo: seeded {} enterprises, {} pieces of equipment, {} sensors and meters, {} users",
-               std::size(kEnterprises), equipment_count, sensor_count, DemoLogins().size());
+  PARK_TRY(CreateDemoUsers(auth, ids));
+  spdlog::info("demo: seeded {} enterprises, {} pieces of equipment, {} sensors and meters and the park's users",
+               std::size(kEnterprises), equipment_count, sensor_count);
   return DemoLogins();
 }
 

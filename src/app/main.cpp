@@ -304,6 +304,7 @@ int Main(int argc, char** argv) {
         if (auto st = SeedCarbonDemo(*(*app)->store, (*app)->clock, *(*app)->carbon); !st.ok()) return Fail(st.error());
         if (auto st = SeedTelemetryDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
         if (auto st = SeedLayoutDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
+        if (auto st = SeedIsotopeDemo(*(*app)->store, (*app)->clock, *(*app)->auth); !st.ok()) return Fail(st.error());
         if (auto st = (*app)->telemetry->ReloadAlarmRules(); !st.ok()) return Fail(st.error());
       }
       std::cout << "\nDemo logins (user / password):\n";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
@@ -512,6 +513,19 @@ Result<Breakthrough> CheckBreakthrough(const NuclideTable& table, double eluate_
   return b;
 }
 
+double BreakthroughUsableHours(const NuclideTable& table, double eluate_mo99_bq, double eluate_tc99m_bq) {
+  if (!(eluate_tc99m_bq > 0) || !(eluate_mo99_bq > 0)) return std::numeric_limits<double>::infinity();
+  const double r0 = (eluate_mo99_bq / 1e3) / (eluate_tc99m_bq / 1e6);
+  if (r0 >= kBreakthroughLimit) return 0;
+  const Nuclide* mo = table.Find("Mo-99");
+  const Nuclide* tc = table.Find("Tc-99m");
+  if (!mo || !tc) return 0;
+  // r0 · 2^(t·(1/T_tc − 1/T_mo)) = limit, t in seconds. Tc-99m's ingrowth from the eluate's Mo-99 is left out:
+  // it only lowers the ratio, so the answer errs on the safe side.
+  const double rate = 1.0 / tc->half_life_s - 1.0 / mo->half_life_s;
+  return std::log2(kBreakthroughLimit / r0) / rate / kSecondsPerHour;
+}
+
 Result<ReleaseDate> WasteReleaseDate(const NuclideTable& table, const std::vector<std::string>& nuclides,
                                      int64_t sealed_ms) {
   if (nuclides.empty()) return Error::Invalid("nuclides", T("isotope.waste.no_contents"));
@@ -545,6 +559,36 @@ Status CheckWasteRelease(int64_t now_ms, int64_t release_ms, std::optional<doubl
     return Error::Conflict(T("isotope.waste.survey_above", {{"survey", *survey_usv_h}, {"background", background_usv_h}}),
                            "survey_usv_h");
   }
+  return Status::Ok();
+}
+
+Result<SurveyResult> EvaluateSurvey(const Survey& s) {
+  if (!(s.dose_rate_usv_h >= 0) || !std::isfinite(s.dose_rate_usv_h)) {
+    return Error::Invalid("dose_rate_usv_h", T("isotope.dose_negative"));
+  }
+  if (!(s.background_usv_h > 0) || !std::isfinite(s.background_usv_h)) {
+    return Error::Invalid("background_usv_h", T("isotope.activity_positive"));
+  }
+  if (s.surface_bq_cm2 && (!(*s.surface_bq_cm2 >= 0) || !std::isfinite(*s.surface_bq_cm2))) {
+    return Error::Invalid("surface_bq_cm2", T("isotope.activity_negative"));
+  }
+  SurveyResult r;
+  if (s.dose_rate_usv_h > s.background_usv_h) {
+    r.explanation = T("isotope.waste.survey_above", {{"survey", s.dose_rate_usv_h}, {"background", s.background_usv_h}});
+  } else if (s.surface_bq_cm2 && *s.surface_bq_cm2 >= kSurfaceBetaLimitBqCm2) {
+    r.explanation = T("isotope.waste.surface_above", {{"surface", *s.surface_bq_cm2}, {"limit", kSurfaceBetaLimitBqCm2}});
+  } else {
+    r.pass = true;
+    r.explanation = T("isotope.waste.survey_pass", {{"survey", s.dose_rate_usv_h}, {"background", s.background_usv_h}});
+  }
+  return r;
+}
+
+Status CheckWasteRelease(int64_t now_ms, int64_t release_ms, const std::optional<Survey>& survey) {
+  if (!survey) return CheckWasteRelease(now_ms, release_ms, std::nullopt, 0);
+  PARK_TRY(CheckWasteRelease(now_ms, release_ms, survey->dose_rate_usv_h, survey->background_usv_h));
+  PARK_ASSIGN_OR_RETURN(auto r, EvaluateSurvey(*survey));
+  if (!r.pass) return Error::Conflict(std::move(r.explanation), "surface_bq_cm2");
   return Status::Ok();
 }
 

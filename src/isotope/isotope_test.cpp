@@ -421,6 +421,35 @@ TEST(Waste, ReleaseNeedsTheDateAndABackgroundSurvey) {
   EXPECT_TRUE(CheckWasteRelease(kT0, kT0, 0.2, 0.2).ok());
 }
 
+TEST(Waste, SurveyNeedsBackgroundDoseAndCleanSurface) {
+  EXPECT_TRUE(EvaluateSurvey({0.12, 0.12, std::nullopt}).value().pass);
+  EXPECT_TRUE(EvaluateSurvey({0.10, 0.12, 0.79}).value().pass);
+  auto hot = EvaluateSurvey({0.13, 0.12, std::nullopt}).value();
+  EXPECT_FALSE(hot.pass);
+  EXPECT_EQ(hot.explanation.code, "isotope.waste.survey_above");
+  auto dirty = EvaluateSurvey({0.10, 0.12, 0.8}).value();  // the limit is "less than 0.8 Bq/cm²"
+  EXPECT_FALSE(dirty.pass);
+  EXPECT_EQ(dirty.explanation.code, "isotope.waste.surface_above");
+  EXPECT_EQ(EvaluateSurvey({-0.1, 0.12, std::nullopt}).error().field, "dose_rate_usv_h");
+  EXPECT_EQ(EvaluateSurvey({0.1, 0, std::nullopt}).error().field, "background_usv_h");
+  EXPECT_EQ(EvaluateSurvey({0.1, 0.1, -1.0}).error().field, "surface_bq_cm2");
+
+  EXPECT_EQ(CheckWasteRelease(kT0, kT0, std::optional<Survey>()).error().text.code, "isotope.waste.survey_missing");
+  EXPECT_EQ(CheckWasteRelease(kT0, kT0 + 1, Survey{0.1, 0.12, 0.1}).error().text.code, "isotope.waste.too_early");
+  EXPECT_EQ(CheckWasteRelease(kT0, kT0, Survey{0.1, 0.12, 0.9}).error().text.code, "isotope.waste.surface_above");
+  EXPECT_TRUE(CheckWasteRelease(kT0, kT0, Survey{0.1, 0.12, 0.1}).ok());
+}
+
+TEST(Generator, EluateUsableUntilBreakthroughReachesTheLimit) {
+  // Worked case: an eluate at one tenth of the limit (0.015 kBq/MBq) reaches it when 2^(t/T_tc − t/T_mo) = 10,
+  // with T_tc = 6.015 h and T_mo = 65.94 h (data/isotope/nuclides.csv): t = log2(10) / (1/6.015 − 1/65.94) h.
+  const double want = std::log2(10.0) / (1.0 / 6.015 - 1.0 / 65.94);
+  EXPECT_NEAR(BreakthroughUsableHours(Table(), 15.0, 1e6), want, want * 1e-12);  // 15 Bq Mo per MBq Tc
+  EXPECT_NEAR(want, 21.99, 0.01);
+  EXPECT_EQ(BreakthroughUsableHours(Table(), 150.0, 1e6), 0.0);  // at the limit already
+  EXPECT_TRUE(std::isinf(BreakthroughUsableHours(Table(), 0.0, 1e6)));
+}
+
 TEST(Text, EveryCodeTheLibrarySaysIsInBothCatalogues) {
   // The codes, as written in isotope.cpp (each refusal, rule, formula and document).
   const char* codes[] = {
@@ -431,7 +460,8 @@ TEST(Text, EveryCodeTheLibrarySaysIsInBothCatalogues) {
       "isotope.refusal.expired", "isotope.refusal.insufficient", "isotope.breakthrough.ok",
       "isotope.breakthrough.over", "isotope.waste.no_contents", "isotope.waste.rule_ten_half_lives",
       "isotope.waste.rule_short", "isotope.waste.rule_i131", "isotope.waste.too_early",
-      "isotope.waste.survey_missing", "isotope.waste.survey_above"};
+      "isotope.waste.survey_missing", "isotope.waste.survey_above", "isotope.waste.surface_above",
+      "isotope.waste.survey_pass"};
   for (const char* c : codes) EXPECT_TRUE(HasText(c)) << c;
   for (PackageType type : {PackageType::kExcepted, PackageType::kTypeA}) {
     const double bq = type == PackageType::kExcepted ? 1.0 : 1e11;

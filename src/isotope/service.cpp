@@ -10,51 +10,20 @@
 #include "park/core/json.hpp"
 #include "park/isotope/isotope.hpp"
 #include "park/store/audit.hpp"
+#include "service_util.hpp"
 
 namespace park::isotope {
 namespace {
 
 constexpr std::string_view kBatchCols =
-    "id, producer_id, code, nuclide, target, reactor, activity_bq, reference_at, expiry_at, released_at";
+    "id, producer_id, code, nuclide, target, reactor, activity_bq, reference_at, expiry_at, released_at, eoi_at, "
+    "purification";
 constexpr std::string_view kOrderCols =
     "id, orderer_id, producer_id, nuclide, activity_bq, calibration_at, dispatch_at, margin, dispatch_bq, status, "
     "batch_id, refusal, package";
 
 using http::Response;
-
-Response Fail(const Error& e) { return Response::FromError(e); }
-
-// A required number field of the body.
-Result<double> Number(const Json& body, const char* field) {
-  const auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return Error::Invalid(field, T("field.required"));
-  if (!it->is_number()) return Error::Invalid(field, T("field.not_number"));
-  return it->get<double>();
-}
-Result<int64_t> Instant(const Json& body, const char* field) {
-  const auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return Error::Invalid(field, T("field.required"));
-  if (!it->is_number_integer()) return Error::Invalid(field, T("field.not_number"));
-  return it->get<int64_t>();
-}
-std::string Str(const Json& body, const char* field) {
-  const auto it = body.find(field);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// The enterprise a scoped caller acts for, or the body's `field` for park roles.
-Result<int64_t> ActingEnterprise(const Principal& who, const Json& body, const char* field) {
-  if (who.enterprise_id) return *who.enterprise_id;
-  const auto it = body.find(field);
-  if (it == body.end() || !it->is_number_integer()) return Error::Invalid(field, T("field.required"));
-  return it->get<int64_t>();
-}
-
-Status EnterpriseExists(store::Tx& tx, int64_t id, const char* field) {
-  PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id FROM enterprises WHERE id = $1", {id}));
-  if (!row) return Error::Invalid(field, T("isotope.enterprise_unknown", {{"id", std::to_string(id)}}));
-  return Status::Ok();
-}
+using namespace detail;  // NOLINT(google-build-using-namespace): the service's own request helpers
 
 Batch BatchOf(const store::Row& r) {
   return {std::to_string(r.Int(0)), r.Text(3), r.Real(6), r.Int(7), r.OptInt(9), r.Int(8)};
@@ -88,6 +57,8 @@ Json BatchJson(const store::Row& r, int64_t at, double dispatched_ref_bq) {
           {"reference_at", r.Int(7)},
           {"expiry_at", r.Int(8)},
           {"released_at", r.IsNull(9) ? Json(nullptr) : Json(r.Int(9))},
+          {"eoi_at", r.IsNull(10) ? Json(nullptr) : Json(r.Int(10))},
+          {"purification", r.Text(11)},
           {"status", r.IsNull(9) ? "on_hold" : "released"},
           {"at", at},
           {"activity_bq", parent_at},
@@ -146,22 +117,82 @@ Json NuclidesJson() {
   return {{"items", items}, {"source", NuclideTable::Default().source()}};
 }
 
-Json Obj() { return {{"type", "object"}}; }
-
 // A release note: the quality release certificate's reference, kept in the audit log.
 constexpr std::size_t kMaxNote = 500;
 
-http::RouteDoc Doc(std::string summary, std::string tag, Json request, Json response, int status = 200) {
-  http::RouteDoc d;
-  d.summary = std::move(summary);
-  d.tag = std::move(tag);
-  d.request_schema = std::move(request);
-  d.response_schema = std::move(response);
-  d.success_status = status;
-  return d;
+}  // namespace
+
+Result<Json> detail::AllocateOrders(store::Tx& tx, const Clock& clock, const Principal* who, int64_t producer) {
+  PARK_ASSIGN_OR_RETURN(auto used, Dispatched(tx));
+  PARK_ASSIGN_OR_RETURN(auto brows, tx.Query(
+      fmt::format("SELECT {} FROM isotope_batches WHERE producer_id = $1 ORDER BY id", kBatchCols), {producer}));
+  std::vector<Batch> batches;
+  for (const auto& b : brows) {
+    Batch x = BatchOf(b);
+    if (used.count(b.Int(0))) x.activity_bq = std::max(0.0, x.activity_bq - used.at(b.Int(0)));
+    batches.push_back(std::move(x));
+  }
+  PARK_ASSIGN_OR_RETURN(auto orows, tx.Query(
+      fmt::format("SELECT {} FROM isotope_orders WHERE producer_id = $1 AND status IN ('pending', 'allocated', "
+                  "'refused') ORDER BY id", kOrderCols), {producer}));
+  std::vector<Order> orders;
+  for (const auto& o : orows) orders.push_back({std::to_string(o.Int(0)), o.Text(3), o.Real(8), o.Int(6), o.Int(5)});
+  const AllocationPlan plan = Allocate(NuclideTable::Default(), batches, orders);
+  Json allocations = Json::array(), refusals = Json::array();
+  for (const auto& a : plan.allocations) {
+    PARK_TRY(tx.Exec("UPDATE isotope_orders SET status = 'allocated', batch_id = $1, refusal = '' WHERE id = $2",
+                     {std::stoll(a.batch_id), std::stoll(a.order_id)}));
+    allocations.push_back({{"order_id", std::stoll(a.order_id)}, {"batch_id", std::stoll(a.batch_id)},
+                           {"dispatch_bq", a.bq_at_dispatch}});
+  }
+  for (const auto& f : plan.refusals) {
+    const Json reason = TextJson(f.reason);
+    PARK_TRY(tx.Exec("UPDATE isotope_orders SET status = 'refused', batch_id = NULL, refusal = $1 WHERE id = $2",
+                     {reason.dump(), std::stoll(f.order_id)}));
+    refusals.push_back({{"order_id", std::stoll(f.order_id)}, {"reason", reason}});
+  }
+  Json out = {{"allocations", allocations}, {"refusals", refusals}, {"unused_bq_at_expiry", plan.unused_bq_at_expiry}};
+  PARK_TRY(store::AppendAudit(tx, clock, who, {"allocate", "isotope_order", std::nullopt, producer, nullptr,
+                                                      {{"allocated", allocations.size()}, {"refused", refusals.size()}}}));
+  return out;
 }
 
-}  // namespace
+Result<Json> detail::DispatchOrder(store::Tx& tx, const Clock& clock, const Principal* who, int64_t id, Form form,
+                           std::optional<double> dose_rate_1m_msv_h, std::optional<double> surface_dose_msv_h) {
+  const auto& dose = dose_rate_1m_msv_h;
+  const auto& surface = surface_dose_msv_h;
+  PARK_ASSIGN_OR_RETURN(auto o, tx.QueryOne(fmt::format("SELECT {} FROM isotope_orders WHERE id = $1", kOrderCols), {id}));
+  if (!o || (who && !who->CanSeeEnterprise(o->Int(2)))) return Error::NotFound(T("isotope.order_not_found", {{"id", std::to_string(id)}}));
+  if (o->Text(9) != "allocated") return Error::Conflict(T("isotope.order_not_allocated", {{"status", o->Text(9)}}));
+  PARK_ASSIGN_OR_RETURN(auto b, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {o->Int(10)}));
+  const auto& table = NuclideTable::Default();
+  PARK_ASSIGN_OR_RETURN(auto contents, ContentsAtDispatch(table, o->Text(3), o->Real(8), b->Int(7), o->Int(6)));
+  PARK_ASSIGN_OR_RETURN(auto c, ClassifyPackage(table, contents, form, dose, surface));
+  if (c.type == PackageType::kTypeBRequired) {
+    return Error::Coded(ErrorCode::kFailedPrecondition, T("isotope.package.type_b"), "activity_bq");
+  }
+  Json cj = Json::array();
+  for (const auto& a : contents) cj.push_back({{"nuclide", a.nuclide}, {"activity_bq", a.bq}});
+  Json docs = Json::array();
+  for (const auto& d : c.documents) docs.push_back(TextJson(T(d)));
+  Json package = {{"type", c.type == PackageType::kExcepted ? "excepted" : "type_a"},
+                  {"un_number", c.un_number},
+                  {"form", form == Form::kSolid ? "solid" : "liquid"},
+                  {"sum_a2", c.sum_a2},
+                  {"counted", c.counted},
+                  {"contents", cj},
+                  {"transport_index", c.transport_index ? Json(*c.transport_index) : Json(nullptr)},
+                  {"label", c.label},
+                  {"documents", docs},
+                  {"explanation", TextJson(c.explanation)},
+                  {"source", table.source()}};
+  PARK_TRY(tx.Exec("UPDATE isotope_orders SET status = 'dispatched', package = $1 WHERE id = $2", {package.dump(), id}));
+  PARK_ASSIGN_OR_RETURN(auto no, tx.QueryOne(fmt::format("SELECT {} FROM isotope_orders WHERE id = $1", kOrderCols), {id}));
+  Json out = OrderJson(*no);
+  PARK_TRY(store::AppendAudit(tx, clock, who, {"dispatch", "isotope_order", id, o->Int(1), nullptr,
+                                                      {{"package", package["type"]}}}));
+  return out;
+}
 
 void Register(http::Router& router, store::Store& store, const Clock& clock) {
   const std::vector<Role> producers = {Role::kParkAdmin, Role::kEnterpriseUser};
@@ -181,8 +212,9 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
     r.method = http::Method::kPost;
     r.pattern = "/api/v1/isotopes/batches";
     r.roles = producers;
-    r.doc = Doc("Record a batch (on hold until released): nuclide, activity at a reference time, expiry; a producer's "
-             "user records its own, a park admin names producer_id",
+    r.doc = Doc("Record a batch (on hold until released): nuclide, activity at a reference time, expiry, end of "
+             "irradiation, target, reactor and purification; only a licensed producer's batches (a producer's user "
+             "records its own, a park admin names producer_id)",
              "isotopes", Obj(), Obj(), 201);
     r.handler = [&store, &clock](const http::Request& req) {
       auto body = ParseJsonObject(req.body);
@@ -198,22 +230,34 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
       auto expiry = Instant(*body, "expiry_at");
       if (!expiry.ok()) return Fail(expiry.error());
       if (*expiry <= *ref) return Fail(Error::Invalid("expiry_at", T("isotope.expiry_before_reference")));
-      const std::string code = Str(*body, "code");
-      if (code.empty() || code.size() > 64) return Fail(Error::Invalid("code", T("field.required")));
+      auto code = Code(*body, "code");
+      if (!code.ok()) return Fail(code.error());
+      std::optional<int64_t> eoi;
+      if (body->contains("eoi_at") && !(*body)["eoi_at"].is_null()) {
+        auto e = Instant(*body, "eoi_at");
+        if (!e.ok()) return Fail(e.error());
+        if (*e > *ref) return Fail(Error::Invalid("eoi_at", T("isotope.eoi_after_reference")));
+        eoi = *e;
+      }
+      for (const char* f : {"target", "reactor", "purification"}) {
+        if (Str(*body, f).size() > 200) return Fail(Error::Invalid(f, T("field.too_long", {{"max_chars", 200}})));
+      }
       auto producer = ActingEnterprise(req.Who(), *body, "producer_id");
       if (!producer.ok()) return Fail(producer.error());
       Json out;
       auto st = store.Write([&](store::Tx& tx) -> Status {
-        PARK_TRY(EnterpriseExists(tx, *producer, "producer_id"));
+        PARK_TRY(LicensedProducer(tx, *producer, clock.NowMs(), "producer_id"));
         PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
             "INSERT INTO isotope_batches (producer_id, code, nuclide, target, reactor, activity_bq, reference_at, "
-            "expiry_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            {*producer, code, nuclide, Str(*body, "target"), Str(*body, "reactor"), *bq, *ref, *expiry, clock.NowMs()}));
+            "expiry_at, eoi_at, purification, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+            "RETURNING id",
+            {*producer, *code, nuclide, Str(*body, "target"), Str(*body, "reactor"), *bq, *ref, *expiry,
+             store::OrNull(eoi), Str(*body, "purification"), clock.NowMs()}));
         const int64_t id = row->Int(0);
         PARK_ASSIGN_OR_RETURN(auto b, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {id}));
         out = BatchJson(*b, clock.NowMs(), 0);
         PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"create", "isotope_batch", id, *producer, nullptr,
-                                                            {{"code", code}, {"nuclide", nuclide}, {"activity_bq", *bq}}}));
+                                                            {{"code", *code}, {"nuclide", nuclide}, {"activity_bq", *bq}}}));
         return Status::Ok();
       });
       return st.ok() ? Response::FromJson(out, 201) : Fail(st.error());
@@ -229,16 +273,9 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
              nullptr, Obj());
     r.doc.query = {{"at", "integer", "epoch milliseconds to correct to (default now)"}};
     r.handler = [&store, &clock](const http::Request& req) {
-      int64_t at = clock.NowMs();
-      if (auto q = req.Query("at")) {
-        try {
-          size_t used = 0;
-          at = std::stoll(std::string(*q), &used);
-          if (used != q->size()) throw std::invalid_argument("at");
-        } catch (const std::exception&) {
-          return Fail(Error::Invalid("at", T("field.not_number")));
-        }
-      }
+      auto at_q = AtQuery(req, clock.NowMs());
+      if (!at_q.ok()) return Fail(at_q.error());
+      const int64_t at = *at_q;
       Json items = Json::array();
       auto st = store.Read([&](store::Tx& tx) -> Status {
         PARK_ASSIGN_OR_RETURN(auto used, Dispatched(tx));
@@ -250,6 +287,50 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
         return Status::Ok();
       });
       return st.ok() ? Response::FromJson({{"items", items}, {"at", at}}) : Fail(st.error());
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kGet;
+    r.pattern = "/api/v1/isotopes/batches/{id}";
+    r.roles = readers;
+    r.doc = Doc("One batch decay-corrected to `at` (default now) with its genealogy: the orders allocated from it (with "
+             "their packages), the generators loaded from it and the waste containers holding it",
+             "isotopes", nullptr, Obj());
+    r.doc.query = {{"at", "integer", "epoch milliseconds to correct to (default now)"}};
+    r.handler = [&store, &clock](const http::Request& req) {
+      auto id = req.IdParam();
+      if (!id.ok()) return Fail(id.error());
+      auto at = AtQuery(req, clock.NowMs());
+      if (!at.ok()) return Fail(at.error());
+      Json out;
+      auto st = store.Read([&](store::Tx& tx) -> Status {
+        PARK_ASSIGN_OR_RETURN(auto b, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {*id}));
+        if (!b || !req.Who().CanSeeEnterprise(b->Int(1))) {
+          return Error::NotFound(T("isotope.batch_not_found", {{"id", std::to_string(*id)}}));
+        }
+        PARK_ASSIGN_OR_RETURN(auto used, Dispatched(tx));
+        out = BatchJson(*b, *at, used.count(*id) ? used.at(*id) : 0.0);
+        Json orders = Json::array(), generators = Json::array(), waste = Json::array();
+        PARK_ASSIGN_OR_RETURN(auto orows, tx.Query(
+            fmt::format("SELECT {} FROM isotope_orders WHERE batch_id = $1 ORDER BY dispatch_at, id", kOrderCols), {*id}));
+        for (const auto& o : orows) orders.push_back(OrderJson(o));
+        PARK_ASSIGN_OR_RETURN(auto grows, tx.Query(
+            "SELECT id, code, owner_id FROM isotope_generators WHERE batch_id = $1 ORDER BY id", {*id}));
+        for (const auto& g : grows) generators.push_back({{"id", g.Int(0)}, {"code", g.Text(1)}, {"owner_id", g.Int(2)}});
+        PARK_ASSIGN_OR_RETURN(auto wrows, tx.Query(
+            "SELECT id, code, owner_id, release_at, released_at FROM isotope_waste WHERE batch_id = $1 ORDER BY id", {*id}));
+        for (const auto& w : wrows) {
+          const char* status = !w.IsNull(4) ? "released" : (*at >= w.Int(3) ? "due" : "storing");
+          waste.push_back({{"id", w.Int(0)}, {"code", w.Text(1)}, {"owner_id", w.Int(2)}, {"status", status}});
+        }
+        out["orders"] = std::move(orders);
+        out["generators"] = std::move(generators);
+        out["waste"] = std::move(waste);
+        return Status::Ok();
+      });
+      return st.ok() ? Response::FromJson(out) : Fail(st.error());
     };
     router.Add(std::move(r));
   }
@@ -315,7 +396,7 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
       Json out;
       auto st = store.Write([&](store::Tx& tx) -> Status {
         PARK_TRY(EnterpriseExists(tx, *orderer, "orderer_id"));
-        PARK_TRY(EnterpriseExists(tx, producer, "producer_id"));
+        PARK_TRY(LicensedProducer(tx, producer, clock.NowMs(), "producer_id"));
         PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
             "INSERT INTO isotope_orders (orderer_id, producer_id, nuclide, activity_bq, calibration_at, dispatch_at, "
             "margin, dispatch_bq, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) RETURNING id",
@@ -367,37 +448,7 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
       if (!producer.ok()) return Fail(producer.error());
       Json out;
       auto st = store.Write([&](store::Tx& tx) -> Status {
-        PARK_ASSIGN_OR_RETURN(auto used, Dispatched(tx));
-        PARK_ASSIGN_OR_RETURN(auto brows, tx.Query(
-            fmt::format("SELECT {} FROM isotope_batches WHERE producer_id = $1 ORDER BY id", kBatchCols), {*producer}));
-        std::vector<Batch> batches;
-        for (const auto& b : brows) {
-          Batch x = BatchOf(b);
-          if (used.count(b.Int(0))) x.activity_bq = std::max(0.0, x.activity_bq - used.at(b.Int(0)));
-          batches.push_back(std::move(x));
-        }
-        PARK_ASSIGN_OR_RETURN(auto orows, tx.Query(
-            fmt::format("SELECT {} FROM isotope_orders WHERE producer_id = $1 AND status IN ('pending', 'allocated', "
-                        "'refused') ORDER BY id", kOrderCols), {*producer}));
-        std::vector<Order> orders;
-        for (const auto& o : orows) orders.push_back({std::to_string(o.Int(0)), o.Text(3), o.Real(8), o.Int(6), o.Int(5)});
-        const AllocationPlan plan = Allocate(NuclideTable::Default(), batches, orders);
-        Json allocations = Json::array(), refusals = Json::array();
-        for (const auto& a : plan.allocations) {
-          PARK_TRY(tx.Exec("UPDATE isotope_orders SET status = 'allocated', batch_id = $1, refusal = '' WHERE id = $2",
-                           {std::stoll(a.batch_id), std::stoll(a.order_id)}));
-          allocations.push_back({{"order_id", std::stoll(a.order_id)}, {"batch_id", std::stoll(a.batch_id)},
-                                 {"dispatch_bq", a.bq_at_dispatch}});
-        }
-        for (const auto& f : plan.refusals) {
-          const Json reason = TextJson(f.reason);
-          PARK_TRY(tx.Exec("UPDATE isotope_orders SET status = 'refused', batch_id = NULL, refusal = $1 WHERE id = $2",
-                           {reason.dump(), std::stoll(f.order_id)}));
-          refusals.push_back({{"order_id", std::stoll(f.order_id)}, {"reason", reason}});
-        }
-        out = {{"allocations", allocations}, {"refusals", refusals}, {"unused_bq_at_expiry", plan.unused_bq_at_expiry}};
-        PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"allocate", "isotope_order", std::nullopt, *producer, nullptr,
-                                                            {{"allocated", allocations.size()}, {"refused", refusals.size()}}}));
+        PARK_ASSIGN_OR_RETURN(out, AllocateOrders(tx, clock, &req.Who(), *producer));
         return Status::Ok();
       });
       return st.ok() ? Response::FromJson(out) : Fail(st.error());
@@ -432,36 +483,8 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
       }
       Json out;
       auto st = store.Write([&](store::Tx& tx) -> Status {
-        PARK_ASSIGN_OR_RETURN(auto o, tx.QueryOne(fmt::format("SELECT {} FROM isotope_orders WHERE id = $1", kOrderCols), {*id}));
-        if (!o || !req.Who().CanSeeEnterprise(o->Int(2))) return Error::NotFound(T("isotope.order_not_found", {{"id", std::to_string(*id)}}));
-        if (o->Text(9) != "allocated") return Error::Conflict(T("isotope.order_not_allocated", {{"status", o->Text(9)}}));
-        PARK_ASSIGN_OR_RETURN(auto b, tx.QueryOne(fmt::format("SELECT {} FROM isotope_batches WHERE id = $1", kBatchCols), {o->Int(10)}));
-        const auto& table = NuclideTable::Default();
-        PARK_ASSIGN_OR_RETURN(auto contents, ContentsAtDispatch(table, o->Text(3), o->Real(8), b->Int(7), o->Int(6)));
-        PARK_ASSIGN_OR_RETURN(auto c, ClassifyPackage(table, contents, form == "solid" ? Form::kSolid : Form::kLiquid, dose, surface));
-        if (c.type == PackageType::kTypeBRequired) {
-          return Error::Coded(ErrorCode::kFailedPrecondition, T("isotope.package.type_b"), "activity_bq");
-        }
-        Json cj = Json::array();
-        for (const auto& a : contents) cj.push_back({{"nuclide", a.nuclide}, {"activity_bq", a.bq}});
-        Json docs = Json::array();
-        for (const auto& d : c.documents) docs.push_back(TextJson(T(d)));
-        Json package = {{"type", c.type == PackageType::kExcepted ? "excepted" : "type_a"},
-                        {"un_number", c.un_number},
-                        {"form", form},
-                        {"sum_a2", c.sum_a2},
-                        {"counted", c.counted},
-                        {"contents", cj},
-                        {"transport_index", c.transport_index ? Json(*c.transport_index) : Json(nullptr)},
-                        {"label", c.label},
-                        {"documents", docs},
-                        {"explanation", TextJson(c.explanation)},
-                        {"source", table.source()}};
-        PARK_TRY(tx.Exec("UPDATE isotope_orders SET status = 'dispatched', package = $1 WHERE id = $2", {package.dump(), *id}));
-        PARK_ASSIGN_OR_RETURN(auto no, tx.QueryOne(fmt::format("SELECT {} FROM isotope_orders WHERE id = $1", kOrderCols), {*id}));
-        out = OrderJson(*no);
-        PARK_TRY(store::AppendAudit(tx, clock, &req.Who(), {"dispatch", "isotope_order", *id, o->Int(1), nullptr,
-                                                            {{"package", package["type"]}}}));
+        PARK_ASSIGN_OR_RETURN(out, DispatchOrder(tx, clock, &req.Who(), *id, form == "solid" ? Form::kSolid : Form::kLiquid,
+                                                 dose, surface));
         return Status::Ok();
       });
       return st.ok() ? Response::FromJson(out) : Fail(st.error());
@@ -551,6 +574,7 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
     };
     router.Add(std::move(r));
   }
+  RegisterStores(router, store, clock);
 }
 
 }  // namespace park::isotope

@@ -48,9 +48,29 @@ def isotope_batch_to_dispatch_with_refusals_and_scope(ctx):
     now = int(time.time() * 1000)
     ref = now - 2 * HOUR
     batch_body = {"code": f"MO-{stamp}", "nuclide": "Mo-99", "activity_bq": 2.0e12, "reference_at": ref,
-                  "expiry_at": ref + 10 * 24 * HOUR, "target": "LEU", "reactor": "R1"}
+                  "expiry_at": ref + 10 * 24 * HOUR, "target": "LEU", "reactor": "R1", "eoi_at": ref - 6 * HOUR,
+                  "purification": "alumina column, acid dissolution"}
+    # Only a registered producer with a valid licence records batches.
+    st, _, bad = request(base, "POST", "/api/v1/isotopes/batches", batch_body, prod)
+    check(st == 400 and bad["error"]["field"] == "producer_id"
+          and bad["error"]["reason"] == "isotope.producer.not_registered", f"unregistered producer: {st} {bad}")
+    licence = {"enterprise_id": producer["id"], "licence_no": f"国环辐证[{stamp}]", "licence_expiry_at": now + 365 * 24 * HOUR}
+    st, _, _ = request(base, "POST", "/api/v1/isotopes/producers", licence, prod)
+    check(st == 403, f"an enterprise cannot license itself: {st}")
+    st, _, bad = request(base, "POST", "/api/v1/isotopes/producers", {**licence, "licence_expiry_at": now - HOUR}, admin)
+    check(st == 400 and bad["error"]["field"] == "licence_expiry_at", f"expired licence: {st} {bad}")
+    st, _, reg = request(base, "POST", "/api/v1/isotopes/producers", licence, admin)
+    check(st == 201 and reg["enterprise_id"] == producer["id"], f"producer registered: {st} {reg}")
+    st, _, producers = request(base, "GET", "/api/v1/isotopes/producers", token=hosp)
+    check(st == 200 and any(p["enterprise_id"] == producer["id"] for p in producers["items"]), f"producers: {producers}")
+    st, _, bad = request(base, "POST", "/api/v1/isotopes/batches", {**batch_body, "eoi_at": ref + HOUR}, prod)
+    check(st == 400 and bad["error"]["field"] == "eoi_at", f"irradiation ending after the reference: {st} {bad}")
+    st, _, bad = request(base, "POST", "/api/v1/isotopes/batches", batch_body, hosp)
+    check(st == 400 and bad["error"]["field"] == "producer_id", f"a hospital records no batches: {st} {bad}")
     st, _, batch = request(base, "POST", "/api/v1/isotopes/batches", batch_body, prod)
-    check(st == 201 and batch["status"] == "on_hold" and batch["producer_id"] == producer["id"], f"batch: {st} {batch}")
+    check(st == 201 and batch["status"] == "on_hold" and batch["producer_id"] == producer["id"]
+          and batch["eoi_at"] == ref - 6 * HOUR and batch["purification"] == batch_body["purification"],
+          f"batch: {st} {batch}")
 
     # Read at a chosen time: decay-corrected, with the Tc-99m grown in (README check: 2 Bq → 1.6208 / 1.3720 after 20 h).
     st, _, listed = request(base, "GET", f"/api/v1/isotopes/batches?at={ref + 20 * HOUR}", token=prod)
@@ -132,6 +152,15 @@ def isotope_batch_to_dispatch_with_refusals_and_scope(ctx):
     st, _, twice = request(base, "POST", f"/api/v1/isotopes/orders/{o1['id']}/dispatch", {}, prod)
     check(st == 409 and twice["error"]["reason"] == "isotope.order_not_allocated", f"dispatched twice: {st} {twice}")
 
+    # Genealogy: the batch names the order it supplied and the package that carried it.
+    st, _, detail = request(base, "GET", f"/api/v1/isotopes/batches/{batch['id']}", token=prod)
+    check(st == 200 and [o["id"] for o in detail["orders"]] == [o1["id"]]
+          and detail["orders"][0]["package"]["type"] == "type_a", f"genealogy: {st} {detail}")
+    st, _, _ = request(base, "GET", f"/api/v1/isotopes/batches/{batch['id']}", token=hosp)
+    check(st == 404, f"a hospital cannot read the producer's batch: {st}")
+    st, _, bad = request(base, "POST", "/api/v1/isotopes/orders", {**order, "producer_id": hospital["id"]}, hosp)
+    check(st == 400 and bad["error"]["field"] == "producer_id", f"orders go to licensed producers only: {st} {bad}")
+
     # What was dispatched is gone from the batch.
     _, _, after = request(base, "GET", f"/api/v1/isotopes/batches?at={order['dispatch_at']}", token=prod)
     left = next(x for x in after["items"] if x["id"] == batch["id"])["activity_bq"]
@@ -166,3 +195,113 @@ def isotope_generator_ingrowth_and_waste_release_dates(ctx):
                          {"nuclides": ["Xx-1"], "sealed_at": sealed}, admin)
     check(st == 400 and bad["error"]["field"] == "nuclides[0]" and bad["error"]["reason"] == "isotope.nuclide_unknown",
           f"unknown nuclide: {st} {bad}")
+
+
+TC99M_H = 6.015
+BRANCH = 0.8773
+
+
+def tc_ingrowth(mo_bq, residual_bq, hours):
+    """Tc-99m from Mo-99 on a column and a residual, by the two-member Bateman solution (independent of the server)."""
+    lm, lt = math.log(2) / MO99_H, math.log(2) / TC99M_H
+    return (BRANCH * mo_bq * lt / (lt - lm) * (math.exp(-lm * hours) - math.exp(-lt * hours))
+            + residual_bq * math.exp(-lt * hours))
+
+
+@test
+def isotope_generator_elution_log_and_waste_register(ctx):
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    stamp = time.time_ns() % 10**9
+    hospital, hosp = enterprise_with_user(base, admin, "核医学科", stamp + 3)
+    other, other_tok = enterprise_with_user(base, admin, "医院丙", stamp + 4)
+    now = int(time.time() * 1000)
+    ref = now - 48 * HOUR
+
+    gen_body = {"code": f"GEN-{stamp}", "mo99_bq": 1.0e11, "reference_at": ref, "expiry_at": ref + 14 * 24 * HOUR}
+    st, _, bad = request(base, "POST", "/api/v1/isotopes/generators", {**gen_body, "mo99_bq": -1}, hosp)
+    check(st == 400 and bad["error"]["field"] == "mo99_bq", f"negative activity: {st} {bad}")
+    st, _, gen = request(base, "POST", "/api/v1/isotopes/generators", gen_body, hosp)
+    check(st == 201 and gen["owner_id"] == hospital["id"], f"generator: {st} {gen}")
+    gid = gen["id"]
+
+    # Ingrowth since the reference (taken as a full elution), checked against Bateman computed here.
+    st, _, g = request(base, "GET", f"/api/v1/isotopes/generators/{gid}?at={ref + 23 * HOUR}", token=hosp)
+    check(st == 200 and close(g["tc99m_available_bq"], tc_ingrowth(1e11, 0, 23), 1e-9), f"ingrowth at 23 h: {g}")
+    check(len(g["curve"]) == 49 and g["curve"][0]["tc99m_bq"] == 0, f"curve from the reference: {g['curve'][:2]}")
+
+    expected = tc_ingrowth(1e11, 0, 24)
+    elution = {"eluted_at": ref + 24 * HOUR, "tc99m_bq": 0.9 * expected, "mo99_bq": 0.9 * expected * 1e-5}
+    st, _, e = request(base, "POST", f"/api/v1/isotopes/generators/{gid}/elutions", elution, hosp)
+    check(st == 201 and close(e["expected_tc99m_bq"], expected, 1e-9) and close(e["efficiency"], 0.9, 1e-9),
+          f"elution: {st} {e}")
+    bt = e["breakthrough"]
+    check(bt["ok"] and close(bt["kbq_mo_per_mbq_tc"], 0.01, 1e-9) and bt["usable_hours"] > 24, f"breakthrough: {bt}")
+    for change, field, code in [({"eluted_at": ref + 12 * HOUR}, "eluted_at", "isotope.generator.elution_order"),
+                                ({"eluted_at": now + 24 * HOUR}, "eluted_at", "isotope.time_future"),
+                                ({"tc99m_bq": 0}, "tc99m_bq", "isotope.activity_positive")]:
+        st, _, bad = request(base, "POST", f"/api/v1/isotopes/generators/{gid}/elutions", {**elution, **change}, hosp)
+        check(st == 400 and bad["error"]["field"] == field and bad["error"]["reason"] == code, f"{change}: {st} {bad}")
+
+    # Six hours after the elution: ingrowth from the Mo-99 left plus the residual the elution did not take.
+    mo_then = 1e11 * 2 ** (-24 / MO99_H)
+    st, _, g = request(base, "GET", f"/api/v1/isotopes/generators/{gid}?at={ref + 30 * HOUR}", token=hosp)
+    check(close(g["tc99m_available_bq"], tc_ingrowth(mo_then, 0.1 * expected, 6), 1e-9)
+          and g["last_elution_at"] == elution["eluted_at"] and g["elution_count"] == 1, f"after the elution: {g}")
+    check(g["explanation"]["code"] == "isotope.formula.generator", f"explained: {g['explanation']}")
+    _, _, theirs = request(base, "GET", "/api/v1/isotopes/generators", token=other_tok)
+    check(all(x["id"] != gid for x in theirs["items"]), "another hospital does not see the generator")
+    st, _, _ = request(base, "POST", f"/api/v1/isotopes/generators/{gid}/elutions",
+                       {**elution, "eluted_at": now - HOUR}, other_tok)
+    check(st == 404, f"nor elute it: {st}")
+
+    # Waste: a Tc-99m container sealed 40 days ago is due; an I-131 one sealed now is held 180 days.
+    day = 24 * HOUR
+    tc_box = {"code": f"W-TC-{stamp}", "form": "solid", "sealed_at": now - 40 * day,
+              "contents": [{"nuclide": "Tc-99m", "activity_bq": 5.0e8}]}
+    i_box = {"code": f"W-I-{stamp}", "form": "liquid", "sealed_at": now - HOUR,
+             "contents": [{"nuclide": "I-131", "activity_bq": 2.0e7}]}
+    for change, field, code in [({"contents": []}, "contents", "isotope.waste.no_contents"),
+                                ({"contents": [{"nuclide": "Xx-1", "activity_bq": 1}]}, "contents[0].nuclide",
+                                 "isotope.nuclide_unknown"),
+                                ({"contents": [{"nuclide": "I-131", "activity_bq": -1}]}, "contents[0].activity_bq",
+                                 "isotope.activity_negative"),
+                                ({"form": "gas"}, "form", "isotope.form"),
+                                ({"sealed_at": now + 2 * day}, "sealed_at", "isotope.time_future")]:
+        st, _, bad = request(base, "POST", "/api/v1/isotopes/waste", {**tc_box, **change}, hosp)
+        check(st == 400 and bad["error"]["field"] == field and bad["error"]["reason"] == code, f"{change}: {st} {bad}")
+    st, _, tc = request(base, "POST", "/api/v1/isotopes/waste", tc_box, hosp)
+    check(st == 201 and tc["status"] == "due" and tc["release_at"] == tc_box["sealed_at"] + 30 * day
+          and tc["rules"][0]["reason"]["code"] == "isotope.waste.rule_short", f"Tc-99m container: {st} {tc}")
+    st, _, io = request(base, "POST", "/api/v1/isotopes/waste", i_box, hosp)
+    check(st == 201 and io["status"] == "storing" and io["release_at"] == i_box["sealed_at"] + 180 * day, f"I-131: {io}")
+    at = i_box["sealed_at"] + 8 * day
+    _, _, reg = request(base, "GET", f"/api/v1/isotopes/waste?at={at}", token=hosp)
+    got = next(x for x in reg["items"] if x["id"] == io["id"])["activity_at"][0]["activity_bq"]
+    check(close(got, 2.0e7 * 2 ** (-8 / 8.0207), 1e-9), f"I-131 decay-corrected in the register: {got}")
+
+    st, _, early = request(base, "POST", f"/api/v1/isotopes/waste/{io['id']}/release", {}, hosp)
+    check(st == 409 and early["error"]["reason"] == "isotope.waste.too_early", f"released early: {st} {early}")
+    st, _, nos = request(base, "POST", f"/api/v1/isotopes/waste/{tc['id']}/release", {}, hosp)
+    check(st == 409 and nos["error"]["reason"] == "isotope.waste.survey_missing", f"no survey: {st} {nos}")
+    st, _, hot = request(base, "POST", f"/api/v1/isotopes/waste/{tc['id']}/survey",
+                         {"dose_rate_usv_h": 0.25, "background_usv_h": 0.12}, hosp)
+    check(st == 201 and hot["survey"]["pass"] is False, f"hot survey: {st} {hot}")
+    st, _, refused = request(base, "POST", f"/api/v1/isotopes/waste/{tc['id']}/release", {}, hosp)
+    check(st == 409 and refused["error"]["reason"] == "isotope.waste.survey_above", f"above background: {st} {refused}")
+    st, _, bad = request(base, "POST", f"/api/v1/isotopes/waste/{tc['id']}/survey",
+                         {"dose_rate_usv_h": -1, "background_usv_h": 0.12}, hosp)
+    check(st == 400 and bad["error"]["field"] == "dose_rate_usv_h", f"negative dose rate: {st} {bad}")
+    st, _, _ = request(base, "POST", f"/api/v1/isotopes/waste/{tc['id']}/survey",
+                       {"dose_rate_usv_h": 0.11, "background_usv_h": 0.12}, other_tok)
+    check(st == 404, f"another hospital cannot survey it: {st}")
+    st, _, ok = request(base, "POST", f"/api/v1/isotopes/waste/{tc['id']}/survey",
+                        {"dose_rate_usv_h": 0.11, "background_usv_h": 0.12, "surface_bq_cm2": 0.2}, hosp)
+    check(st == 201 and ok["survey"]["pass"] and ok["survey"]["counts_for_release"], f"clean survey: {st} {ok}")
+    st, _, out = request(base, "POST", f"/api/v1/isotopes/waste/{tc['id']}/release",
+                         {"note": "cleared to municipal waste"}, hosp)
+    check(st == 200 and out["status"] == "released" and out["released_at"], f"release: {st} {out}")
+    st, _, twice = request(base, "POST", f"/api/v1/isotopes/waste/{tc['id']}/release", {}, hosp)
+    check(st == 409 and twice["error"]["reason"] == "isotope.waste.released", f"released twice: {st} {twice}")
+    _, _, theirs = request(base, "GET", "/api/v1/isotopes/waste", token=other_tok)
+    check(all(x["id"] not in (tc["id"], io["id"]) for x in theirs["items"]), "another hospital sees none of it")

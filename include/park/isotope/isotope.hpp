@@ -164,6 +164,10 @@ struct Breakthrough {
 constexpr double kBreakthroughLimit = 0.15;  // kBq Mo-99 per MBq Tc-99m
 Result<Breakthrough> CheckBreakthrough(const NuclideTable& table, double eluate_mo99_bq, double eluate_tc99m_bq,
                                        double until_administration_s);
+// How long after elution an eluate stays within the breakthrough limit: Tc-99m decays faster than Mo-99, so
+// the ratio grows as r(t) = r0 · 2^(t/T½(Tc) − t/T½(Mo)). 0 when it is over the limit already; +inf when
+// the eluate holds no Mo-99.
+double BreakthroughUsableHours(const NuclideTable& table, double eluate_mo99_bq, double eluate_tc99m_bq);
 
 // ---- Waste decay-in-storage -----------------------------------------------------------------------
 struct ReleaseRule {
@@ -182,5 +186,23 @@ Result<ReleaseDate> WasteReleaseDate(const NuclideTable& table, const std::vecto
 // within `tolerance`). Refusals are Conflict codes.
 Status CheckWasteRelease(int64_t now_ms, int64_t release_ms, std::optional<double> survey_usv_h,
                          double background_usv_h);
+
+// A release survey of a container: the contact dose rate against the store's background and, when measured, the
+// beta surface contamination. Clearance needs the dose rate at background and less than 0.8 Bq/cm² beta surface
+// contamination (HJ 1188-2021, clearance of decay-stored solid waste from nuclear medicine).
+constexpr double kSurfaceBetaLimitBqCm2 = 0.8;
+struct Survey {
+  double dose_rate_usv_h = 0;
+  double background_usv_h = 0;
+  std::optional<double> surface_bq_cm2;
+};
+struct SurveyResult {
+  bool pass = false;
+  Text explanation;  // isotope.waste.survey_pass / survey_above / surface_above
+};
+// Bad figures (a negative dose rate, a background that is not above zero) are Invalid naming the field.
+Result<SurveyResult> EvaluateSurvey(const Survey& s);
+// Release check against the last survey taken on or after the release date (nullopt: none yet).
+Status CheckWasteRelease(int64_t now_ms, int64_t release_ms, const std::optional<Survey>& survey);
 
 }  // namespace park::isotope
