@@ -20,6 +20,7 @@
 #include "park/home/service.hpp"
 #include "park/isotope/service.hpp"
 #include "park/layout/service.hpp"
+#include "park/maintenance/service.hpp"
 #include "park/mqtt/mqtt.hpp"
 #include "park/registry/registry.hpp"
 #include "park/report/service.hpp"
@@ -86,6 +87,7 @@ struct App {
   std::unique_ptr<carbon::Service> carbon;
   std::unique_ptr<telemetry::Service> telemetry;
   std::unique_ptr<energy::Service> energy;
+  std::unique_ptr<maintenance::Service> maintenance;
   std::unique_ptr<mqtt::Subscriber> mqtt;
   std::unique_ptr<server::TcpListener> hj212;
 
@@ -99,6 +101,7 @@ struct App {
     RegisterMeteringRoute(router, *telemetry, *carbon);
     layout::Register(router, *store, clock);
     isotope::Register(router, *store, clock);
+    maintenance = maintenance::Register(router, {*store, clock, router, &hub, config.telemetry.utc_offset_minutes});
     home::Register(router, {*store, clock, router, *telemetry, config.carbon, config.telemetry.utc_offset_minutes});
     energy = std::make_unique<energy::Service>(energy::Sources{*store, clock, router, config.telemetry.utc_offset_minutes},
                                                config.energy);
@@ -198,6 +201,7 @@ int Serve(App& app, const std::function<Status()>& started = nullptr, const std:
   app.telemetry->Start();
   MeteringJob metering(*app.telemetry, *app.carbon, app.clock, app.config.telemetry.utc_offset_minutes);
   metering.Start();
+  app.maintenance->Start();
   if (auto st = StartDeviceTransports(app); !st.ok()) return Fail(st.error());
   if (started) {
     if (auto st = started(); !st.ok()) return Fail(st.error());
@@ -207,6 +211,7 @@ int Serve(App& app, const std::function<Status()>& started = nullptr, const std:
   // Devices first, so nothing arrives after the last seal; then seal every buffered point.
   if (stopping) stopping();
   metering.Stop();
+  app.maintenance->Stop();
   if (app.mqtt) app.mqtt->Stop();
   if (app.hj212) app.hj212->Stop();
   app.telemetry->Stop();

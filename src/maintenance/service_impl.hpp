@@ -1,0 +1,95 @@
+// Private to the maintenance service: shared state and helpers of service*.cpp.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "park/core/json.hpp"
+#include "park/http/http.hpp"
+#include "park/maintenance/plan.hpp"
+#include "park/maintenance/service.hpp"
+#include "park/maintenance/statutory.hpp"
+
+namespace park::maintenance {
+
+// Readers of plans and work orders: the live events "maintenance" follow GET /api/v1/maintenance/plans.
+inline const std::vector<Role> kReaders = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
+                                           Role::kTechnician};
+// Managers create plans, work orders and stock.
+inline const std::vector<Role> kManagers = {Role::kParkAdmin, Role::kEnterpriseUser};
+// Those who work orders: the library decides each step's roles.
+inline const std::vector<Role> kWorkers = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser,
+                                           Role::kTechnician};
+inline const std::vector<Role> kHands = {Role::kParkAdmin, Role::kEnterpriseUser, Role::kTechnician};
+
+constexpr std::string_view kPlanCols =
+    "id, enterprise_id, equipment_id, name, kind, unit, every_n, anchor, start_date, lead_by, basis, sensor_id, "
+    "threshold, counted_from, alarm_rule_id, priority, last_done_at, reminded_for, opened_for, created_at";
+constexpr std::string_view kOrderCols =
+    "id, enterprise_id, equipment_id, title, description, priority, state, due_date, assignee, plan_id, alarm_id, "
+    "note, done_by, done_signature, done_at, verified_by, verified_signature, verified_at, created_by, created_at, "
+    "updated_at";
+
+// A plan's next due, derived now.
+struct PlanDue {
+  std::string key;       // identifies this due (the due date, or the completion a meter counts from)
+  bool remind = false;
+  bool due_now = false;
+  int64_t overdue_days = 0;
+  std::optional<std::string> due_date;  // calendar plans
+  Json json;             // as GET shows it
+};
+
+struct Service::Impl {
+  explicit Impl(ServiceSources s) : src(s) {}
+  ServiceSources src;
+  std::vector<StatutoryRule> rules;
+
+  // The job and the alarm hook.
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::deque<Json> raised;  // alarm rows raised, waiting for the worker
+  uint64_t subscription = 0;
+  std::thread worker;
+
+  Principal System() const;
+  // Samples of a series from `from_ms` to now through telemetry's points route (empty when there is none).
+  Result<std::vector<Sample>> Points(int64_t series_id, int64_t from_ms, int64_t to_ms) const;
+  // Hourly means of a series (for trends).
+  Result<std::vector<Sample>> HourlyMeans(int64_t series_id, int64_t from_ms, int64_t to_ms) const;
+  Result<PlanDue> Due(const store::Row& plan) const;
+  Json PlanJson(const store::Row& plan, const PlanDue& due) const;
+
+  // Opens a work order in `tx` and audits it; returns its id.
+  Result<int64_t> OpenOrder(store::Tx& tx, const Principal* who, int64_t enterprise_id, int64_t equipment_id,
+                            const std::string& title, const std::string& description, const std::string& priority,
+                            std::optional<std::string> due_date, std::optional<int64_t> plan_id,
+                            std::optional<int64_t> alarm_id);
+  void PublishOrder(std::string_view event, const Json& order) const;
+
+  Status HandleRaised(const Json& alarm);
+  Status Run();   // one pass of the job
+  void Loop();    // the worker thread
+
+  void RegisterPlans(http::Router& router);
+  void RegisterOrders(http::Router& router);
+  void RegisterStock(http::Router& router);
+  void RegisterRegulated(http::Router& router);
+  void RegisterHealth(http::Router& router);
+};
+
+Json OrderJson(const store::Row& r);
+http::Response Fail(const Error& e);
+http::RouteDoc Doc(std::string summary, Json request, Json response, int status = 200);
+Json Obj(Json properties = Json::object(), std::vector<std::string> required = {});
+// The equipment (enterprise id) if `who` may see it, else a 400 naming `field`.
+Result<int64_t> EquipmentEnterprise(store::Tx& tx, const Principal& who, int64_t equipment_id, const char* field);
+Result<std::optional<int64_t>> QueryInt(const http::Request& req, const char* key);
+
+}  // namespace park::maintenance
