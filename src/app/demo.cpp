@@ -2,6 +2,7 @@
 // facts (PRODUCT.md section 6). Everything goes through the registry's own validation, so the demo also proves
 // that realistic data passes it (credit codes carry correct check characters).
 #include "app/demo.hpp"
+#include "app/demo_maintenance.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -367,6 +368,7 @@ Result<std::vector<DemoLogin>> SeedDemo(store::Store& store, const Clock& clock,
     return {};
   }));
   PARK_TRY(CreateDemoUsers(auth, ids));
+  PARK_TRY(SeedMaintenanceDemo(store, clock));
   spdlog::info("demo: seeded {} enterprises, {} pieces of equipment, {} sensors and meters and the park's users",
                std::size(kEnterprises), equipment_count, sensor_count);
   return DemoLogins();
