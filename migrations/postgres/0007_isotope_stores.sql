@@ -1,6 +1,9 @@
 -- Isotope stores (issue 15): the licensed producers (only they record batches and receive orders), the batch's
 -- end of irradiation and purification, Tc-99m generators with their elution log, and the decay-in-storage waste
 -- register with its surveys. Activities are stored with the instant they refer to; reads decay-correct them.
+-- The registry learns organisations outside the park (kind 'external'), such as the hospitals that order
+-- isotopes and sign in to see their orders; park-wide figures count only the park's enterprises.
+ALTER TABLE enterprises ADD COLUMN kind TEXT NOT NULL DEFAULT 'enterprise';
 CREATE TABLE isotope_producers (
   enterprise_id BIGINT PRIMARY KEY REFERENCES enterprises(id),
   licence_no TEXT NOT NULL,

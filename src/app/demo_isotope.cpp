@@ -53,6 +53,7 @@ Status SeedIsotopeDemo(store::Store& store, const Clock& clock, auth::Service& a
       const Json body = {{"name", h.name},
                          {"credit_code", InstitutionCreditCode(h.region, index++)},
                          {"sector", kHospitalSector},
+                         {"kind", "external"},
                          {"address", h.address},
                          {"contacts", Json::array({{{"name", "核医学科"}, {"role", "放射性药品采购"},
                                                     {"phone", fmt::format("0{}-5{:07d}", 21 + index, 3100000 + index * 211)},

@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kSelectStoredFactors =
     "SELECT factor_id, revision, body FROM carbon_factors ORDER BY row_id";
 constexpr std::string_view kSelectEnterprises =
-    "SELECT id, credit_code, name, sector, land_area_mu FROM enterprises ORDER BY id";
+    "SELECT id, credit_code, name, sector, land_area_mu FROM enterprises WHERE kind = 'enterprise' ORDER BY id";
 constexpr std::string_view kSelectYearRows =
     "SELECT a.id, e.credit_code, a.period, a.item, a.amount, a.unit, a.amount_canonical, a.use_kind, a.note, a.line "
     "FROM carbon_activity a JOIN enterprises e ON e.id = a.enterprise_id "

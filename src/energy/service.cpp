@@ -29,7 +29,7 @@ constexpr std::string_view kHourlyReadings =
     "JOIN telemetry_series t ON t.id = r.series_id JOIN sensors s ON s.id = t.sensor_id "
     "WHERE s.kind = 'meter' AND ($1 = 0 OR s.enterprise_id = $1) AND r.width_s = 3600 "
     "AND r.start_ns >= $2 AND r.start_ns < $3 ORDER BY r.series_id, r.start_ns";
-constexpr std::string_view kEnterprises = "SELECT id, name FROM enterprises WHERE $1 = 0 OR id = $1 ORDER BY id";
+constexpr std::string_view kEnterprises = "SELECT id, name FROM enterprises WHERE kind = 'enterprise' AND ($1 = 0 OR id = $1) ORDER BY id";
 constexpr std::string_view kFactorStamp = "SELECT COUNT(*), COALESCE(MAX(row_id), 0) FROM carbon_factors";
 constexpr std::string_view kStoredFactors = "SELECT body FROM carbon_factors ORDER BY row_id";
 

@@ -352,6 +352,11 @@ class Endpoints {
       PARK_ASSIGN_OR_RETURN(Json before, ReadOne(tx, s_, *id, &req.Who()));
       Json merged = InputView(s_, before);
       merged.merge_patch(*patch);  // RFC 7386: null removes an optional value
+      for (const auto& key : s_.admin_fields) {
+        if (patch->contains(key) && patch->at(key) != before.value(key, Json()) && req.Who().role != Role::kParkAdmin) {
+          return Error::Coded(ErrorCode::kPermissionDenied, T("registry.admin_field"), key);
+        }
+      }
       // A read-only field is refused even as null, in the same answer as every other mistake.
       for (const auto& [key, value] : patch->items()) {
         const auto f = std::find_if(s_.fields.begin(), s_.fields.end(), [&](const Field& x) { return x.name == key; });

@@ -246,8 +246,15 @@ std::vector<EntitySpec> MakeSpecs() {
         {"land_area_mu", FieldType::kNumber, false, true, 0, {}, CheckNonNegativeArea, "land area in mu"},
         {"address", FieldType::kText, false, true, 300, {}, nullptr, ""},
         {"contacts", FieldType::kArray, false, true, 0, {}, CheckContacts, "[{name, role, phone, email}]"},
+        {"kind", FieldType::kEnum, false, true, 0, {"enterprise", "external"}, nullptr,
+         "enterprise: in the park (the default); external: an organisation outside the park that uses the platform, "
+         "e.g. a hospital ordering isotopes (left out of park-wide figures)"},
     };
-    e.filters = {{"sector", "sector", false}};
+    e.filters = {{"sector", "sector", false}, {"kind", "kind", false}};
+    e.admin_fields = {"kind"};
+    e.derive = [](Json& record, int64_t) {
+      if (!record.contains("kind") || record["kind"].is_null()) record["kind"] = "enterprise";
+    };
     e.search_columns = {"name", "credit_code"};
     e.children = {{"facilities", "enterprise_id", "facilities"},
                   {"users", "enterprise_id", "users"},

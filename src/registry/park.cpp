@@ -9,19 +9,19 @@ void RegisterCrud(http::Router& router, store::Store& store, const Clock& clock,
 namespace {
 
 constexpr std::string_view kCounts =
-    "SELECT (SELECT COUNT(*) FROM enterprises WHERE $1 = 0 OR id = $1), "
+    "SELECT (SELECT COUNT(*) FROM enterprises WHERE kind = 'enterprise' AND ($1 = 0 OR id = $1)), "
     "(SELECT COUNT(*) FROM facilities WHERE $1 = 0 OR enterprise_id = $1), "
     "(SELECT COUNT(*) FROM equipment WHERE $1 = 0 OR enterprise_id = $1), "
     "(SELECT COUNT(*) FROM sensors WHERE $1 = 0 OR enterprise_id = $1), "
-    "(SELECT COALESCE(SUM(land_area_mu), 0) FROM enterprises WHERE $1 = 0 OR id = $1)";
+    "(SELECT COALESCE(SUM(land_area_mu), 0) FROM enterprises WHERE kind = 'enterprise' AND ($1 = 0 OR id = $1))";
 constexpr std::string_view kBySector =
-    "SELECT sector, COUNT(*) FROM enterprises WHERE $1 = 0 OR id = $1 GROUP BY sector ORDER BY COUNT(*) DESC, sector";
+    "SELECT sector, COUNT(*) FROM enterprises WHERE kind = 'enterprise' AND ($1 = 0 OR id = $1) GROUP BY sector ORDER BY COUNT(*) DESC, sector";
 constexpr std::string_view kByType =
     "SELECT type, COUNT(*) FROM equipment WHERE $1 = 0 OR enterprise_id = $1 GROUP BY type ORDER BY COUNT(*) DESC, type";
 // The enterprises' plots for the big screen's map: name and sector only, never contacts or credit codes, so that
 // a screen (viewer) token needs no access to the enterprise records themselves.
 constexpr std::string_view kPlots =
-    "SELECT id, name, sector FROM enterprises WHERE $1 = 0 OR id = $1 ORDER BY id LIMIT 500";
+    "SELECT id, name, sector FROM enterprises WHERE kind = 'enterprise' AND ($1 = 0 OR id = $1) ORDER BY id LIMIT 500";
 constexpr std::string_view kInspectionsDue =
     "SELECT COUNT(*) FROM equipment WHERE ($1 = 0 OR enterprise_id = $1) AND inspection_due_date IS NOT NULL "
     "AND inspection_due_date <= $2";

@@ -48,6 +48,8 @@ struct EntitySpec {
   std::vector<Field> fields;  // a kEnum field's allowed values are said by registry.allowed.<entity>.<field>
   std::vector<Filter> filters;
   std::vector<std::string> search_columns;  // matched by ?q=
+  // Fields only a park admin may change after creation (an enterprise user editing its own record may not).
+  std::vector<std::string> admin_fields;
   std::vector<Child> children;              // deleting is refused while any exists
   std::vector<Role> read_roles, create_roles, update_roles, delete_roles;
   // Rules relating fields to each other, given a record whose refused fields are null: each broken rule at the

@@ -41,6 +41,19 @@ def isotope_batch_to_dispatch_with_refusals_and_scope(ctx):
     hospital, hosp = enterprise_with_user(base, admin, "医院甲", stamp + 1)
     other, other_tok = enterprise_with_user(base, admin, "医院乙", stamp + 2)
 
+    # A hospital is an organisation outside the park: only the park admin may say so (and undo it).
+    st, _, bad = request(base, "PATCH", f"/api/v1/enterprises/{hospital['id']}", {"kind": "enterprise"}, hosp)
+    check(st == 200, f"an unchanged kind is no change: {st} {bad}")
+    st, _, bad = request(base, "PATCH", f"/api/v1/enterprises/{hospital['id']}", {"kind": "external"}, hosp)
+    check(st == 403 and bad["error"]["field"] == "kind" and bad["error"]["reason"] == "registry.admin_field",
+          f"an enterprise user cannot change its kind: {st} {bad}")
+    _, _, before = request(base, "GET", "/api/v1/park", token=admin)
+    st, _, ext = request(base, "PATCH", f"/api/v1/enterprises/{hospital['id']}", {"kind": "external"}, admin)
+    check(st == 200 and ext["kind"] == "external", f"the park admin marks it external: {st} {ext}")
+    _, _, after = request(base, "GET", "/api/v1/park", token=admin)
+    check(after["enterprise_count"] == before["enterprise_count"] - 1
+          and all(p["id"] != hospital["id"] for p in after["plots"]), "an outside organisation is not counted in the park")
+
     st, _, nuclides = request(base, "GET", "/api/v1/isotopes/nuclides", token=hosp)
     mo = next(n for n in nuclides["items"] if n["nuclide"] == "Mo-99")
     check(st == 200 and mo["half_life"] == MO99_H and "ICRP" in nuclides["source"], f"nuclides: {st} {mo}")

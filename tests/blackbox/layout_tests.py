@@ -28,7 +28,7 @@ def park_layout_is_seeded_and_scoped(ctx):
     admin = login(base, "admin", "admin-demo-2026")
     ent = login(base, "ent-user", "ent-demo-2026")
     whole = layout_of(base, admin)["layout"]
-    _, _, enterprises = request(base, "GET", "/api/v1/enterprises?page_size=200", token=admin)
+    _, _, enterprises = request(base, "GET", "/api/v1/enterprises?page_size=200&kind=enterprise", token=admin)
     named = {p["properties"].get("enterprise_id") for p in plots(whole)}
     check(all(e["id"] in named for e in enterprises["items"]),
           f"every demo enterprise has a plot: {len(named)} plots for {enterprises['total']} enterprises")

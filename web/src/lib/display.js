@@ -12,7 +12,9 @@ export function cellText(entity, key, rec, t, locale) {
     case 'equipment_id':
       return nameOf('equipment', v)
     case 'kind':
-      return v ? t(entity === 'facilities' ? `facility.kinds.${v}` : `sensor.kinds.${v}`) : '—'
+      if (!v) return '—'
+      if (entity === 'enterprises') return t(`enterprise.kinds.${v}`)
+      return t(entity === 'facilities' ? `facility.kinds.${v}` : `sensor.kinds.${v}`)
     case 'type':
       return v ? t(`equipment.types.${v}`) : '—'
     case 'quantity': {

@@ -35,6 +35,8 @@ export const EQUIPMENT_TYPES = [
 ]
 
 export const EQUIPMENT_STATUSES = ['in_service', 'standby', 'retired']
+// In the park, or an organisation outside it that uses the platform (a hospital ordering isotopes).
+export const ENTERPRISE_KINDS = ['enterprise', 'external']
 
 // What a sensor or meter may measure and the units the server accepts for each (meters count up, so only
 // the cumulative quantities suit them).
@@ -81,8 +83,11 @@ export const ENTITIES = {
     i18n: 'enterprise',
     audit: 'enterprise',
     title: (r) => r.name,
-    columns: ['name', 'credit_code', 'sector', 'land_area_mu'],
-    filters: [{ key: 'sector', type: 'text' }],
+    columns: ['name', 'credit_code', 'sector', 'kind', 'land_area_mu'],
+    filters: [
+      { key: 'sector', type: 'text' },
+      { key: 'kind', type: 'enum', options: ENTERPRISE_KINDS, label: 'enterprise.kinds' },
+    ],
     fields: [
       { key: 'name', type: 'text', required: true, autocomplete: 'organization' },
       { key: 'credit_code', type: 'text', required: true, maxlength: 18, hint: true, mono: true },
@@ -90,8 +95,9 @@ export const ENTITIES = {
       { key: 'land_area_mu', type: 'number', step: 'any', min: 0, unit: 'mu' },
       { key: 'address', type: 'text', wide: true, autocomplete: 'street-address' },
       { key: 'contacts', type: 'contacts', wide: true },
+      { key: 'kind', type: 'enum', options: ENTERPRISE_KINDS, label: 'enterprise.kinds', required: true, hint: true },
     ],
-    empty: () => ({ name: '', credit_code: '', sector: '', land_area_mu: null, address: '', contacts: [] }),
+    empty: () => ({ name: '', credit_code: '', sector: '', land_area_mu: null, address: '', contacts: [], kind: 'enterprise' }),
   },
   facilities: {
     path: '/facilities',
