@@ -18,6 +18,7 @@ CREATE TABLE maintenance_plans (
   counted_from BIGINT NOT NULL DEFAULT 0,  -- meter: counting starts here before any completion (epoch ms)
   alarm_rule_id BIGINT REFERENCES alarm_rules(id),  -- condition: the rule whose alarms open work orders
   priority TEXT NOT NULL DEFAULT 'normal',
+  webhook_url TEXT NOT NULL DEFAULT '',   -- reminders are also posted here (DingTalk/WeCom text)
   last_done_at BIGINT,
   reminded_for TEXT NOT NULL DEFAULT '',   -- the due (date or completion) whose reminder was published
   opened_for TEXT NOT NULL DEFAULT '',     -- the due whose work order was opened

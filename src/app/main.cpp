@@ -88,6 +88,7 @@ struct App {
   std::unique_ptr<telemetry::Service> telemetry;
   std::unique_ptr<energy::Service> energy;
   std::unique_ptr<maintenance::Service> maintenance;
+  telemetry::WebhookSender webhook;  // the outgoing webhooks of alarms and maintenance reminders
   std::unique_ptr<mqtt::Subscriber> mqtt;
   std::unique_ptr<server::TcpListener> hj212;
 
@@ -101,7 +102,8 @@ struct App {
     RegisterMeteringRoute(router, *telemetry, *carbon);
     layout::Register(router, *store, clock);
     isotope::Register(router, *store, clock);
-    maintenance = maintenance::Register(router, {*store, clock, router, &hub, config.telemetry.utc_offset_minutes});
+    maintenance = maintenance::Register(router, {*store, clock, router, &hub, config.telemetry.utc_offset_minutes, 5000,
+                                                 webhook, OutboundPolicy{config.telemetry.webhook_allow_hosts}});
     home::Register(router, {*store, clock, router, *telemetry, config.carbon, config.telemetry.utc_offset_minutes});
     energy = std::make_unique<energy::Service>(energy::Sources{*store, clock, router, config.telemetry.utc_offset_minutes},
                                                config.energy);
@@ -135,6 +137,7 @@ Result<std::unique_ptr<App>> BuildApp(const Flags& flags, bool migrate) {
   };
   PARK_ASSIGN_OR_RETURN(app->telemetry, telemetry::Service::Create(*app->store, app->clock, &app->hub,
                                                                    app->config.telemetry, webhook));
+  app->webhook = webhook;
   app->RegisterModules();
   return app;
 }

@@ -215,11 +215,17 @@ Result<PlanDue> Service::Impl::Due(const store::Row& p) const {
   return d;
 }
 
-Json Service::Impl::PlanJson(const store::Row& p, const PlanDue& due) const {
+Json Service::Impl::PlanJson(const store::Row& p, const PlanDue& due, const Principal* who) const {
   Json j = {{"id", p.Int(0)},           {"enterprise_id", p.Int(1)}, {"equipment_id", p.Int(2)},
             {"name", p.Text(3)},        {"kind", p.Text(4)},         {"priority", p.Text(15)},
             {"last_done_at", p.IsNull(16) ? Json(nullptr) : Json(FormatInstantMs(p.Int(16)))},
             {"created_at", FormatInstantMs(p.Int(19))}, {"next_due", due.json}};
+  // A robot's URL carries the token that lets anyone post into the group: whole only for park admins and the
+  // plan's own enterprise, masked for everyone else and on the live feed.
+  const std::string url = p.Text(20);
+  const bool whole = who && (who->role == Role::kParkAdmin || who->enterprise_id == p.Int(1));
+  j["webhook_url"] = url.empty() || whole ? url : MaskUrlSecrets(url);
+  j["webhook_url_masked"] = !url.empty() && !whole;
   if (p.Text(4) == "calendar") {
     j["unit"] = p.Text(5);
     j["every"] = static_cast<int64_t>(p.Real(6));
@@ -292,6 +298,12 @@ void Service::Impl::RegisterPlans(http::Router& router) {
           const auto sensor = in.Integer("sensor_id", JsonReader::kOptional);
           const auto threshold = in.Number("threshold", JsonReader::kOptional);
           const auto rule = in.Integer("alarm_rule_id", JsonReader::kOptional);
+          const auto webhook_url = in.String("webhook_url", JsonReader::kOptional, 500).value_or("");
+          if (!webhook_url.empty()) {
+            if (auto target = CheckOutboundUrl(webhook_url, s->src.webhook_policy, "webhook_url"); !target.ok()) {
+              in.Fail(target.error());
+            }
+          }
           std::optional<int64_t> counted_from;  // meter: counting starts here (default now)
           if (auto text = in.String("counted_from", JsonReader::kOptional, 40)) {
             if (auto at = ParseInstantMs(*text, "counted_from"); at.ok()) counted_from = *at;
@@ -355,7 +367,8 @@ void Service::Impl::RegisterPlans(http::Router& router) {
             PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
                 "INSERT INTO maintenance_plans (enterprise_id, equipment_id, name, kind, unit, every_n, anchor, "
                 "start_date, lead_by, basis, sensor_id, threshold, counted_from, alarm_rule_id, priority, created_at, "
-                "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) "
+                "updated_at, webhook_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+                "$16, $16, $17) "
                 "RETURNING id",
                 {ent, *equipment, *name, *kind, is_cal ? std::string(CalendarUnitName(cal.unit)) : std::string(),
                  is_cal ? static_cast<double>(cal.every) : met.every,
@@ -363,7 +376,7 @@ void Service::Impl::RegisterPlans(http::Router& router) {
                  is_cal ? store::Value(FormatLocalDate(cal.start)) : store::Value(nullptr),
                  is_cal ? static_cast<double>(cal.lead_days) : met.lead,
                  *kind == "meter" ? std::string(MeterBasisName(met.basis)) : std::string(), store::OrNull(sensor),
-                 threshold.value_or(0.5), counted_from.value_or(now), store::OrNull(rule), priority, now}));
+                 threshold.value_or(0.5), counted_from.value_or(now), store::OrNull(rule), priority, now, webhook_url}));
             const int64_t id = row->Int(0);
             PARK_TRY(store::AppendAudit(tx, s->src.clock, &req.Who(),
                                         {"create", "maintenance_plan", id, ent, nullptr, *body}));
@@ -381,7 +394,7 @@ void Service::Impl::RegisterPlans(http::Router& router) {
           if (!rd.ok()) return Fail(rd.error());
           auto due = s->Due(*plan);
           if (!due.ok()) return Fail(due.error());
-          return Response::FromJson(s->PlanJson(*plan, *due), 201);
+          return Response::FromJson(s->PlanJson(*plan, *due, &req.Who()), 201);
         });
     r.doc = Doc(r.doc.summary,
                 Obj({{"equipment_id", {{"type", "integer"}}},
@@ -398,6 +411,8 @@ void Service::Impl::RegisterPlans(http::Router& router) {
                      {"sensor_id", {{"type", "integer"}}},
                      {"threshold", {{"type", "number"}}},
                      {"counted_from", {{"type", "string"}, {"format", "date-time"}}},
+                     {"webhook_url", {{"type", "string"}, {"maxLength", 500},
+                                      {"description", "reminders are also posted here (DingTalk/WeCom robot)"}}},
                      {"alarm_rule_id", {{"type", "integer"}}}},
                     {"equipment_id", "name", "kind"}),
                 Obj(), 201);
@@ -423,7 +438,7 @@ void Service::Impl::RegisterPlans(http::Router& router) {
           for (const auto& p : rows) {
             auto due = s->Due(p);
             if (!due.ok()) return Fail(due.error());
-            items.push_back(s->PlanJson(p, *due));
+            items.push_back(s->PlanJson(p, *due, &req.Who()));
           }
           return Response::FromJson({{"items", items}});
         });
@@ -450,7 +465,7 @@ void Service::Impl::RegisterPlans(http::Router& router) {
           }
           auto due = s->Due(*plan);
           if (!due.ok()) return Fail(due.error());
-          return Response::FromJson(s->PlanJson(*plan, *due));
+          return Response::FromJson(s->PlanJson(*plan, *due, &req.Who()));
         });
     r.doc = Doc(r.doc.summary, nullptr, Obj());
     router.Add(std::move(r));

@@ -29,7 +29,7 @@ inline const std::vector<Role> kHands = {Role::kParkAdmin, Role::kEnterpriseUser
 
 constexpr std::string_view kPlanCols =
     "id, enterprise_id, equipment_id, name, kind, unit, every_n, anchor, start_date, lead_by, basis, sensor_id, "
-    "threshold, counted_from, alarm_rule_id, priority, last_done_at, reminded_for, opened_for, created_at";
+    "threshold, counted_from, alarm_rule_id, priority, last_done_at, reminded_for, opened_for, created_at, webhook_url";
 constexpr std::string_view kOrderCols =
     "id, enterprise_id, equipment_id, title, description, priority, state, due_date, assignee, plan_id, alarm_id, "
     "note, done_by, done_signature, done_at, verified_by, verified_signature, verified_at, created_by, created_at, "
@@ -64,7 +64,12 @@ struct Service::Impl {
   // Hourly means of a series (for trends).
   Result<std::vector<Sample>> HourlyMeans(int64_t series_id, int64_t from_ms, int64_t to_ms) const;
   Result<PlanDue> Due(const store::Row& plan) const;
-  Json PlanJson(const store::Row& plan, const PlanDue& due) const;
+  // `who` decides whether the webhook URL is shown whole or masked (park admins and the plan's enterprise).
+  Json PlanJson(const store::Row& plan, const PlanDue& due, const Principal* who = nullptr) const;
+  // Opens work orders for condition plans' alarms that have none yet (raises the hook missed: a restart).
+  Status SweepAlarms();
+  // Posts a plan's reminder to its webhook (on the worker thread; a failure is logged).
+  void SendReminder(const store::Row& plan, const PlanDue& due);
 
   // Opens a work order in `tx` and audits it; returns its id.
   Result<int64_t> OpenOrder(store::Tx& tx, const Principal* who, int64_t enterprise_id, int64_t equipment_id,

@@ -9,9 +9,9 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from harness import WebSocket, check, login, request, test_registry
+from harness import WebSocket, check, login, request, test_registry, webhook_receiver
 from energy_tests import credit_code
-from telemetry_tests import device_token, write
+from telemetry_tests import device_token, restart_with_config, restore_defaults, write
 
 TESTS, test = test_registry()
 
@@ -438,3 +438,36 @@ def maintenance_health_and_alarms_open_work_orders(ctx):
           f"overview: {st} {len(scores)}")
     st, _, own = request(base, "GET", "/api/v1/maintenance/health", token=b["token"])
     check(st == 200 and {i["equipment_id"] for i in own["items"]} == {b["pump"], b["vessel"]}, f"B's overview: {own}")
+
+
+@test
+def maintenance_reminder_reaches_the_plans_webhook(ctx):
+    base = ctx.server.base
+    hook = webhook_receiver()
+    # Webhooks reach public addresses only; the park admin allows this local receiver in the configuration.
+    restart_with_config(ctx, f'[alarms]\nwebhook_allow_hosts = ["127.0.0.1:{hook.server_port}"]\n')
+    try:
+        admin = login(base, "admin", "admin-demo-2026")
+        tech = login(base, "tech", "tech-demo-2026")
+        a = plant(base, admin, "提醒甲")
+        body = {"equipment_id": a["pump"], "name": "安全阀校验", "kind": "calendar", "unit": "year", "every": 1,
+                "anchor": "fixed", "start": today_local(10), "lead_days": 30}
+        for url in ("ftp://example.com/x", "http://127.0.0.1:1/robot", "http://localhost/robot"):
+            st, _, bad = request(base, "POST", "/api/v1/maintenance/plans", {**body, "webhook_url": url}, a["token"])
+            check(st == 400 and bad["error"]["field"] == "webhook_url", f"webhook {url}: {st} {bad}")
+        url = f"http://127.0.0.1:{hook.server_port}/robot/send?access_token=0123456789abcdef0123"
+        st, _, plan = request(base, "POST", "/api/v1/maintenance/plans", {**body, "webhook_url": url}, a["token"])
+        check(st == 201 and plan["webhook_url"] == url and not plan["webhook_url_masked"]
+              and plan["next_due"]["remind"], f"plan with webhook: {st} {plan}")
+        st, _, seen = request(base, "GET", f"/api/v1/maintenance/plans/{plan['id']}", token=tech)
+        check(st == 200 and seen["webhook_url_masked"] and "0123456789abcdef" not in seen["webhook_url"],
+              f"a technician sees the robot's token: {seen}")
+        got = poll(lambda: [b for _, b in hook.received if "安全阀校验" in b.get("text", {}).get("content", "")], 20)
+        check(got and got[0]["msgtype"] == "text" and today_local(10) in got[0]["text"]["content"]
+              and "P-1" in got[0]["text"]["content"], f"reminder webhook: {hook.received}")
+        time.sleep(6)
+        check(len([b for _, b in hook.received if "安全阀校验" in b["text"]["content"]]) == 1,
+              f"the reminder was sent more than once: {hook.received}")
+    finally:
+        hook.shutdown()
+        restore_defaults(ctx)

@@ -7,9 +7,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "park/core/clock.hpp"
+#include "park/core/outbound.hpp"
 #include "park/http/live.hpp"
 #include "park/http/router.hpp"
 #include "park/store/store.hpp"
@@ -25,6 +28,10 @@ struct ServiceSources {
   http::LiveHub* hub = nullptr;
   int utc_offset_minutes = 8 * 60;
   int64_t job_interval_ms = 5000;  // how often reminders and due plans are checked
+  // A plan's reminder is also posted to its webhook_url (DingTalk/WeCom text): the app's sender, which connects
+  // only to addresses the policy allows; the same policy checks the URL when a plan is saved. No sender: none sent.
+  std::function<Status(const std::string& url, const std::string& json_body)> webhook;
+  OutboundPolicy webhook_policy;
 };
 
 class Service {
