@@ -187,9 +187,9 @@ Result<PlanDue> Service::Impl::Due(const store::Row& p) const {
       if (row) series = row->Int(0);
       return Status::Ok();
     }));
-    // A counter's increase needs the reading before `from` too; an hour of margin is counted from `from` on.
+    // The library counts from the first reading at or after `from` (the last completion, or counted_from).
     if (series) {
-      PARK_ASSIGN_OR_RETURN(samples, Points(*series, from - 3'600'000, now + 1));
+      PARK_ASSIGN_OR_RETURN(samples, Points(*series, from, now + 1));
     }
     MeterCountOptions opts;
     opts.threshold = p.Real(12);

@@ -471,3 +471,32 @@ def maintenance_reminder_reaches_the_plans_webhook(ctx):
     finally:
         hook.shutdown()
         restore_defaults(ctx)
+
+
+@test
+def maintenance_counter_plan_counts_throughput(ctx):
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    a = plant(base, admin, "计数甲")
+    st, _, counter = request(base, "POST", "/api/v1/sensors",
+                             {"equipment_id": a["pump"], "key": f"mt{a['stamp']}.p1.cycles", "name": "P-1 cycles",
+                              "kind": "sensor", "quantity": "count", "unit": "1"}, admin)
+    check(st == 201, f"counter sensor: {st} {counter}")
+    start = int(time.time()) - 4 * 3600
+    st, _, plan = request(base, "POST", "/api/v1/maintenance/plans",
+                          {"equipment_id": a["pump"], "name": "每 100 次循环检查", "kind": "meter", "basis": "counter",
+                           "every": 100, "lead": 20, "sensor_id": counter["id"], "counted_from": iso(start)},
+                          a["token"])
+    check(st == 201 and plan["basis"] == "counter", f"counter plan: {st} {plan}")
+    # Counting starts at the first reading after counted_from (the one before it, 900, belongs to the last service):
+    # 1000 → 1085 is 85 of 100, inside the 20-cycle lead.
+    dev = device_token(base, admin)
+    values = [(start - 600, 900), (start + 600, 1000), (start + 4200, 1060), (start + 7800, 1085)]
+    check(write(base, dev, "\n".join(f"{counter['key']} value={v} {t}" for t, v in values))[0] == 204, "counts")
+    st, _, plan = request(base, "GET", f"/api/v1/maintenance/plans/{plan['id']}", token=a["token"])
+    due = plan["next_due"]
+    check(st == 200 and abs(due["used"] - 85) < 1e-9 and due["remind"] and not due["due_now"]
+          and abs(due["remaining"] - 15) < 1e-9, f"counter count: {plan}")
+    check(write(base, dev, f"{counter['key']} value=1120 {start + 9000}")[0] == 204, "more counts")
+    st, _, plan = request(base, "GET", f"/api/v1/maintenance/plans/{plan['id']}", token=a["token"])
+    check(abs(plan["next_due"]["used"] - 120) < 1e-9 and plan["next_due"]["due_now"], f"counter due: {plan}")
