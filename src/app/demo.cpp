@@ -126,6 +126,7 @@ const std::vector<Sens>& SensorsFor(std::string_view type) {
         {"energy", "电能累计", "meter", "energy", "kWh", 0, 0}}},
       {"pv_array",
        {{"irradiance", "辐照度", "sensor", "irradiance", "W/m2", 0, 0},
+        {"module_temp", "组件温度", "sensor", "temperature", "degC", -20, 85},
         {"power", "有功功率", "sensor", "power", "kW", 0, 0},
         {"energy", "发电量累计", "meter", "energy", "kWh", 0, 0}}},
       {"wind_turbine",

@@ -22,7 +22,8 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr int64_t kStepMs = 10'000;  // every sensor reports every 10 s
 
 constexpr std::string_view kSensors =
-    "SELECT id, key, kind, quantity, low_limit, high_limit FROM sensors ORDER BY id";
+    "SELECT s.id, s.key, s.kind, s.quantity, s.low_limit, s.high_limit, s.equipment_id, e.type, e.tag, e.rated "
+    "FROM sensors s LEFT JOIN equipment e ON e.id = s.equipment_id ORDER BY s.id";
 constexpr std::string_view kApiMaker = "SELECT enterprise_id FROM users WHERE name = 'ent-user'";
 constexpr std::string_view kSensorId = "SELECT id FROM sensors WHERE key = $1";
 constexpr std::string_view kInsertRule =
@@ -185,6 +186,11 @@ Status Simulator::Load() {
       s.low = r.OptReal(4);
       s.high = r.OptReal(5);
       s.phase = static_cast<double>(s.id % 97) / 97.0 * 2 * kPi;
+      if (const std::string type = r.Text(7); type == "wind_turbine" || type == "pv_array" || type == "flow_battery") {
+        const Json rated = Json::parse(r.Text(9).empty() ? "{}" : r.Text(9), nullptr, false);
+        s.renewable = RenewableSensor{r.Int(6), type, r.Text(8), rated.is_object() ? rated : Json::object(),
+                                      s.key.substr(s.key.rfind('.') + 1)};
+      }
       if (s.key.rfind(kDemoMonitorMn, 0) == 0) continue;  // fed by the HJ 212 data logger
       if (s.kind == "meter") {
         // Counters run from 2026-01-01 at a steady rate per kind, so they continue across restarts.
@@ -206,6 +212,9 @@ double Simulator::ValueAt(const Sensor& s, int64_t at_ms) const {
     if (s.key.find("pv_") != std::string::npos) v *= 0.2;  // PV yields only by day: a smaller average rate
     return Round(v, 0.1);
   }
+  if (s.renewable) {
+    if (auto v = RenewableValue(*s.renewable, at_ms)) return *v;
+  }
   const double t = static_cast<double>(at_ms) / 1000.0;
   const double wave = std::sin(2 * kPi * t / 3600.0 + s.phase);
   const double noise = Noise(s.id, at_ms);
@@ -217,13 +226,9 @@ double Simulator::ValueAt(const Sensor& s, int64_t at_ms) const {
     return Round(8.2 + 0.4 * noise, 0.01);  // a worn bearing
   }
   if (s.quantity == "irradiance") return Round(900 * Daylight(at_ms) * (0.9 + 0.1 * noise), 1);
-  if (s.quantity == "power" && s.key.find("pv_") != std::string::npos) {
-    return Round(500 * Daylight(at_ms) * (0.9 + 0.1 * noise), 0.1);
-  }
   if (s.quantity == "wind_speed") return Round(std::max(0.0, 7 + 4 * wave + noise), 0.1);
   if (s.quantity == "direction") return Round(std::fmod(200 + 40 * wave + 5 * noise + 360, 360), 1);
   if (s.quantity == "power") return Round(1200 + 800 * wave + 50 * noise, 0.1);
-  if (s.quantity == "state_of_charge") return Round(55 + 30 * wave, 0.1);
   if (s.low && s.high && *s.high > *s.low) {
     const double span = *s.high - *s.low;
     return Round(*s.low + span * (0.5 + 0.15 * wave + 0.02 * noise), span >= 50 ? 0.1 : 0.01);

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/renewables_sim.hpp"
 #include "park/core/clock.hpp"
 #include "park/store/store.hpp"
 #include "park/telemetry/service.hpp"
@@ -43,6 +44,7 @@ class Simulator {
     double phase = 0;
     double counter = 0;  // meters
     double rate = 0;     // meters: units per second
+    std::optional<RenewableSensor> renewable;  // wind turbines, PV arrays and the battery
   };
   Status Load();
   double ValueAt(const Sensor& s, int64_t at_ms) const;

@@ -133,16 +133,23 @@ Result<std::vector<Sample>> Service::Impl::Points(int64_t series_id, int64_t fro
 }
 
 Result<std::vector<Sample>> Service::Impl::HourlyMeans(int64_t series_id, int64_t from_ms, int64_t to_ms) const {
+  PARK_ASSIGN_OR_RETURN(auto means, Means(series_id, from_ms, to_ms, "1h"));
+  for (auto& m : means) m.timestamp_ms += 1'800'000;  // the middle of the hour
+  return means;
+}
+
+Result<std::vector<Sample>> Service::Impl::Means(int64_t series_id, int64_t from_ms, int64_t to_ms,
+                                                 const std::string& width) const {
   std::vector<Sample> out;
   PARK_ASSIGN_OR_RETURN(auto body, ReadRoute(src.router, System(), fmt::format("/api/v1/series/{}/buckets", series_id),
                                              {{"from", FormatInstantMs(from_ms)},
                                               {"to", FormatInstantMs(to_ms)},
-                                              {"width", "1h"}}));
+                                              {"width", width}}));
   if (!body || !(*body)["buckets"].is_array()) return out;
   for (const auto& b : (*body)["buckets"]) {
     if (b.value("count", 0) == 0 || !b["mean"].is_number()) continue;
     PARK_ASSIGN_OR_RETURN(int64_t ts, ParseInstantMs(b["start"].get<std::string>(), "start"));
-    out.push_back({ts + 1'800'000, b["mean"].get<double>()});
+    out.push_back({ts, b["mean"].get<double>()});
   }
   return out;
 }
@@ -866,6 +873,7 @@ void Service::Register(http::Router& router) {
   impl_->RegisterStock(router);
   impl_->RegisterRegulated(router);
   impl_->RegisterHealth(router);
+  impl_->RegisterPerformance(router);
 }
 
 std::unique_ptr<Service> Register(http::Router& router, ServiceSources sources) {

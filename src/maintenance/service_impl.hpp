@@ -61,8 +61,10 @@ struct Service::Impl {
   Principal System() const;
   // Samples of a series from `from_ms` to now through telemetry's points route (empty when there is none).
   Result<std::vector<Sample>> Points(int64_t series_id, int64_t from_ms, int64_t to_ms) const;
-  // Hourly means of a series (for trends).
+  // Hourly means of a series (for trends), each at the middle of its hour.
   Result<std::vector<Sample>> HourlyMeans(int64_t series_id, int64_t from_ms, int64_t to_ms) const;
+  // Means per bucket of `width` ("10m", "1h"), each at its bucket's start; empty buckets left out.
+  Result<std::vector<Sample>> Means(int64_t series_id, int64_t from_ms, int64_t to_ms, const std::string& width) const;
   Result<PlanDue> Due(const store::Row& plan) const;
   // `who` decides whether the webhook URL is shown whole or masked (park admins and the plan's enterprise).
   Json PlanJson(const store::Row& plan, const PlanDue& due, const Principal* who = nullptr) const;
@@ -87,6 +89,7 @@ struct Service::Impl {
   void RegisterStock(http::Router& router);
   void RegisterRegulated(http::Router& router);
   void RegisterHealth(http::Router& router);
+  void RegisterPerformance(http::Router& router);  // service_performance.cpp
 };
 
 Json OrderJson(const store::Row& r);

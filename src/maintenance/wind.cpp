@@ -31,6 +31,25 @@ Status ValidatePowerCurve(const PowerCurve& curve) {
   return Status::Ok();
 }
 
+Result<PowerCurve> NameplateCurve(double rated_kw, double cut_in_ms, double rated_ms, double cut_out_ms,
+                                  double step_ms) {
+  if (!(rated_kw > 0)) return Error::Invalid("rated_kw", T("maintenance.wind.nameplate_positive"));
+  if (!(cut_in_ms > 0)) return Error::Invalid("cut_in_ms", T("maintenance.wind.nameplate_positive"));
+  if (!(rated_ms > cut_in_ms)) return Error::Invalid("rated_ms", T("maintenance.wind.nameplate_order"));
+  if (!(cut_out_ms > rated_ms)) return Error::Invalid("cut_out_ms", T("maintenance.wind.nameplate_order"));
+  if (!(step_ms > 0)) return Error::Invalid("step_ms", T("maintenance.wind.nameplate_positive"));
+  const double in3 = cut_in_ms * cut_in_ms * cut_in_ms;
+  const double span3 = rated_ms * rated_ms * rated_ms - in3;
+  PowerCurve curve;
+  for (int i = 0;; ++i) {
+    const double v = std::min(cut_in_ms + i * step_ms, cut_out_ms);
+    const double p = v >= rated_ms ? rated_kw : rated_kw * (v * v * v - in3) / span3;
+    curve.points.push_back({v, p});
+    if (v >= cut_out_ms) break;
+  }
+  return curve;
+}
+
 double ExpectedPowerKw(const PowerCurve& curve, double v) {
   const auto& p = curve.points;
   if (p.size() < 2 || !(v >= p.front().wind_ms) || v > p.back().wind_ms) return 0;

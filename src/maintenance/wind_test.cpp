@@ -18,6 +18,22 @@ TEST(Wind, ExpectedPowerInterpolatesAndCutsOut) {
   EXPECT_NEAR(AirDensity(1013.25, 15), 1.225, 1e-4);  // the standard atmosphere at sea level
 }
 
+TEST(Wind, NameplateCurveIsCubicToRatedThenFlat) {
+  // The demo's 5 MW turbine: cut-in 3, rated 10.5, cut-out 25 m/s. At 7 m/s: 5000 × (343 − 27) / (1157.625 − 27).
+  const PowerCurve c = NameplateCurve(5000, 3, 10.5, 25).value();
+  EXPECT_DOUBLE_EQ(c.points.front().wind_ms, 3);
+  EXPECT_DOUBLE_EQ(c.points.front().power_kw, 0);
+  EXPECT_DOUBLE_EQ(c.points.back().wind_ms, 25);
+  EXPECT_NEAR(ExpectedPowerKw(c, 7), 5000.0 * 316 / 1130.625, 1e-9);
+  EXPECT_DOUBLE_EQ(ExpectedPowerKw(c, 10.5), 5000);
+  EXPECT_DOUBLE_EQ(ExpectedPowerKw(c, 18), 5000);
+  EXPECT_EQ(c.points.size(), 45u);  // 3, 3.5, …, 25
+  EXPECT_TRUE(ValidatePowerCurve(c).ok());
+  EXPECT_EQ(NameplateCurve(5000, 3, 3, 25).error().field, "rated_ms");
+  EXPECT_EQ(NameplateCurve(5000, 3, 10.5, 10).error().field, "cut_out_ms");
+  EXPECT_EQ(NameplateCurve(0, 3, 10.5, 25).error().field, "rated_kw");
+}
+
 TEST(Wind, EnergyLostAgainstTheCurveOverAWindow) {
   // Three 10-minute samples: 7.5 m/s at 1000 kW (expected 1100), 10 m/s at 2000 (expected 2000), 4 m/s at 150
   // (expected 100: above the curve, no loss).

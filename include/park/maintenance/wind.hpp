@@ -27,6 +27,11 @@ struct PowerCurve {
 
 // At least two points, strictly increasing speed, power ≥ 0; errors name "points[i].wind_ms" and so on.
 Status ValidatePowerCurve(const PowerCurve& curve);
+// A generic curve from the nameplate when the maker's table is not on record: zero below cut-in, the cube of the
+// wind speed between cut-in and rated speed, P = P_r × (v³ − v_in³) / (v_r³ − v_in³), rated power up to cut-out;
+// points every `step_ms`. Needs 0 < cut_in < rated < cut_out and rated power > 0 (errors name the field).
+Result<PowerCurve> NameplateCurve(double rated_kw, double cut_in_ms, double rated_ms, double cut_out_ms,
+                                  double step_ms = 0.5);
 // Linear interpolation between the curve's points.
 double ExpectedPowerKw(const PowerCurve& curve, double wind_ms);
 // ρ = p / (287.05 × T) in kg/m³, from pressure in hPa and temperature in °C.

@@ -1,0 +1,27 @@
+// The demo park's wind turbines, PV arrays and flow battery, simulated so that their readings hang together the
+// way the maintenance analysis expects of real plant: a turbine's power follows its nameplate curve at its wind
+// speed, less what its yaw error costs; an array's power follows its irradiance and cell temperature; the battery's
+// power is what moves its state of charge, with its losses. Two faults to find: WTG-103's yaw drifts and PV-104
+// soils, both a little more every day.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "park/core/json.hpp"
+
+namespace park::app {
+
+struct RenewableSensor {
+  int64_t equipment_id = 0;
+  std::string equipment_type;  // wind_turbine, pv_array, flow_battery (others are not simulated here)
+  std::string tag;             // "WTG-103"
+  Json rated;                  // the equipment's nameplate
+  std::string suffix;          // the sensor key's last part: wind_speed, power, irradiance, soc…
+};
+
+// The reading at `at_ms`, or nullopt for a sensor this model does not simulate.
+std::optional<double> RenewableValue(const RenewableSensor& s, int64_t at_ms);
+
+}  // namespace park::app
