@@ -101,4 +101,35 @@ std::optional<double> RenewableValue(const RenewableSensor& s, int64_t at_ms) {
   return std::nullopt;
 }
 
+Status SeedPerformanceDemo(store::Tx& tx, const Clock& clock) {
+  struct Watch {
+    const char* equipment_type;
+    const char* rule;
+    double low;
+    const char* plan;
+  };
+  constexpr Watch kWatches[] = {
+      {"wind_turbine", "风电机组发电性能偏低 (<90% 功率曲线)", 90, "发电性能偏低排查：偏航对风、叶片、功率曲线"},
+      {"pv_array", "光伏阵列性能比偏低 (<75%)", 75, "性能比偏低排查：组件清洗、遮挡、组串与逆变器"},
+      {"flow_battery", "储能往返效率偏低 (<60%)", 60, "往返效率偏低排查：电堆、电解液平衡、辅机能耗"},
+  };
+  const int64_t now = clock.NowMs();
+  for (const auto& w : kWatches) {
+    PARK_ASSIGN_OR_RETURN(auto rule, tx.QueryOne(
+        "INSERT INTO alarm_rules (name, enterprise_id, sensor_id, equipment_kind, quantity, kind, high, low, deadband, "
+        "max_rate_per_s, timeout_s, severity, webhook_url, webhook_format, enabled, created_at, updated_at) VALUES "
+        "($1, NULL, NULL, $2, 'performance', 'threshold', NULL, $3, 2, NULL, NULL, 'warning', '', 'dingtalk', 1, $4, $4) "
+        "RETURNING id", {std::string(w.rule), std::string(w.equipment_type), w.low, now}));
+    PARK_ASSIGN_OR_RETURN(auto equipment, tx.Query(
+        "SELECT e.id, e.enterprise_id FROM equipment e WHERE e.type = $1 ORDER BY e.id", {std::string(w.equipment_type)}));
+    for (const auto& e : equipment) {
+      PARK_TRY(tx.Exec(
+          "INSERT INTO maintenance_plans (enterprise_id, equipment_id, name, kind, alarm_rule_id, priority, created_at, "
+          "updated_at) VALUES ($1, $2, $3, 'condition', $4, 'high', $5, $5)",
+          {e.Int(1), e.Int(0), std::string(w.plan), rule->Int(0), now}));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace park::app

@@ -9,7 +9,9 @@
 #include <optional>
 #include <string>
 
+#include "park/core/clock.hpp"
 #include "park/core/json.hpp"
+#include "park/store/store.hpp"
 
 namespace park::app {
 
@@ -23,5 +25,10 @@ struct RenewableSensor {
 
 // The reading at `at_ms`, or nullopt for a sensor this model does not simulate.
 std::optional<double> RenewableValue(const RenewableSensor& s, int64_t at_ms);
+
+// Alarm rules on the performance the maintenance service computes every hour (turbines under 90 % of their curve,
+// arrays under a performance ratio of 75 %, the battery under a 60 % round trip) and, for every turbine, array and
+// battery, a condition plan whose work order the alarm opens. Part of the telemetry demo's transaction.
+Status SeedPerformanceDemo(store::Tx& tx, const Clock& clock);
 
 }  // namespace park::app

@@ -161,7 +161,7 @@ Status SeedTelemetryDemo(store::Store& store, const Clock& clock) {
       p.emplace_back(now);
       PARK_TRY(tx.Exec(kInsertRule, p));
     }
-    return {};
+    return SeedPerformanceDemo(tx, clock);
   });
 }
 
@@ -186,6 +186,7 @@ Status Simulator::Load() {
       s.low = r.OptReal(4);
       s.high = r.OptReal(5);
       s.phase = static_cast<double>(s.id % 97) / 97.0 * 2 * kPi;
+      if (s.quantity == "performance") continue;  // computed by the maintenance service, not measured
       if (const std::string type = r.Text(7); type == "wind_turbine" || type == "pv_array" || type == "flow_battery") {
         const Json rated = Json::parse(r.Text(9).empty() ? "{}" : r.Text(9), nullptr, false);
         s.renewable = RenewableSensor{r.Int(6), type, r.Text(8), rated.is_object() ? rated : Json::object(),

@@ -3,6 +3,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -90,6 +91,17 @@ struct Service::Impl {
   void RegisterRegulated(http::Router& router);
   void RegisterHealth(http::Router& router);
   void RegisterPerformance(http::Router& router);  // service_performance.cpp
+  // A turbine's, array's or battery's performance over [from, to) as GET /performance/{id} answers it.
+  Result<Json> Assess(const Principal& who, int64_t equipment_id, int64_t from, int64_t to) const;
+  // The assessment of the 24 h before `at`, its figure written to the equipment's performance sensor (quantity
+  // "performance") at `at` through the telemetry write route, so alarm rules and condition plans act on it.
+  // nullopt when the equipment has no performance sensor.
+  Result<std::optional<Json>> RecordPerformance(int64_t equipment_id, int64_t at) const;
+  // From Run: every equipment with a performance sensor once an hour; one without a figure yet (no data: a demo
+  // still backfilling) is tried again a minute later.
+  Status AssessPerformance();
+  std::map<int64_t, int64_t> assessed_hour;  // equipment id -> the hour its figure was recorded for
+  int64_t last_assessment_ms = 0;
 };
 
 Json OrderJson(const store::Row& r);

@@ -8,6 +8,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "park/core/time.hpp"
 #include "park/http/route_builder.hpp"
@@ -161,6 +162,20 @@ Json BatteryJson(const Equipment& e, const Aligned& rows) {
           {"capacity_explanation", TextJson(b.capacity_explanation)}};
 }
 
+// The figure an assessment is judged by, in %: a turbine's measured over expected energy, an array's performance
+// ratio (temperature-corrected when it could be), the battery's round-trip efficiency; nullopt when undefined.
+std::optional<double> PerformanceFigure(const Json& a) {
+  const std::string kind = a.value("kind", "");
+  auto pct = [&](const char* key) -> std::optional<double> {
+    if (!a.contains(key) || !a[key].is_number()) return std::nullopt;
+    return a[key].get<double>() * 100;
+  };
+  if (kind == "wind") return a.value("expected_kwh", 0.0) > 0 ? std::optional<double>(a["performance_pct"].get<double>()) : std::nullopt;
+  if (kind == "pv") return a.value("temperature_samples", 0) > 0 ? pct("pr_temperature_corrected") : pct("pr");
+  if (kind == "battery") return pct("round_trip_efficiency");
+  return std::nullopt;
+}
+
 Result<int64_t> InstantQuery(const Request& req, const char* key, int64_t fallback) {
   const auto q = req.Query(key);
   if (!q) return fallback;
@@ -168,6 +183,100 @@ Result<int64_t> InstantQuery(const Request& req, const char* key, int64_t fallba
 }
 
 }  // namespace
+
+Result<Json> Service::Impl::Assess(const Principal& who, int64_t equipment_id, int64_t from, int64_t to) const {
+  Equipment e;
+  PARK_TRY(src.store.Read([&](store::Tx& tx) -> Status {
+    PARK_TRY(EquipmentEnterprise(tx, who, equipment_id, "id"));
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id, type, tag, rated FROM equipment WHERE id = $1", {equipment_id}));
+    e.id = row->Int(0);
+    e.type = row->Text(1);
+    e.tag = row->Text(2);
+    e.rated = Json::parse(row->Text(3).empty() ? "{}" : row->Text(3), nullptr, false);
+    if (!e.rated.is_object()) e.rated = Json::object();
+    PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(
+        "SELECT s.key, t.id, s.quantity FROM sensors s JOIN telemetry_series t ON t.sensor_id = s.id "
+        "WHERE s.equipment_id = $1 ORDER BY s.id", {equipment_id}));
+    for (const auto& r : rows) {
+      if (r.Text(2) == "performance") continue;  // the assessment's own output
+      e.series[r.Text(0).substr(r.Text(0).rfind('.') + 1)] = r.Int(1);
+    }
+    return Status::Ok();
+  }));
+  if (e.type != "wind_turbine" && e.type != "pv_array" && e.type != "flow_battery") {
+    return Error::Invalid("id", T("maintenance.performance.not_assessed", {{"type", e.type}}));
+  }
+  Aligned rows;
+  for (const auto& [suffix, series] : e.series) {
+    PARK_ASSIGN_OR_RETURN(auto means, Means(series, from, to, "10m"));
+    for (const auto& m : means) rows[m.timestamp_ms][suffix] = m.value;
+  }
+  Json out = e.type == "wind_turbine" ? WindJson(e, rows)
+             : e.type == "pv_array"   ? PvJson(e, rows, src.utc_offset_minutes)
+                                      : BatteryJson(e, rows);
+  if (out.contains("error")) {
+    return Error::Coded(ErrorCode::kFailedPrecondition, T("maintenance.performance.rated_incomplete"),
+                        "rated." + out["field"].get<std::string>());
+  }
+  out["equipment_id"] = e.id;
+  out["tag"] = e.tag;
+  out["from"] = from;
+  out["to"] = to;
+  const auto figure = PerformanceFigure(out);
+  out["figure_pct"] = figure ? Json(*figure) : Json(nullptr);
+  return out;
+}
+
+Result<std::optional<Json>> Service::Impl::RecordPerformance(int64_t equipment_id, int64_t at) const {
+  std::optional<std::string> key;
+  PARK_TRY(src.store.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
+        "SELECT key FROM sensors WHERE equipment_id = $1 AND quantity = 'performance' ORDER BY id", {equipment_id}));
+    if (row) key = row->Text(0);
+    return Status::Ok();
+  }));
+  if (!key) return std::optional<Json>();
+  PARK_ASSIGN_OR_RETURN(auto a, Assess(System(), equipment_id, at - kDayMs, at));
+  if (!a["figure_pct"].is_number()) return std::optional<Json>(std::move(a));
+  const auto match = src.router.Find(Method::kPost, "/api/v1/write");
+  if (match.route == nullptr) return Error::Internal("maintenance: no route POST /api/v1/write");
+  Request req;
+  req.method = Method::kPost;
+  req.path = "/api/v1/write";
+  req.query = {{"precision", "ms"}};
+  req.body = fmt::format("{} value={} {}", *key, a["figure_pct"].get<double>(), at);
+  req.request_id = "maintenance-performance";
+  req.principal = System();
+  const Response resp = match.route->handler(req);
+  if (resp.status != 204) return Error::Internal(fmt::format("maintenance: writing {} answered {}", *key, resp.status));
+  a["recorded"] = {{"key", *key}, {"at", at}};
+  return std::optional<Json>(std::move(a));
+}
+
+Status Service::Impl::AssessPerformance() {
+  const int64_t now = src.clock.NowMs();
+  if (now - last_assessment_ms < 60'000) return Status::Ok();
+  last_assessment_ms = now;
+  const int64_t hour = now / 3'600'000 * 3'600'000;
+  std::vector<int64_t> ids;
+  PARK_TRY(src.store.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(
+        "SELECT DISTINCT equipment_id FROM sensors WHERE quantity = 'performance' AND equipment_id IS NOT NULL "
+        "ORDER BY equipment_id"));
+    for (const auto& r : rows) ids.push_back(r.Int(0));
+    return Status::Ok();
+  }));
+  for (int64_t id : ids) {
+    if (assessed_hour[id] == hour) continue;
+    auto done = RecordPerformance(id, hour);
+    if (!done.ok()) {
+      spdlog::warn("maintenance: performance of equipment {}: {}", id, done.error().message);
+    } else if (*done && (**done).contains("recorded")) {
+      assessed_hour[id] = hour;
+    }
+  }
+  return Status::Ok();
+}
 
 void Service::Impl::RegisterPerformance(http::Router& router) {
   Impl* s = this;
@@ -190,48 +299,35 @@ void Service::Impl::RegisterPerformance(http::Router& router) {
         if (*to - *from > kMaxWindowMs) {
           return Fail(Error::Invalid("from", T("maintenance.performance.window_long", {{"max_days", 400}})));
         }
-        Equipment e;
-        auto st = s->src.store.Read([&](store::Tx& tx) -> Status {
-          PARK_TRY(EquipmentEnterprise(tx, req.Who(), *id, "id"));
-          PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id, type, tag, rated FROM equipment WHERE id = $1", {*id}));
-          e.id = row->Int(0);
-          e.type = row->Text(1);
-          e.tag = row->Text(2);
-          e.rated = Json::parse(row->Text(3).empty() ? "{}" : row->Text(3), nullptr, false);
-          if (!e.rated.is_object()) e.rated = Json::object();
-          PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(
-              "SELECT s.key, t.id FROM sensors s JOIN telemetry_series t ON t.sensor_id = s.id WHERE s.equipment_id = $1 "
-              "ORDER BY s.id", {*id}));
-          for (const auto& r : rows) e.series[r.Text(0).substr(r.Text(0).rfind('.') + 1)] = r.Int(1);
-          return Status::Ok();
-        });
-        if (!st.ok()) return Fail(st.error());
-        if (e.type != "wind_turbine" && e.type != "pv_array" && e.type != "flow_battery") {
-          return Fail(Error::Invalid("id", T("maintenance.performance.not_assessed", {{"type", e.type}})));
-        }
-        Aligned rows;
-        for (const auto& [suffix, series] : e.series) {
-          auto means = s->Means(series, *from, *to, "10m");
-          if (!means.ok()) return Fail(means.error());
-          for (const auto& m : *means) rows[m.timestamp_ms][suffix] = m.value;
-        }
-        Json out = e.type == "wind_turbine" ? WindJson(e, rows)
-                   : e.type == "pv_array"   ? PvJson(e, rows, s->src.utc_offset_minutes)
-                                            : BatteryJson(e, rows);
-        if (out.contains("error")) {
-          return Fail(Error::Coded(ErrorCode::kFailedPrecondition, T("maintenance.performance.rated_incomplete"),
-                                   "rated." + out["field"].get<std::string>()));
-        }
-        out["equipment_id"] = e.id;
-        out["tag"] = e.tag;
-        out["from"] = *from;
-        out["to"] = *to;
-        return Response::FromJson(out);
+        auto out = s->Assess(req.Who(), *id, *from, *to);
+        if (!out.ok()) return Fail(out.error());
+        return Response::FromJson(*out);
       });
   r.doc = Doc(r.doc.summary, nullptr, Obj());
   r.doc.query = {{"from", "string", "ISO 8601 instant (default: 24 h before to)"},
                  {"to", "string", "ISO 8601 instant (default: now)"}};
   router.Add(std::move(r));
+
+  auto w = http::MakeRoute(
+      "maintenance", Method::kPost, "/api/v1/maintenance/performance/{id}/record", kManagers,
+      "Assess the last 24 h now and write the figure (turbine % of expected energy, array performance ratio %, battery "
+      "round trip %) to the equipment's performance sensor, as the hourly job does: an alarm rule on that sensor "
+      "raises an alarm and a condition plan opens a work order when it falls below the rule's low limit",
+      [s](const Request& req) -> Response {
+        auto id = req.IdParam();
+        if (!id.ok()) return Fail(id.error());
+        auto st = s->src.store.Read([&](store::Tx& tx) -> Status {
+          return EquipmentEnterprise(tx, req.Who(), *id, "id").ok() ? Status::Ok()
+                                                                     : Status(Error::NotFound(T("field.no_such_record")));
+        });
+        if (!st.ok()) return Fail(st.error());
+        auto out = s->RecordPerformance(*id, s->src.clock.NowMs());
+        if (!out.ok()) return Fail(out.error());
+        if (!*out) return Fail(Error::Coded(ErrorCode::kFailedPrecondition, T("maintenance.performance.no_sensor"), "id"));
+        return Response::FromJson(**out);
+      });
+  w.doc = Doc(w.doc.summary, Obj(), Obj());
+  router.Add(std::move(w));
 }
 
 }  // namespace park::maintenance

@@ -176,6 +176,9 @@ const std::map<std::string, QuantityUnits>& Quantities() {
       {"direction", {{"deg"}}},
       {"irradiance", {{"W/m2"}}},
       {"state_of_charge", {{"%"}}},
+      // A computed figure written back as a series (the maintenance service's performance of a turbine, array or
+      // battery), so that alarm rules, work orders and charts treat it like any reading.
+      {"performance", {{"%"}}},
       {"state", {{"1"}}},
       {"energy", {{"kWh", "MWh"}, true}},
       {"gas_volume", {{"m3", "Nm3", "10^4 Nm3"}, true}},

@@ -45,18 +45,21 @@ def renewable_performance_against_worked_figures(ctx):
     st, _, trafo = request(base, "POST", "/api/v1/equipment",
                            {"facility_id": fac["id"], "tag": "TR-9", "name": "测试变压器", "type": "transformer"}, admin)
     check(st == 201, f"transformer: {st} {trafo}")
-    sensors = [(wtg, "wind_speed", "wind_speed", "m/s"), (wtg, "power", "power", "kW"),
+    sensors = [(wtg, "performance", "performance", "%"),
+               (wtg, "wind_speed", "wind_speed", "m/s"), (wtg, "power", "power", "kW"),
                (wtg, "wind_direction", "direction", "deg"), (wtg, "nacelle_direction", "direction", "deg"),
                (pv, "irradiance", "irradiance", "W/m2"), (pv, "power", "power", "kW"),
                (pv, "module_temp", "temperature", "degC")]
+    made = {}
     for eq, suffix, quantity, unit in sensors:
         st, _, s = request(base, "POST", "/api/v1/sensors",
                            {"equipment_id": eq["id"], "key": f"pf{stamp}.{eq['tag'].lower().replace('-', '_')}.{suffix}",
                             "name": f"{eq['tag']} {suffix}", "kind": "sensor", "quantity": quantity, "unit": unit}, admin)
         check(st == 201, f"sensor {suffix}: {st} {s}")
+        made[(eq["tag"], suffix)] = s
 
-    # Six hours of 10-minute readings, a day and a half ago.
-    start = (int(time.time()) // TEN_MIN - 36 * 6) * TEN_MIN
+    # Six hours of 10-minute readings, ending 20 minutes ago.
+    start = (int(time.time()) // TEN_MIN - 38) * TEN_MIN
     curve_7 = 5000 * (7**3 - 3**3) / (10.5**3 - 3**3)  # the nameplate curve at 7 m/s
     lines = []
     for i in range(36):
@@ -93,6 +96,28 @@ def renewable_performance_against_worked_figures(ctx):
     st, _, bad = request(base, "GET", f"/api/v1/maintenance/performance/{trafo['id']}", token=admin)
     check(st == 400 and bad["error"]["field"] == "id"
           and bad["error"]["reason"] == "maintenance.performance.not_assessed", f"a transformer: {st} {bad}")
+    # Recorded as a reading, the figure raises the rule's low alarm and the condition plan's work order opens.
+    st, _, rule = request(base, "POST", "/api/v1/alarm-rules",
+                          {"name": "WTG-9 性能偏低", "sensor_id": made[("WTG-9", "performance")]["id"],
+                           "kind": "threshold", "low": 95, "severity": "warning"}, admin)
+    check(st == 201, f"rule: {st} {rule}")
+    st, _, plan = request(base, "POST", "/api/v1/maintenance/plans",
+                          {"equipment_id": wtg["id"], "name": "性能偏低排查", "kind": "condition",
+                           "alarm_rule_id": rule["id"], "priority": "high"}, admin)
+    check(st == 201, f"plan: {st} {plan}")
+    st, _, rec = request(base, "POST", f"/api/v1/maintenance/performance/{wtg['id']}/record", {}, admin)
+    check(st == 200 and close(rec["figure_pct"], 90) and rec["recorded"]["key"].endswith(".performance"),
+          f"recorded: {st} {rec}")
+    st, _, bad = request(base, "POST", f"/api/v1/maintenance/performance/{pv['id']}/record", {}, admin)
+    check(st == 422 and bad["error"]["reason"] == "maintenance.performance.no_sensor", f"no performance sensor: {st} {bad}")
+    deadline = time.time() + 20
+    orders = []
+    while time.time() < deadline and not orders:
+        _, _, got = request(base, "GET", f"/api/v1/maintenance/work-orders?equipment_id={wtg['id']}", token=admin)
+        orders = [o for o in got["items"] if o["plan_id"] == plan["id"] and o["alarm_id"]]
+        time.sleep(0.5)
+    check(orders and orders[0]["priority"] == "high", f"the low performance opened no work order: {orders}")
+
     other = login(base, "ent-user", "ent-demo-2026")
     st, _, bad = request(base, "GET", f"/api/v1/maintenance/performance/{wtg['id']}", token=other)
     check(st == 400 and bad["error"]["field"] == "id", f"another enterprise's turbine: {st} {bad}")

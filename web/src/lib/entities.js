@@ -60,6 +60,7 @@ export const QUANTITY_UNITS = {
   direction: ['deg'],
   irradiance: ['W/m2'],
   state_of_charge: ['%'],
+  performance: ['%'],
   state: ['1'],
   energy: ['kWh', 'MWh'],
   gas_volume: ['m3', 'Nm3', '10^4 Nm3'],
