@@ -21,6 +21,7 @@
 #include "park/isotope/service.hpp"
 #include "park/layout/service.hpp"
 #include "park/maintenance/service.hpp"
+#include "park/modbus/service.hpp"
 #include "park/mqtt/mqtt.hpp"
 #include "park/registry/registry.hpp"
 #include "park/report/service.hpp"
@@ -88,6 +89,7 @@ struct App {
   std::unique_ptr<telemetry::Service> telemetry;
   std::unique_ptr<energy::Service> energy;
   std::unique_ptr<maintenance::Service> maintenance;
+  std::unique_ptr<modbus::Service> modbus;
   telemetry::WebhookSender webhook;  // the outgoing webhooks of alarms and maintenance reminders
   std::unique_ptr<mqtt::Subscriber> mqtt;
   std::unique_ptr<server::TcpListener> hj212;
@@ -100,6 +102,17 @@ struct App {
     telemetry->Register(router);
     telemetry->RegisterMetrics(metrics);
     RegisterMeteringRoute(router, *telemetry, *carbon);
+    // Modbus readings enter telemetry like an MQTT message: JSON telemetry from a park-wide device principal.
+    modbus = std::make_unique<modbus::Service>(modbus::ServiceSources{
+        *store, clock, [t = telemetry.get()](const std::string& body) -> Status {
+          Principal device;
+          device.name = "modbus";
+          device.role = Role::kDevice;
+          PARK_TRY(t->WriteJson(device, body));
+          return {};
+        }});
+    modbus->Register(router);
+    modbus->RegisterMetrics(metrics);
     layout::Register(router, *store, clock);
     isotope::Register(router, *store, clock);
     maintenance = maintenance::Register(router, {*store, clock, router, &hub, config.telemetry.utc_offset_minutes, 5000,
@@ -187,6 +200,7 @@ Status StartDeviceTransports(App& app) {
     if (auto st = app.mqtt->Start(); !st.ok()) return Error{st.error().code, st.error().message, "mqtt." + st.error().field};
     std::cout << "MQTT: subscribed at " << o.host << ":" << o.port << std::endl;
   }
+  if (auto st = app.modbus->Start(); !st.ok()) return Error{st.error().code, "Modbus: " + st.error().message};
   return {};
 }
 
@@ -217,6 +231,7 @@ int Serve(App& app, const std::function<Status()>& started = nullptr, const std:
   app.maintenance->Stop();
   if (app.mqtt) app.mqtt->Stop();
   if (app.hj212) app.hj212->Stop();
+  app.modbus->Stop();
   app.telemetry->Stop();
   return 0;
 }

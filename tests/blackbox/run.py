@@ -32,7 +32,9 @@ import energy_tests  # noqa: E402
 import report_tests  # noqa: E402
 import isotope_tests  # noqa: E402
 import maintenance_tests  # noqa: E402
+import modbus_tests  # noqa: E402
 import performance_tests  # noqa: E402
+import rounds_tests  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SKIP = 77  # CTest SKIP_RETURN_CODE
@@ -377,7 +379,9 @@ TESTS.extend(energy_tests.TESTS)
 TESTS.extend(report_tests.TESTS)
 TESTS.extend(isotope_tests.TESTS)
 TESTS.extend(maintenance_tests.TESTS)
+TESTS.extend(modbus_tests.TESTS)
 TESTS.extend(performance_tests.TESTS)
+TESTS.extend(rounds_tests.TESTS)
 
 
 class Context:
