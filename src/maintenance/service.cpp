@@ -874,6 +874,8 @@ void Service::Register(http::Router& router) {
   impl_->RegisterRegulated(router);
   impl_->RegisterHealth(router);
   impl_->RegisterPerformance(router);
+  impl_->RegisterRounds(router);
+  impl_->RegisterFiles(router);
 }
 
 std::unique_ptr<Service> Register(http::Router& router, ServiceSources sources) {

@@ -91,6 +91,10 @@ struct Service::Impl {
   void RegisterRegulated(http::Router& router);
   void RegisterHealth(http::Router& router);
   void RegisterPerformance(http::Router& router);  // service_performance.cpp
+  void RegisterRounds(http::Router& router);       // service_rounds.cpp: inspection routes, rounds, findings
+  void RegisterFiles(http::Router& router);        // service_files.cpp: work-order and round attachments
+  // From Run: publishes "round_missed" once for each window that ended with no round started in it.
+  Status FlagMissedRounds();
   // A turbine's, array's or battery's performance over [from, to) as GET /performance/{id} answers it.
   Result<Json> Assess(const Principal& who, int64_t equipment_id, int64_t from, int64_t to) const;
   // The assessment of the 24 h before `at`, its figure written to the equipment's performance sensor (quantity

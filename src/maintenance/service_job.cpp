@@ -97,6 +97,7 @@ Status Service::Impl::SweepAlarms() {
 Status Service::Impl::Run() {
   PARK_TRY(SweepAlarms());
   PARK_TRY(AssessPerformance());
+  PARK_TRY(FlagMissedRounds());
   std::vector<store::Row> plans;
   PARK_TRY(src.store.Read([&](store::Tx& tx) -> Status {
     PARK_ASSIGN_OR_RETURN(plans, tx.Query(fmt::format(

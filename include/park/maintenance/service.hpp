@@ -32,6 +32,9 @@ struct ServiceSources {
   // only to addresses the policy allows; the same policy checks the URL when a plan is saved. No sender: none sent.
   std::function<Status(const std::string& url, const std::string& json_body)> webhook;
   OutboundPolicy webhook_policy;
+  // Attachments (work-order and round photos and documents) larger than this are refused with 413. The server's
+  // max_body_bytes must be at least as large for the service to see such a body at all.
+  int64_t attachment_max_bytes = 5 * 1024 * 1024;
 };
 
 class Service {
