@@ -36,10 +36,20 @@ const TelemetryAlarmStats = () => import('./views/telemetry/AlarmStatsView.vue')
 // Energy pages (issue 11; dispatch joins with issue 14) load on demand.
 const EnergyAccount = () => import('./views/energy/EnergyView.vue')
 const MonthlyReport = () => import('./views/report/MonthlyReportView.vue')
+// Maintenance pages (issue 12) load on demand.
+const MaintOrders = () => import('./views/maintenance/WorkOrdersView.vue')
+const MaintOrder = () => import('./views/maintenance/WorkOrderView.vue')
+const MaintPlans = () => import('./views/maintenance/PlansView.vue')
+const MaintRegulated = () => import('./views/maintenance/RegulatedView.vue')
+const MaintHealth = () => import('./views/maintenance/HealthView.vue')
+const MaintPerformance = () => import('./views/maintenance/PerformanceView.vue')
 
 const ADMIN = ['park_admin']
 const PARK = ['park_admin', 'park_staff']
 const CARBON = ['park_admin', 'park_staff', 'enterprise_user']
+// Who works with maintenance (the server's readers); regulated equipment's dues are not a technician's list.
+const MAINT = ['park_admin', 'park_staff', 'enterprise_user', 'technician']
+const MAINT_MANAGERS = ['park_admin', 'park_staff', 'enterprise_user']
 // Who may read telemetry (the server's readers, less the wall-display viewer, which has no app login).
 const TELEMETRY = ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'integrator']
 
@@ -106,6 +116,17 @@ export const routes = [
       { path: 'carbon/access-check', name: 'carbon-access', component: CarbonAccess, meta: { roles: CARBON, title: 'nav.carbonAccess' } },
       { path: 'carbon/projects', name: 'carbon-projects', component: CarbonProjects, meta: { roles: CARBON, title: 'nav.carbonProjects' } },
       { path: 'carbon/factors', name: 'carbon-factors', component: CarbonFactors, meta: { roles: CARBON, title: 'nav.carbonFactors' } },
+      { path: 'maintenance/work-orders', name: 'maint-orders', component: MaintOrders, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.orders' } },
+      {
+        path: 'maintenance/work-orders/:id(\\d+)',
+        name: 'maint-order',
+        component: MaintOrder,
+        meta: { roles: MAINT, title: 'text.maintenance.ui.nav.orders' },
+      },
+      { path: 'maintenance/plans', name: 'maint-plans', component: MaintPlans, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.plans' } },
+      { path: 'maintenance/regulated', name: 'maint-regulated', component: MaintRegulated, meta: { roles: MAINT_MANAGERS, title: 'text.maintenance.ui.nav.regulated' } },
+      { path: 'maintenance/health', name: 'maint-health', component: MaintHealth, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.health' } },
+      { path: 'maintenance/performance', name: 'maint-performance', component: MaintPerformance, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.performance' } },
       { path: 'telemetry/series', name: 'telemetry-series', component: TelemetrySeries, meta: { roles: TELEMETRY, title: 'nav.series' } },
       { path: 'telemetry/meters', name: 'telemetry-meters', component: TelemetryMeters, meta: { roles: TELEMETRY, title: 'nav.meters' } },
       { path: 'telemetry/alarms', name: 'telemetry-alarms', component: TelemetryAlarms, meta: { roles: TELEMETRY, title: 'nav.alarms' } },
