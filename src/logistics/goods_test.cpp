@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "park/logistics/booking.hpp"
 #include "park/logistics/goods.hpp"
+#include "park/logistics/monitor.hpp"
 
 namespace park::logistics {
 namespace {
@@ -177,6 +179,29 @@ TEST(Zones, AManualMoveThatMixesGoodsIsFound) {
   EXPECT_EQ(conflicts[0].booking_b, "b3");
   EXPECT_EQ(conflicts[1].booking_a, "b2");
   EXPECT_EQ(conflicts[0].pair.verdict, Verdict::kClass1);
+}
+
+// The codes built from names at run time have both languages' text (a code missing from a catalogue would show
+// as the bare code on a page).
+TEST(Catalogue, CodesBuiltFromNamesExistInBothLanguages) {
+  for (auto v : {Verdict::kCompatible, Verdict::kProhibited, Verdict::kClass1, Verdict::kConditional, Verdict::kUnknown}) {
+    EXPECT_TRUE(HasText("logistics.mixing." + std::string(VerdictName(v)))) << VerdictName(v);
+    EXPECT_TRUE(HasText("logistics.verdict." + std::string(VerdictName(v)))) << VerdictName(v);
+  }
+  for (const char* c : {"empty", "province", "authority", "length", "character", "new_energy", "trailer"}) {
+    EXPECT_TRUE(HasText(std::string("logistics.plate.") + c)) << c;
+  }
+  for (auto k : {DocumentKind::kRoadTransportPermit, DocumentKind::kTankInspection, DocumentKind::kDriverQualification,
+                 DocumentKind::kEscortQualification}) {
+    EXPECT_TRUE(HasText("logistics.document.kind." + std::string(DocumentKindName(k))));
+  }
+  for (BookingStatus s : AllStatuses()) EXPECT_TRUE(HasText("logistics.status.name." + std::string(StatusName(s))));
+  for (auto k : {WarningKind::kOverstay, WarningKind::kLateArrival, WarningKind::kNoShow, WarningKind::kDocumentExpired,
+                 WarningKind::kIncompatibleZone, WarningKind::kBlacklist}) {
+    EXPECT_TRUE(HasText("logistics.warning_kind." + std::string(WarningKindName(k))));
+  }
+  for (const char* s : {"plate", "driver", "escort", "carrier"}) EXPECT_TRUE(HasText(std::string("logistics.subject.") + s));
+  for (const char* l : {"low", "medium", "high"}) EXPECT_TRUE(HasText(std::string("logistics.risk.level.") + l));
 }
 
 }  // namespace
