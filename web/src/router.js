@@ -36,6 +36,13 @@ const TelemetryAlarmStats = () => import('./views/telemetry/AlarmStatsView.vue')
 // Energy pages (issue 11; dispatch joins with issue 14) load on demand.
 const EnergyAccount = () => import('./views/energy/EnergyView.vue')
 const MonthlyReport = () => import('./views/report/MonthlyReportView.vue')
+// Isotope pages (issue 15) load on demand.
+const IsoInventory = () => import('./views/isotope/InventoryView.vue')
+const IsoBatch = () => import('./views/isotope/BatchView.vue')
+const IsoOrders = () => import('./views/isotope/OrdersView.vue')
+const IsoShipments = () => import('./views/isotope/ShipmentsView.vue')
+const IsoGenerators = () => import('./views/isotope/GeneratorsView.vue')
+const IsoWaste = () => import('./views/isotope/WasteView.vue')
 // Maintenance pages (issue 12) load on demand.
 const MaintOrders = () => import('./views/maintenance/WorkOrdersView.vue')
 const MaintOrder = () => import('./views/maintenance/WorkOrderView.vue')
@@ -142,6 +149,18 @@ export const routes = [
         component: TelemetryAlarmStats,
         meta: { roles: TELEMETRY, title: 'nav.alarms' },
       },
+      { path: 'isotopes/inventory', name: 'iso-inventory', component: IsoInventory, meta: { roles: CARBON, title: 'text.isotope.ui.nav.inventory' } },
+      {
+        path: 'isotopes/batches/:id(\\d+)',
+        name: 'iso-batch',
+        component: IsoBatch,
+        props: true,
+        meta: { roles: CARBON, title: 'text.isotope.ui.nav.inventory' },
+      },
+      { path: 'isotopes/orders', name: 'iso-orders', component: IsoOrders, meta: { roles: CARBON, title: 'text.isotope.ui.nav.orders' } },
+      { path: 'isotopes/shipments', name: 'iso-shipments', component: IsoShipments, meta: { roles: CARBON, title: 'text.isotope.ui.nav.shipments' } },
+      { path: 'isotopes/generators', name: 'iso-generators', component: IsoGenerators, meta: { roles: CARBON, title: 'text.isotope.ui.nav.generators' } },
+      { path: 'isotopes/waste', name: 'iso-waste', component: IsoWaste, meta: { roles: CARBON, title: 'text.isotope.ui.nav.waste' } },
       { path: 'energy', name: 'energy', component: EnergyAccount, meta: { roles: CARBON, title: 'text.energy.ui.nav' } },
       { path: 'reports/monthly', name: 'report-monthly', component: MonthlyReport, meta: { roles: CARBON, title: 'text.report.ui.nav' } },
       { path: 'park-layout', name: 'park-layout', component: ParkLayoutView, meta: { roles: ['park_admin'], title: 'nav.layout' } },
