@@ -184,4 +184,35 @@ describe('big screen', () => {
     expect(w.find('[role="alert"]').text()).toContain('大屏链接无效或已被吊销')
     w.unmount()
   })
+
+  it("lists today's isotope shipments, earliest first, with where they go and the package", async () => {
+    const d = new Date()
+    const today = (h) => new Date(d.getFullYear(), d.getMonth(), d.getDate(), h).getTime()
+    const ORDER = (id, over) => ({ id, orderer_id: 31, nuclide: 'Mo-99', dispatch_bq: 4.0e11, status: 'allocated', package: null, ...over })
+    const ORDERS = {
+      items: [
+        ORDER(1, { dispatch_at: today(10) }),
+        ORDER(2, { dispatch_at: today(8), status: 'dispatched', nuclide: 'I-131', package: { type: 'type_a', contents: [{ nuclide: 'I-131', activity_bq: 7.4e9 }] } }),
+        ORDER(3, { dispatch_at: today(8) - 86400000, status: 'dispatched', package: { type: 'excepted', contents: [{ nuclide: 'Mo-99', activity_bq: 1 }] } }),
+        ORDER(4, { dispatch_at: today(9), status: 'refused' }),
+      ],
+    }
+    const fetchImpl = vi.fn((url) => {
+      if (url.startsWith('/api/v1/park')) return Promise.resolve(jsonResponse(PARK))
+      if (url.startsWith('/api/v1/isotopes/orders')) return Promise.resolve(jsonResponse(ORDERS))
+      if (url === '/api/v1/enterprises/31') return Promise.resolve(jsonResponse({ id: 31, name: '申江医院' }))
+      return Promise.resolve(jsonResponse({ items: [], total: 0 }))
+    })
+    const w = await mountScreen(fetchImpl, '/screen?token=wall-token&page=isotopes&rotate=0')
+    await flush()
+    const rows = w.findAll('[data-testid="screen-shipments"] tbody tr')
+    expect(rows.map((r) => r.attributes('data-testid'))).toEqual(['shipment-2', 'shipment-1'])
+    expect(rows[0].text()).toContain('I-131')
+    expect(rows[0].text()).toContain('7.400 GBq')
+    expect(rows[0].text()).toContain('A 型货包')
+    expect(rows[0].text()).toContain('申江医院')
+    expect(rows[1].text()).toContain('400.000 GBq')
+    expect(rows[1].text()).toContain('已分配')
+    w.unmount()
+  })
 })
