@@ -3,6 +3,7 @@
 // that realistic data passes it (credit codes carry correct check characters).
 #include "app/demo.hpp"
 #include "app/demo_maintenance.hpp"
+#include "app/demo_rounds.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -373,6 +374,7 @@ Result<std::vector<DemoLogin>> SeedDemo(store::Store& store, const Clock& clock,
   }));
   PARK_TRY(CreateDemoUsers(auth, ids));
   PARK_TRY(SeedMaintenanceDemo(store, clock));
+  PARK_TRY(SeedRoundsDemo(store, clock));
   spdlog::info("demo: seeded {} enterprises, {} pieces of equipment, {} sensors and meters and the park's users",
                std::size(kEnterprises), equipment_count, sensor_count);
   return DemoLogins();
