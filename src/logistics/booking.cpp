@@ -280,7 +280,9 @@ Result<CheckedBooking> Scheduler::Check(const BookingRequest& req, int64_t now_m
     return Error::Conflict(T("logistics.slot.full", {{"dock", dock->id}, {"capacity", dock->parallel_capacity}}),
                            "slot_start");
   }
-  for (const auto& [cap_label, cap] : rules_.class_caps) {
+  for (const auto& cap_entry : rules_.class_caps) {
+    const std::string& cap_label = cap_entry.first;  // not a structured binding: clang 15 cannot capture those
+    const int cap = cap_entry.second;
     const bool carries =
         std::any_of(out.labels.begin(), out.labels.end(), [&](const std::string& l) { return LabelFallsUnder(l, cap_label); });
     if (carries && CapCount(cap_label, out.slot_start_ms, out.slot_end_ms) >= cap) {
