@@ -11,6 +11,7 @@
 
 #include "app/config.hpp"
 #include "app/demo.hpp"
+#include "app/demo_modbus.hpp"
 #include "app/metering.hpp"
 #include "app/ops_routes.hpp"
 #include "app/simulator.hpp"
@@ -328,6 +329,7 @@ int Main(int argc, char** argv) {
         if (auto st = SeedTelemetryDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
         if (auto st = SeedLayoutDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
         if (auto st = SeedIsotopeDemo(*(*app)->store, (*app)->clock, *(*app)->auth); !st.ok()) return Fail(st.error());
+        if (auto st = SeedModbusDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
         if (auto st = (*app)->telemetry->ReloadAlarmRules(); !st.ok()) return Fail(st.error());
       }
       std::cout << "\nDemo logins (user / password):\n";

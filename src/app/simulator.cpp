@@ -1,4 +1,5 @@
 #include "app/simulator.hpp"
+#include "app/demo_modbus.hpp"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -193,6 +194,7 @@ Status Simulator::Load() {
                                       s.key.substr(s.key.rfind('.') + 1)};
       }
       if (s.key.rfind(kDemoMonitorMn, 0) == 0) continue;  // fed by the HJ 212 data logger
+      if (s.key.rfind(kDemoModbusKeyPrefix, 0) == 0) continue;  // read over Modbus from the simulated PCS
       if (s.kind == "meter") {
         // Counters run from 2026-01-01 at a steady rate per kind, so they continue across restarts.
         if (s.quantity == "energy") s.rate = 0.02 + static_cast<double>(s.id % 7) * 0.015;  // kWh/s: 72..450 kW
@@ -270,11 +272,14 @@ void Simulator::Start() {
   if (thread_.joinable()) return;
   stop_ = false;
   thread_ = std::thread([this] { Loop(); });
+  modbus_ = std::make_unique<DemoModbusDevice>(clock_);
+  if (auto st = modbus_->Start(); !st.ok()) spdlog::warn("simulator: {}", st.error().message);
 }
 
 void Simulator::Stop() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
+  modbus_.reset();
   if (hj212_fd_ >= 0) ::close(hj212_fd_);
   hj212_fd_ = -1;
 }

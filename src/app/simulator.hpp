@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "park/telemetry/service.hpp"
 
 namespace park::app {
+
+class DemoModbusDevice;  // demo_modbus.hpp
 
 // The monitoring point the demo registers (its sensors' keys start with "<mn>.").
 inline constexpr const char* kDemoMonitorMn = "33030400000001";
@@ -61,6 +64,7 @@ class Simulator {
   std::atomic<bool> stop_{false};
   std::thread thread_;
   int hj212_fd_ = -1;
+  std::unique_ptr<DemoModbusDevice> modbus_;  // the battery PCS, polled over Modbus TCP
 };
 
 }  // namespace park::app
