@@ -30,7 +30,8 @@ struct Fixture {
 
   Fixture(int n_docks, int n_bookings) {
     rules.class_caps = {{"2.3", 40}, {"5.2", 20}, {"1", 4}};
-    const std::vector<std::vector<std::string>> dock_classes = {{"3", "6.1", "8"}, {"2", "5.1", "8"}, {"3", "9"}, {"8", "6.1"}};
+    const std::vector<std::vector<std::string>> dock_classes = {
+        {"3", "6.1", "8"}, {"2", "5.1", "8"}, {"3", "9"}, {"8", "6.1"}};
     for (int d = 0; d < n_docks; ++d) {
       Dock dock;
       dock.id = "D" + std::to_string(d);
@@ -93,7 +94,8 @@ BENCHMARK(BM_ScheduleBookings)->Args({60, 2000})->Unit(benchmark::kMillisecond);
 void BM_GateDecision(benchmark::State& state) {
   Fixture f(60, 2000);
   std::unordered_map<std::string, std::vector<std::string>> labels_by_plate;
-  for (const auto& r : f.requests) labels_by_plate[ParsePlate(r.plate)->text] = f.table.Find(r.goods[0].un_number)->labels;
+  for (const auto& r : f.requests)
+    labels_by_plate[ParsePlate(r.plate)->text] = f.table.Find(r.goods[0].un_number)->labels;
   // A lot of 12 zones of 8, two thirds full with vehicles of the day.
   std::vector<Zone> zones;
   size_t next = 0;
@@ -102,7 +104,8 @@ void BM_GateDecision(benchmark::State& state) {
     for (int v = 0; v < 5; ++v, ++next) {
       const auto& r = f.requests[next * 7 % f.requests.size()];
       auto labels = f.table.Find(r.goods[0].un_number)->labels;
-      if (AssignZone(MixingMatrix::Default(), {zone}, labels).zone_id) zone.vehicles.push_back({r.plate, r.plate, labels});
+      if (AssignZone(MixingMatrix::Default(), {zone}, labels).zone_id)
+        zone.vehicles.push_back({r.plate, r.plate, labels});
     }
     zones.push_back(std::move(zone));
   }

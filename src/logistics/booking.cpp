@@ -44,7 +44,8 @@ std::string_view OperationName(Operation op) { return op == Operation::kLoading 
 bool LabelFallsUnder(std::string_view label, std::string_view entry) {
   if (label == entry) return true;
   // "4.1+1" falls under 4.1 (and 1); a class entry covers its divisions.
-  if (label.size() > entry.size() && label.starts_with(entry) && (label[entry.size()] == '.' || label[entry.size()] == '+')) {
+  if (label.size() > entry.size() && label.starts_with(entry) &&
+      (label[entry.size()] == '.' || label[entry.size()] == '+')) {
     return true;
   }
   return false;
@@ -105,9 +106,8 @@ Status CheckTransition(BookingStatus from, BookingStatus to, const Text& reason)
   if (std::find(next.begin(), next.end(), to) == next.end()) {
     std::vector<std::string> names;
     for (S s : next) names.emplace_back(StatusName(s));
-    return Error::Invalid("status", T("logistics.status.transition", {{"from", StatusRef(from)},
-                                                                      {"to", StatusRef(to)},
-                                                                      {"allowed", Join(names)}}));
+    return Error::Invalid("status", T("logistics.status.transition",
+                                      {{"from", StatusRef(from)}, {"to", StatusRef(to)}, {"allowed", Join(names)}}));
   }
   if ((to == S::kNoShow || to == S::kCancelled || to == S::kRefused) && reason.empty()) {
     return Error::Invalid("reason", T("logistics.status.reason_required", {{"to", StatusRef(to)}}));
@@ -155,8 +155,8 @@ void Scheduler::Count(const CheckedBooking& booking, int delta) {
   if (it != dock_index_.end()) taken_[it->second][booking.slot_start_ms] += delta;
   for (size_t c = 0; c < rules_.class_caps.size(); ++c) {
     const auto& cap = rules_.class_caps[c].first;
-    const bool carries =
-        std::any_of(booking.labels.begin(), booking.labels.end(), [&](const std::string& l) { return LabelFallsUnder(l, cap); });
+    const bool carries = std::any_of(booking.labels.begin(), booking.labels.end(),
+                                     [&](const std::string& l) { return LabelFallsUnder(l, cap); });
     if (!carries) continue;
     for (int64_t b = FloorDiv(booking.slot_start_ms, kBucketMs); b * kBucketMs < booking.slot_end_ms; ++b) {
       cap_buckets_[c][b] += delta;
@@ -196,10 +196,11 @@ Result<CheckedBooking> Scheduler::Check(const BookingRequest& req, int64_t now_m
       for (const auto& l : (*g)->labels) {
         if (std::find(out.labels.begin(), out.labels.end(), l) == out.labels.end()) out.labels.push_back(l);
         if (dock != nullptr && !dock->Accepts(l)) {
-          errors.push_back({at + ".un_number", T("logistics.dock.class_not_allowed", {{"dock", dock->id},
-                                                                                       {"un_number", (*g)->un_number},
-                                                                                       {"label", l},
-                                                                                       {"allowed", Join(dock->allowed_labels)}})});
+          errors.push_back(
+              {at + ".un_number", T("logistics.dock.class_not_allowed", {{"dock", dock->id},
+                                                                         {"un_number", (*g)->un_number},
+                                                                         {"label", l},
+                                                                         {"allowed", Join(dock->allowed_labels)}})});
         }
       }
     }
@@ -210,12 +211,13 @@ Result<CheckedBooking> Scheduler::Check(const BookingRequest& req, int64_t now_m
   if (load.size() == req.goods.size() && load.size() > 1) {
     const auto mixed = matrix_.CheckLoad(load);
     if (!mixed.pair.compatible()) {
-      errors.push_back({"goods", T("logistics.goods.mixed_load",
-                                   {{"un_a", out.goods[mixed.goods_a]->un_number},
-                                    {"un_b", out.goods[mixed.goods_b]->un_number},
-                                    {"label_a", mixed.pair.label_a},
-                                    {"label_b", mixed.pair.label_b},
-                                    {"verdict", TextRef{"logistics.verdict." + std::string(VerdictName(mixed.pair.verdict))}}})});
+      errors.push_back(
+          {"goods", T("logistics.goods.mixed_load",
+                      {{"un_a", out.goods[mixed.goods_a]->un_number},
+                       {"un_b", out.goods[mixed.goods_b]->un_number},
+                       {"label_a", mixed.pair.label_a},
+                       {"label_b", mixed.pair.label_b},
+                       {"verdict", TextRef{"logistics.verdict." + std::string(VerdictName(mixed.pair.verdict))}}})});
     }
   }
 
@@ -246,7 +248,8 @@ Result<CheckedBooking> Scheduler::Check(const BookingRequest& req, int64_t now_m
   } else if (req.slot_start_ms - now_ms < rules_.lead_time_min * kMsPerMinute) {
     errors.push_back({"slot_start", T("logistics.slot.lead_time", {{"lead_time_min", rules_.lead_time_min}})});
   } else if (slot_day == today + 1 && MinuteOfDay(now_ms, off) >= rules_.next_day_cutoff_minute) {
-    errors.push_back({"slot_start", T("logistics.slot.cutoff", {{"cutoff", HourMinute(rules_.next_day_cutoff_minute)}})});
+    errors.push_back(
+        {"slot_start", T("logistics.slot.cutoff", {{"cutoff", HourMinute(rules_.next_day_cutoff_minute)}})});
   } else if (slot_day > today + rules_.max_days_ahead) {
     errors.push_back({"slot_start", T("logistics.slot.too_far", {{"days", rules_.max_days_ahead}})});
   }
@@ -264,13 +267,17 @@ Result<CheckedBooking> Scheduler::Check(const BookingRequest& req, int64_t now_m
   for (const auto& [subject, id] : subjects) {
     if (id->empty()) continue;
     for (const auto& b : blacklist_) {
-      if (b.subject == subject && b.id == *id && b.until_ms > now_ms) {
+      // Plates on the list are compared as plates ("鲁A·66666" is "鲁A66666").
+      const bool same = b.id == *id || (std::string_view(subject) == "plate" && ParsePlate(b.id).ok() &&
+                                        ParsePlate(b.id)->text == *id);
+      if (b.subject == subject && same && b.until_ms > now_ms) {
         const std::string field = std::string(subject) == "plate" ? "plate" : std::string(subject) + "_id";
-        return Error::Coded(ErrorCode::kFailedPrecondition,
-                            T("logistics.blacklisted", {{"subject", TextRef{"logistics.subject." + std::string(subject)}},
-                                                        {"id", *id},
-                                                        {"until", FormatDay(DayOf(b.until_ms, off))}}),
-                            field);
+        return Error::Coded(
+            ErrorCode::kFailedPrecondition,
+            T("logistics.blacklisted", {{"subject", TextRef{"logistics.subject." + std::string(subject)}},
+                                        {"id", *id},
+                                        {"until", FormatDay(DayOf(b.until_ms, off))}}),
+            field);
       }
     }
   }
@@ -283,8 +290,8 @@ Result<CheckedBooking> Scheduler::Check(const BookingRequest& req, int64_t now_m
   for (const auto& cap_entry : rules_.class_caps) {
     const std::string& cap_label = cap_entry.first;  // not a structured binding: clang 15 cannot capture those
     const int cap = cap_entry.second;
-    const bool carries =
-        std::any_of(out.labels.begin(), out.labels.end(), [&](const std::string& l) { return LabelFallsUnder(l, cap_label); });
+    const bool carries = std::any_of(out.labels.begin(), out.labels.end(),
+                                     [&](const std::string& l) { return LabelFallsUnder(l, cap_label); });
     if (carries && CapCount(cap_label, out.slot_start_ms, out.slot_end_ms) >= cap) {
       return Error::Conflict(T("logistics.cap.class_full", {{"label", cap_label}, {"cap", cap}}), "goods");
     }

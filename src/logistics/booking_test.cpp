@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "park/logistics/booking.hpp"
+
+#include <gtest/gtest.h>
 
 namespace park::logistics {
 namespace {
@@ -64,7 +64,9 @@ ParkRules Rules() {
 
 class BookingTest : public ::testing::Test {
  protected:
-  Scheduler s{Table(), MixingMatrix::Default(), Rules(),
+  Scheduler s{Table(),
+              MixingMatrix::Default(),
+              Rules(),
               {D("D1", 2, {"3", "8", "6.1"}), D("D2", 3, {"2", "5.1", "8"}, true), D("D3", 5, {"2.3", "8", "5.1"})}};
   const int64_t now = At(0, 9);  // 09:00 on day 0
 };
@@ -99,15 +101,18 @@ TEST_F(BookingTest, EachRefusalNamesItsFieldAndReason) {
       {"unknown dock", Req("鲁A12345", "D9", At(1, 10), {{"UN1230", 1}}), "dock_id", "logistics.dock.unknown"},
       {"no goods", Req("鲁A12345", "D1", At(1, 10), {}), "goods", "logistics.goods.missing"},
       {"unknown UN", Req("鲁A12345", "D1", At(1, 10), {{"UN9999", 1}}), "goods[0].un_number", "logistics.un.unknown"},
-      {"bad quantity", Req("鲁A12345", "D1", At(1, 10), {{"UN1230", 0}}), "goods[0].quantity_kg", "logistics.goods.quantity"},
+      {"bad quantity", Req("鲁A12345", "D1", At(1, 10), {{"UN1230", 0}}), "goods[0].quantity_kg",
+       "logistics.goods.quantity"},
       {"class not allowed", Req("鲁A12345", "D1", At(1, 10), {{"UN1017", 1}}), "goods[0].un_number",
        "logistics.dock.class_not_allowed"},
       {"mixed load", Req("鲁A12345", "D1", At(1, 10), {{"UN1230", 1}, {"UN3105", 1}}), "goods[1].un_number",
        "logistics.dock.class_not_allowed"},
-      {"before opening", Req("鲁A12345", "D1", At(1, 7), {{"UN1230", 1}}), "slot_start", "logistics.slot.outside_hours"},
+      {"before opening", Req("鲁A12345", "D1", At(1, 7), {{"UN1230", 1}}), "slot_start",
+       "logistics.slot.outside_hours"},
       {"last slot overruns", Req("鲁A12345", "D1", At(1, 17, 30), {{"UN1230", 1}}), "slot_start",
        "logistics.slot.outside_hours"},
-      {"off the grid", Req("鲁A12345", "D1", At(1, 10, 30), {{"UN1230", 1}}), "slot_start", "logistics.slot.misaligned"},
+      {"off the grid", Req("鲁A12345", "D1", At(1, 10, 30), {{"UN1230", 1}}), "slot_start",
+       "logistics.slot.misaligned"},
       {"past", Req("鲁A12345", "D1", At(0, 8), {{"UN1230", 1}}), "slot_start", "logistics.slot.past"},
       {"lead time", Req("鲁A12345", "D1", At(0, 10), {{"UN1230", 1}}), "slot_start", "logistics.slot.lead_time"},
       {"too far", Req("鲁A12345", "D1", At(8, 10), {{"UN1230", 1}}), "slot_start", "logistics.slot.too_far"},
@@ -188,7 +193,7 @@ TEST_F(BookingTest, ParkWideCapsPerClassCountEveryLabelAcrossDocks) {
 }
 
 TEST_F(BookingTest, TheBlacklistRefusesPlateDriverEscortAndCarrierUntilItEnds) {
-  s.SetBlacklist({{"plate", "鲁A66666", At(30, 0)}, {"driver", "d9", At(1, 0)}});
+  s.SetBlacklist({{"plate", "鲁a 66666", At(30, 0)}, {"driver", "d9", At(1, 0)}});
   auto r = s.Check(Req("鲁A·66666", "D1", At(1, 10), {{"UN1230", 1}}), now);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
@@ -235,7 +240,8 @@ TEST(BookingStatusMachine, EveryTransition) {
   EXPECT_EQ(RenderText(CheckTransition(S::kCompleted, S::kCancelled, {}).error().text),
             "a booking cannot go from completed to cancelled; allowed: -");
   // Ending a booking early needs a reason.
-  for (auto [from, to] : {std::pair{S::kScheduled, S::kNoShow}, {S::kRequested, S::kRefused}, {S::kArrived, S::kCancelled}}) {
+  for (auto [from, to] :
+       {std::pair{S::kScheduled, S::kNoShow}, {S::kRequested, S::kRefused}, {S::kArrived, S::kCancelled}}) {
     const auto st = CheckTransition(from, to, {});
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().field, "reason");
@@ -250,11 +256,11 @@ TEST(BookingStatusMachine, EveryTransition) {
 
 TEST(Calling, BookedVehiclesFirstInAppointmentOrderThenWalkIns) {
   const std::vector<Waiting> lot = {
-      {"w1", "D1", true, 0, At(0, 7)},            // walk-in, came first of all
-      {"b2", "D1", false, At(0, 10), At(0, 8)},   // booked for 10:00
-      {"b1", "D1", false, At(0, 9), At(0, 9, 5)}, // booked for 09:00, came later
+      {"w1", "D1", true, 0, At(0, 7)},             // walk-in, came first of all
+      {"b2", "D1", false, At(0, 10), At(0, 8)},    // booked for 10:00
+      {"b1", "D1", false, At(0, 9), At(0, 9, 5)},  // booked for 09:00, came later
       {"w2", "D1", true, 0, At(0, 8, 30)},
-      {"x1", "D2", false, At(0, 8), At(0, 7)},    // another dock
+      {"x1", "D2", false, At(0, 8), At(0, 7)},  // another dock
   };
   const auto order = CallingOrder(lot, "D1");
   ASSERT_EQ(order.size(), 4u);

@@ -53,7 +53,8 @@ Result<GoodsTable> GoodsTable::Parse(std::string_view csv) {
       header = false;
       continue;
     }
-    if (cells.size() < 6) return Error::Invalid("csv", "goods line " + std::to_string(line_no) + ": 6 columns expected");
+    if (cells.size() < 6)
+      return Error::Invalid("csv", "goods line " + std::to_string(line_no) + ": 6 columns expected");
     Goods g;
     auto un = NormaliseUnNumber(cells[0]);
     if (!un.ok()) return Error::Invalid("csv", "goods line " + std::to_string(line_no) + ": bad UN number");
@@ -268,7 +269,8 @@ PairCheck MixingMatrix::CheckKeys(std::string_view a, std::string_view b) const 
   return p;
 }
 
-PairCheck MixingMatrix::Check(const std::vector<std::string>& labels_a, const std::vector<std::string>& labels_b) const {
+PairCheck MixingMatrix::Check(const std::vector<std::string>& labels_a,
+                              const std::vector<std::string>& labels_b) const {
   const auto ka = Keys(labels_a);
   const auto kb = Keys(labels_b);
   for (const auto& a : ka) {
@@ -292,7 +294,8 @@ MixingMatrix::LoadCheck MixingMatrix::CheckLoad(const std::vector<std::vector<st
 
 // ---- Zones --------------------------------------------------------------------------------------------
 
-ZoneChoice AssignZone(const MixingMatrix& matrix, const std::vector<Zone>& zones, const std::vector<std::string>& labels) {
+ZoneChoice AssignZone(const MixingMatrix& matrix, const std::vector<Zone>& zones,
+                      const std::vector<std::string>& labels) {
   ZoneChoice choice;
   const Zone* best = nullptr;
   for (const auto& z : zones) {
@@ -304,12 +307,13 @@ ZoneChoice AssignZone(const MixingMatrix& matrix, const std::vector<Zone>& zones
     for (const auto& v : z.vehicles) {
       const auto p = matrix.Check(labels, v.labels);
       if (!p.compatible()) {
-        choice.refusals.push_back({z.id, T("logistics.zone.incompatible",
-                                           {{"zone", z.id},
-                                            {"plate", v.plate},
-                                            {"label_a", p.label_a},
-                                            {"label_b", p.label_b},
-                                            {"verdict", TextRef{"logistics.verdict." + std::string(VerdictName(p.verdict))}}})});
+        choice.refusals.push_back(
+            {z.id, T("logistics.zone.incompatible",
+                     {{"zone", z.id},
+                      {"plate", v.plate},
+                      {"label_a", p.label_a},
+                      {"label_b", p.label_b},
+                      {"verdict", TextRef{"logistics.verdict." + std::string(VerdictName(p.verdict))}}})});
         fits = false;
         break;
       }

@@ -1,7 +1,8 @@
+#include "park/logistics/goods.hpp"
+
 #include <gtest/gtest.h>
 
 #include "park/logistics/booking.hpp"
-#include "park/logistics/goods.hpp"
 #include "park/logistics/monitor.hpp"
 
 namespace park::logistics {
@@ -26,9 +27,15 @@ TEST(Goods, UnNumbersAreCheckedAndNamedByField) {
   struct Case {
     const char* input;
     const char* code;  // "" when known
-  } cases[] = {{"UN1090", ""}, {"1090", ""}, {" un1090 ", ""}, {"UN109", "logistics.un.format"},
-               {"UN10900", "logistics.un.format"}, {"ABC", "logistics.un.format"}, {"", "logistics.un.format"},
-               {"UN12a4", "logistics.un.format"}, {"UN9999", "logistics.un.unknown"}};
+  } cases[] = {{"UN1090", ""},
+               {"1090", ""},
+               {" un1090 ", ""},
+               {"UN109", "logistics.un.format"},
+               {"UN10900", "logistics.un.format"},
+               {"ABC", "logistics.un.format"},
+               {"", "logistics.un.format"},
+               {"UN12a4", "logistics.un.format"},
+               {"UN9999", "logistics.un.unknown"}};
   for (const auto& c : cases) {
     auto r = table.Lookup(c.input, "goods[0].un_number");
     if (std::string(c.code).empty()) {
@@ -66,7 +73,8 @@ TEST(Goods, TheParkExtendsAndCorrectsTheTable) {
 
 TEST(HazardClasses, GB6944ClassesAndDivisions) {
   EXPECT_EQ(HazardClasses().size(), 15u);
-  for (const char* l : {"1", "1.4", "2.1", "2.3", "3", "4.3", "5.2", "6.1", "7", "8", "9"}) EXPECT_TRUE(IsHazardClass(l)) << l;
+  for (const char* l : {"1", "1.4", "2.1", "2.3", "3", "4.3", "5.2", "6.1", "7", "8", "9"})
+    EXPECT_TRUE(IsHazardClass(l)) << l;
   for (const char* l : {"", "10", "2.4", "3.1", "6.3", "x"}) EXPECT_FALSE(IsHazardClass(l)) << l;
   EXPECT_EQ(ClassOf("2.3"), "2");
   EXPECT_EQ(ClassOf("8"), "8");
@@ -78,9 +86,9 @@ TEST(Mixing, EveryLabelPairAsTheMatrixAndTheParkRuleSay) {
     const char *a, *b;
     Verdict verdict;
   } cases[] = {
-      {"3", "8", Verdict::kCompatible},      {"8", "3", Verdict::kCompatible},
-      {"2", "6.1", Verdict::kCompatible},    {"5.1", "3", Verdict::kCompatible},
-      {"4.1+1", "3", Verdict::kProhibited},  {"3", "5.2+1", Verdict::kProhibited},
+      {"3", "8", Verdict::kCompatible},       {"8", "3", Verdict::kCompatible},
+      {"2", "6.1", Verdict::kCompatible},     {"5.1", "3", Verdict::kCompatible},
+      {"4.1+1", "3", Verdict::kProhibited},   {"3", "5.2+1", Verdict::kProhibited},
       {"5.2+1", "5.2", Verdict::kCompatible}, {"4.1+1", "4.1+1", Verdict::kCompatible},
       {"1", "3", Verdict::kClass1},           {"1.4", "3", Verdict::kClass1},  // 'a' in the table, class 1 for the park
       {"1", "1.4", Verdict::kClass1},         {"9", "1.5", Verdict::kClass1},
@@ -133,7 +141,9 @@ TEST(Mixing, ABadMatrixIsRefused) {
   EXPECT_TRUE(MixingMatrix::Parse("label,3,8\n3,X,-\n8,-,X\n").ok());
 }
 
-Zone Z(std::string id, int capacity, std::vector<Parked> vehicles = {}) { return {std::move(id), capacity, std::move(vehicles)}; }
+Zone Z(std::string id, int capacity, std::vector<Parked> vehicles = {}) {
+  return {std::move(id), capacity, std::move(vehicles)};
+}
 
 TEST(Zones, NoZoneEverHoldsAnIncompatiblePair) {
   std::vector<Zone> zones = {Z("A", 2), Z("B", 2), Z("C", 1)};
@@ -151,10 +161,10 @@ TEST(Zones, NoZoneEverHoldsAnIncompatiblePair) {
     }
     for (const auto& z : zones) EXPECT_TRUE(ZoneConflicts(M(), z).empty()) << z.id;
   }
-  EXPECT_EQ(placed[0], "A");  // first empty zone
-  EXPECT_EQ(placed[1], "B");  // 5.2+1 may not stand with 3
-  EXPECT_EQ(placed[2], "A");  // 8 joins the 3 (a used zone first)
-  EXPECT_EQ(placed[3], "C");  // fireworks alone
+  EXPECT_EQ(placed[0], "A");            // first empty zone
+  EXPECT_EQ(placed[1], "B");            // 5.2+1 may not stand with 3
+  EXPECT_EQ(placed[2], "A");            // 8 joins the 3 (a used zone first)
+  EXPECT_EQ(placed[3], "C");            // fireworks alone
   EXPECT_FALSE(placed[4].has_value());  // A full, B holds 5.2+1, C full
 }
 
@@ -184,7 +194,8 @@ TEST(Zones, AManualMoveThatMixesGoodsIsFound) {
 // The codes built from names at run time have both languages' text (a code missing from a catalogue would show
 // as the bare code on a page).
 TEST(Catalogue, CodesBuiltFromNamesExistInBothLanguages) {
-  for (auto v : {Verdict::kCompatible, Verdict::kProhibited, Verdict::kClass1, Verdict::kConditional, Verdict::kUnknown}) {
+  for (auto v :
+       {Verdict::kCompatible, Verdict::kProhibited, Verdict::kClass1, Verdict::kConditional, Verdict::kUnknown}) {
     EXPECT_TRUE(HasText("logistics.mixing." + std::string(VerdictName(v)))) << VerdictName(v);
     EXPECT_TRUE(HasText("logistics.verdict." + std::string(VerdictName(v)))) << VerdictName(v);
   }
@@ -200,7 +211,8 @@ TEST(Catalogue, CodesBuiltFromNamesExistInBothLanguages) {
                  WarningKind::kIncompatibleZone, WarningKind::kBlacklist}) {
     EXPECT_TRUE(HasText("logistics.warning_kind." + std::string(WarningKindName(k))));
   }
-  for (const char* s : {"plate", "driver", "escort", "carrier"}) EXPECT_TRUE(HasText(std::string("logistics.subject.") + s));
+  for (const char* s : {"plate", "driver", "escort", "carrier"})
+    EXPECT_TRUE(HasText(std::string("logistics.subject.") + s));
   for (const char* l : {"low", "medium", "high"}) EXPECT_TRUE(HasText(std::string("logistics.risk.level.") + l));
 }
 

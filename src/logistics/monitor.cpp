@@ -112,10 +112,10 @@ std::optional<BlacklistDecision> DecideBlacklist(const std::vector<Violation>& v
   d.entry = {std::string(subject), std::string(id), last + rules.blacklist_days * kMsPerDay};
   d.count = count;
   d.text = T("logistics.warning.blacklist", {{"subject", TextRef{"logistics.subject." + std::string(subject)}},
-                                            {"id", std::string(id)},
-                                            {"count", count},
-                                            {"window_days", rules.violation_window_days},
-                                            {"until", FormatDay(DayOf(d.entry.until_ms, rules.utc_offset_min))}});
+                                             {"id", std::string(id)},
+                                             {"count", count},
+                                             {"window_days", rules.violation_window_days},
+                                             {"until", FormatDay(DayOf(d.entry.until_ms, rules.utc_offset_min))}});
   return d;
 }
 
@@ -172,8 +172,9 @@ std::vector<DockHourWait> PredictWaits(const std::vector<Visit>& visits, const s
         const int64_t start = v.dock_start_ms.value_or(now);
         if (busy < free_at.size()) free_at[busy++] = std::max(now, start + service_ms(v));
       } else if (v.status == S::kArrived || (NotYetArrived(v.status) && !v.departed_ms)) {
-        int64_t at = v.arrived_ms ? *v.arrived_ms
-                                  : v.slot_start_ms + static_cast<int64_t>(lateness_min * static_cast<double>(kMsPerMinute));
+        int64_t at = v.arrived_ms
+                         ? *v.arrived_ms
+                         : v.slot_start_ms + static_cast<int64_t>(lateness_min * static_cast<double>(kMsPerMinute));
         if (!v.arrived_ms) at = std::max(at, now);
         queue.push_back({at, v.slot_start_ms, v.walk_in, &v});
       }
@@ -241,11 +242,13 @@ Risk RiskScore(const RiskInput& input, const ParkRules& rules, const Clock& cloc
     }
   }
   if (best > 0) {
-    risk.terms.push_back({best, T("logistics.risk.goods", {{"un_number", best_un}, {"label", best_label}, {"points", best}})});
+    risk.terms.push_back(
+        {best, T("logistics.risk.goods", {{"un_number", best_un}, {"label", best_label}, {"points", best}})});
   }
   const int tonnes_points = std::min(20, static_cast<int>(kg / 1000.0));
   if (tonnes_points > 0) {
-    risk.terms.push_back({tonnes_points, T("logistics.risk.quantity", {{"tonnes", kg / 1000.0}, {"points", tonnes_points}})});
+    risk.terms.push_back(
+        {tonnes_points, T("logistics.risk.quantity", {{"tonnes", kg / 1000.0}, {"points", tonnes_points}})});
   }
   if (input.violations > 0) {
     const int p = std::min(30, 10 * input.violations);
@@ -262,8 +265,9 @@ Risk RiskScore(const RiskInput& input, const ParkRules& rules, const Clock& cloc
     });
     if (renewed) continue;
     if (e.days_left < 0) {
-      risk.terms.push_back({30, T("logistics.risk.document_expired",
-                                  {{"kind", DocName(e.kind)}, {"expired_on", FormatDay(e.expires_day)}, {"points", 30}})});
+      risk.terms.push_back(
+          {30, T("logistics.risk.document_expired",
+                 {{"kind", DocName(e.kind)}, {"expired_on", FormatDay(e.expires_day)}, {"points", 30}})});
     } else {
       risk.terms.push_back({10, T("logistics.risk.document_expiring",
                                   {{"kind", DocName(e.kind)}, {"days", e.days_left}, {"points", 10}})});

@@ -1,7 +1,8 @@
+#include "park/logistics/monitor.hpp"
+
 #include <gtest/gtest.h>
 
 #include "park/core/time.hpp"
-#include "park/logistics/monitor.hpp"
 
 namespace park::logistics {
 namespace {
@@ -111,7 +112,8 @@ TEST(Blacklist, ThreeViolationsWithinAYearBlacklistForAYear) {
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->count, 3);
   EXPECT_EQ(d->entry.until_ms, At(11) + 365 * kMsPerDay);
-  EXPECT_EQ(RenderText(d->text), "vehicle 鲁A66666 broke park rules 3 times within 365 days: blacklisted until 2027-12-05");
+  EXPECT_EQ(RenderText(d->text),
+            "vehicle 鲁A66666 broke park rules 3 times within 365 days: blacklisted until 2027-12-05");
   // A year and a day after the second violation it falls out of the window again.
   clock.Set(At(10, 1, 166));
   EXPECT_FALSE(DecideBlacklist(vs, "plate", "鲁A66666", rules, clock).has_value());
@@ -124,7 +126,8 @@ TEST(Prediction, WaitsPerDockAndHourFromBookingsServiceTimesAndArrivals) {
   d.loading_minutes = 60;
   FixedClock clock(At(8));
   // Three vehicles booked for 09:00 at a dock that serves one at a time for an hour: waits 0, 60, 120 min.
-  std::vector<Visit> visits = {V("1", S::kScheduled, At(9)), V("2", S::kScheduled, At(9)), V("3", S::kScheduled, At(9))};
+  std::vector<Visit> visits = {V("1", S::kScheduled, At(9)), V("2", S::kScheduled, At(9)),
+                               V("3", S::kScheduled, At(9))};
   auto w = PredictWaits(visits, {d}, clock);
   ASSERT_EQ(w.size(), 1u);
   EXPECT_EQ(w[0].hour_start_ms, At(9));
@@ -144,7 +147,7 @@ TEST(Prediction, WaitsPerDockAndHourFromBookingsServiceTimesAndArrivals) {
   ASSERT_EQ(model.service_min.size(), 1u);
   EXPECT_DOUBLE_EQ(model.service_min[0].second, 40);
   ASSERT_EQ(w.size(), 1u);
-  EXPECT_EQ(w[0].hour_start_ms, At(9));  // expected at 09:30
+  EXPECT_EQ(w[0].hour_start_ms, At(9));      // expected at 09:30
   EXPECT_DOUBLE_EQ(w[0].mean_wait_min, 40);  // 0, 40, 80
   // A vehicle at the dock since 07:50 keeps the only place until 08:50; one waiting in the lot since 08:00 waits 50.
   Visit busy = V("4", S::kInProgress, At(7));
@@ -193,7 +196,7 @@ TEST(Kpis, DwellTurnOnTimeNoShowAndUtilisation) {
   d1.open_minute = 8 * 60;
   d1.close_minute = 18 * 60;  // 600 open minutes
   d1.slot_minutes = 60;
-  d1.parallel_capacity = 2;   // 1,200 place-minutes a day
+  d1.parallel_capacity = 2;  // 1,200 place-minutes a day
   Dock d2 = d1;
   d2.id = "D2";
   Visit a = V("1", S::kCompleted, At(9));

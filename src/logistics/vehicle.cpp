@@ -15,12 +15,14 @@ constexpr std::array<std::string_view, 31> kProvinces = {
     "京", "津", "沪", "渝", "冀", "豫", "云", "辽", "黑", "湘", "皖", "鲁", "新", "苏", "浙", "赣",
     "鄂", "桂", "甘", "晋", "蒙", "陕", "吉", "闽", "贵", "粤", "青", "藏", "川", "宁", "琼"};
 constexpr std::string_view kTrailerMark = "挂";
-constexpr std::string_view kMiddleDot = "\xC2\xB7";    // U+00B7 ·
-constexpr std::string_view kBullet = "\xE2\x80\xA2";   // U+2022 •
+constexpr std::string_view kMiddleDot = "\xC2\xB7";        // U+00B7 ·
+constexpr std::string_view kBullet = "\xE2\x80\xA2";       // U+2022 •
 constexpr std::string_view kKatakanaDot = "\xE3\x83\xBB";  // U+30FB ・ (Chinese IMEs type it)
 
 // Letters of the serial: A-Z without I and O (they read as 1 and 0).
-bool SerialChar(char c) { return (std::isdigit(static_cast<unsigned char>(c)) || (c >= 'A' && c <= 'Z')) && c != 'I' && c != 'O'; }
+bool SerialChar(char c) {
+  return (std::isdigit(static_cast<unsigned char>(c)) || (c >= 'A' && c <= 'Z')) && c != 'I' && c != 'O';
+}
 // Letters that mark a new-energy plate (D-group: battery electric; F-group: other new energy).
 bool NewEnergyLetter(char c) { return std::string_view("ABCDEFGHJK").find(c) != std::string_view::npos; }
 bool Digits(std::string_view s) {
@@ -97,11 +99,23 @@ Result<Plate> ParsePlate(std::string_view text, std::string_view field) {
   std::string s;
   for (size_t i = 0; i < text.size();) {
     const std::string_view rest = text.substr(i);
-    if (rest.starts_with(kMiddleDot)) { i += kMiddleDot.size(); continue; }
-    if (rest.starts_with(kBullet)) { i += kBullet.size(); continue; }
-    if (rest.starts_with(kKatakanaDot)) { i += kKatakanaDot.size(); continue; }
+    if (rest.starts_with(kMiddleDot)) {
+      i += kMiddleDot.size();
+      continue;
+    }
+    if (rest.starts_with(kBullet)) {
+      i += kBullet.size();
+      continue;
+    }
+    if (rest.starts_with(kKatakanaDot)) {
+      i += kKatakanaDot.size();
+      continue;
+    }
     const char c = text[i];
-    if (c == ' ' || c == '-' || c == '.' || c == '\t') { ++i; continue; }
+    if (c == ' ' || c == '-' || c == '.' || c == '\t') {
+      ++i;
+      continue;
+    }
     s += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;  // multi-byte characters stay as they are
     ++i;
   }
@@ -193,11 +207,13 @@ Status CheckDocuments(const DocumentCheckInput& input, int64_t day) {
     } else if (latest->number.empty()) {
       errors.push_back({field, T("logistics.document.number_missing", {{"kind", name}})});
     } else if (latest->expires_day < day) {
-      errors.push_back({field, T("logistics.document.expired",
-                                 {{"kind", name}, {"expired_on", FormatDay(latest->expires_day)}, {"day", FormatDay(day)}})});
+      errors.push_back(
+          {field, T("logistics.document.expired",
+                    {{"kind", name}, {"expired_on", FormatDay(latest->expires_day)}, {"day", FormatDay(day)}})});
     } else {
-      errors.push_back({field, T("logistics.document.not_yet_valid",
-                                 {{"kind", name}, {"valid_from", FormatDay(*latest->valid_from_day)}, {"day", FormatDay(day)}})});
+      errors.push_back(
+          {field, T("logistics.document.not_yet_valid",
+                    {{"kind", name}, {"valid_from", FormatDay(*latest->valid_from_day)}, {"day", FormatDay(day)}})});
     }
   }
   if (errors.empty()) return Status::Ok();

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "park/logistics/vehicle.hpp"
+
+#include <gtest/gtest.h>
 
 namespace park::logistics {
 namespace {
@@ -85,7 +85,8 @@ TEST(Days, ParkLocalDaysAndMinutes) {
   EXPECT_EQ(DayOf(-1, 0), -1);
 }
 
-Document Doc(DocumentKind kind, int64_t expires, std::optional<int64_t> from = std::nullopt, std::string number = "N1") {
+Document Doc(DocumentKind kind, int64_t expires, std::optional<int64_t> from = std::nullopt,
+             std::string number = "N1") {
   return {kind, std::move(number), from, expires};
 }
 
@@ -101,7 +102,8 @@ TEST(Documents, ValidOnTheDayOrRefusedPerDocument) {
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().field, "documents.tank_inspection");
   EXPECT_EQ(st.error().text.code, "logistics.document.expired");
-  EXPECT_EQ(RenderText(st.error().text), "the tank inspection certificate expired on 2026-12-06 (needed valid on 2026-12-07)");
+  EXPECT_EQ(RenderText(st.error().text),
+            "the tank inspection certificate expired on 2026-12-06 (needed valid on 2026-12-07)");
   // A renewed certificate beside the old one is enough.
   in.documents.push_back(Doc(DocumentKind::kTankInspection, day + 365));
   EXPECT_TRUE(CheckDocuments(in, day + 1).ok());
@@ -136,7 +138,8 @@ TEST(Documents, MissingNotYetValidAndWithoutNumber) {
 
 TEST(Documents, ExpiringSoon) {
   const std::vector<Document> docs = {Doc(DocumentKind::kRoadTransportPermit, 1000),
-                                      Doc(DocumentKind::kTankInspection, 1020), Doc(DocumentKind::kDriverQualification, 995)};
+                                      Doc(DocumentKind::kTankInspection, 1020),
+                                      Doc(DocumentKind::kDriverQualification, 995)};
   const auto soon = ExpiringDocuments(docs, 1000, 14);
   ASSERT_EQ(soon.size(), 2u);
   EXPECT_EQ(soon[0].days_left, 0);

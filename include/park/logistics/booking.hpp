@@ -26,12 +26,12 @@ std::string_view OperationName(Operation op);  // "loading", "unloading"
 struct Dock {
   std::string id;
   std::string enterprise_id;
-  int open_minute = 8 * 60;    // park-local minutes after midnight, every day
-  int close_minute = 18 * 60;  // the last slot ends by then
-  int slot_minutes = 60;       // slots start at open_minute and every slot_minutes after
-  int parallel_capacity = 1;   // vehicles served at once
+  int open_minute = 8 * 60;                 // park-local minutes after midnight, every day
+  int close_minute = 18 * 60;               // the last slot ends by then
+  int slot_minutes = 60;                    // slots start at open_minute and every slot_minutes after
+  int parallel_capacity = 1;                // vehicles served at once
   std::vector<std::string> allowed_labels;  // classes ("3", "8") or divisions ("2.1"); a class admits its divisions
-  int loading_minutes = 60;    // service time per operation
+  int loading_minutes = 60;                 // service time per operation
   int unloading_minutes = 60;
   bool requires_approval = false;  // the enterprise approves bookings (requested -> scheduled)
 
@@ -42,20 +42,20 @@ struct Dock {
 // The park's rules, each with its default.
 struct ParkRules {
   int utc_offset_min = kChinaUtcOffsetMin;
-  int lead_time_min = 120;                // a slot must start at least this long after booking
-  int next_day_cutoff_minute = 16 * 60;   // bookings for tomorrow close at this park-local time today
-  int max_days_ahead = 7;                 // how far ahead one may book
+  int lead_time_min = 120;               // a slot must start at least this long after booking
+  int next_day_cutoff_minute = 16 * 60;  // bookings for tomorrow close at this park-local time today
+  int max_days_ahead = 7;                // how far ahead one may book
   // Vehicles carrying a class (or division) whose slots overlap, park-wide: {"2.3", 4}, {"1", 2}.
   std::vector<std::pair<std::string, int>> class_caps;
-  int park_vehicle_cap = 30;              // hazardous vehicles inside the park at once (calling)
-  int overstay_min = 6 * 60;              // in the park longer than this: warning
-  int late_grace_min = 15;                // not arrived this long after the slot start: late
-  int no_show_grace_min = 60;             // not arrived this long after the slot start: no-show
-  int on_time_tolerance_min = 15;         // arrived no later than this after the slot start: on time (KPI)
-  int violations_for_blacklist = 3;       // this many violations ...
-  int violation_window_days = 365;        // ... within this many days ...
-  int blacklist_days = 365;               // ... blacklist for this long
-  int document_warning_days = 30;         // documents expiring within this many days: warning and risk
+  int park_vehicle_cap = 30;         // hazardous vehicles inside the park at once (calling)
+  int overstay_min = 6 * 60;         // in the park longer than this: warning
+  int late_grace_min = 15;           // not arrived this long after the slot start: late
+  int no_show_grace_min = 60;        // not arrived this long after the slot start: no-show
+  int on_time_tolerance_min = 15;    // arrived no later than this after the slot start: on time (KPI)
+  int violations_for_blacklist = 3;  // this many violations ...
+  int violation_window_days = 365;   // ... within this many days ...
+  int blacklist_days = 365;          // ... blacklist for this long
+  int document_warning_days = 30;    // documents expiring within this many days: warning and risk
 };
 
 struct GoodsLine {
@@ -111,9 +111,9 @@ struct CheckedBooking {
   std::string dock_id;
   int64_t slot_start_ms = 0;
   int64_t slot_end_ms = 0;
-  int64_t service_end_ms = 0;              // slot start + service time
-  std::vector<std::string> labels;         // every label of every goods, once each
-  std::vector<const Goods*> goods;         // from the table, in request order
+  int64_t service_end_ms = 0;                        // slot start + service time
+  std::vector<std::string> labels;                   // every label of every goods, once each
+  std::vector<const Goods*> goods;                   // from the table, in request order
   BookingStatus status = BookingStatus::kRequested;  // requested when the dock needs approval, else scheduled
 };
 
@@ -152,8 +152,8 @@ class Scheduler {
   ParkRules rules_;
   std::vector<Dock> docks_;
   std::unordered_map<std::string, size_t> dock_index_;
-  std::vector<std::unordered_map<int64_t, int>> taken_;          // per dock: slot start -> places taken
-  std::vector<std::unordered_map<int64_t, int>> cap_buckets_;    // per class cap: 5-minute bucket -> vehicles
+  std::vector<std::unordered_map<int64_t, int>> taken_;        // per dock: slot start -> places taken
+  std::vector<std::unordered_map<int64_t, int>> cap_buckets_;  // per class cap: 5-minute bucket -> vehicles
   std::vector<BlacklistEntry> blacklist_;
 
   void Count(const CheckedBooking& booking, int delta);
@@ -166,14 +166,14 @@ bool LabelFallsUnder(std::string_view label, std::string_view entry);
 struct Waiting {
   std::string booking_id;
   std::string dock_id;
-  bool walk_in = false;         // came without a booking
-  int64_t appointment_ms = 0;   // slot start (booked vehicles)
-  int64_t arrived_ms = 0;       // gate check-in
+  bool walk_in = false;        // came without a booking
+  int64_t appointment_ms = 0;  // slot start (booked vehicles)
+  int64_t arrived_ms = 0;      // gate check-in
 };
 struct CallState {
-  int in_park = 0;     // vehicles inside the park (called in, at docks, leaving)
+  int in_park = 0;  // vehicles inside the park (called in, at docks, leaving)
   int park_cap = 30;
-  int dock_busy = 0;   // vehicles at the dock or called to it
+  int dock_busy = 0;  // vehicles at the dock or called to it
   int dock_capacity = 1;
 };
 struct Call {

@@ -19,7 +19,7 @@ std::string_view DefaultHazardClassesCsv();
 
 // One row of the goods table: a UN number with the danger labels its packages or tank bear.
 struct Goods {
-  std::string un_number;            // "UN1203"
+  std::string un_number;  // "UN1203"
   std::string name_en;
   std::string name_zh;
   std::vector<std::string> labels;  // main label first: "2.3", "5.1", "8"
@@ -122,13 +122,14 @@ struct ZoneRefusal {
 };
 struct ZoneChoice {
   std::optional<std::string> zone_id;  // nullopt: none fits; wait at the gate
-  std::vector<ZoneRefusal> refusals;    // one per zone that could not take it
-  Text reason;                          // when none fits: logistics.zone.none_fits (or logistics.zone.no_zones)
+  std::vector<ZoneRefusal> refusals;   // one per zone that could not take it
+  Text reason;                         // when none fits: logistics.zone.none_fits (or logistics.zone.no_zones)
 };
 // The zone for a vehicle so that no zone ever holds an incompatible pair and none goes over capacity. Among the zones
 // that fit it prefers one already holding vehicles (keeping empty zones for goods that fit nowhere else), the one
 // with the fewest places left; else the largest empty zone; ties go to the first listed.
-ZoneChoice AssignZone(const MixingMatrix& matrix, const std::vector<Zone>& zones, const std::vector<std::string>& labels);
+ZoneChoice AssignZone(const MixingMatrix& matrix, const std::vector<Zone>& zones,
+                      const std::vector<std::string>& labels);
 
 // Incompatible pairs inside one zone (after a manual move, say): each with the two vehicles and the pair.
 struct ZoneConflict {

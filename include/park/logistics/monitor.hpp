@@ -27,12 +27,12 @@ struct Visit {
   BookingStatus status = BookingStatus::kScheduled;
   Operation operation = Operation::kLoading;
   bool walk_in = false;
-  int64_t slot_start_ms = 0;               // walk-ins: their arrival
-  std::optional<int64_t> arrived_ms;       // gate in
+  int64_t slot_start_ms = 0;          // walk-ins: their arrival
+  std::optional<int64_t> arrived_ms;  // gate in
   std::optional<int64_t> dock_start_ms;
   std::optional<int64_t> dock_end_ms;
-  std::optional<int64_t> departed_ms;      // gate out
-  std::vector<Document> documents;         // the vehicle's, driver's and escort's
+  std::optional<int64_t> departed_ms;  // gate out
+  std::vector<Document> documents;     // the vehicle's, driver's and escort's
 };
 
 // ---- Warnings -----------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ struct DockHourWait {
   double max_wait_min = 0;
 };
 struct WaitModel {
-  double mean_lateness_min = 0;                       // observed arrival − slot start of booked vehicles so far
+  double mean_lateness_min = 0;                             // observed arrival − slot start of booked vehicles so far
   std::vector<std::pair<std::string, double>> service_min;  // per dock: observed mean service, else the dock's
 };
 // The vehicles still to be served at each dock (requested, scheduled, arrived, in progress) are played through its
@@ -104,13 +104,13 @@ struct RiskTerm {
   Text reason;  // logistics.risk.*
 };
 struct Risk {
-  int score = 0;       // 0..100
-  std::string level;   // "low" (< 30), "medium" (< 60), "high"
+  int score = 0;      // 0..100
+  std::string level;  // "low" (< 30), "medium" (< 60), "high"
   std::vector<RiskTerm> terms;
 };
 struct RiskInput {
   std::vector<std::pair<const Goods*, double>> goods;  // with quantity in kg
-  int violations = 0;  // the vehicle's and driver's on record in the window
+  int violations = 0;                                  // the vehicle's and driver's on record in the window
   int no_shows = 0;
   std::vector<Document> documents;
 };
@@ -122,8 +122,8 @@ Risk RiskScore(const RiskInput& input, const ParkRules& rules, const Clock& cloc
 // ---- KPIs ------------------------------------------------------------------------------------------------
 enum class KpiGroup { kDock, kEnterprise, kCarrier };
 struct KpiRow {
-  std::string key;      // dock id, enterprise id or carrier id
-  int bookings = 0;     // booked visits with a slot in the period, not cancelled or refused
+  std::string key;   // dock id, enterprise id or carrier id
+  int bookings = 0;  // booked visits with a slot in the period, not cancelled or refused
   int arrived = 0;
   int completed = 0;
   int no_shows = 0;

@@ -31,11 +31,11 @@ std::string FormatDay(int64_t day);
 
 // ---- Licence plates -------------------------------------------------------------------------------------
 enum class PlateKind {
-  kOrdinary,         // province + authority + 5 letters/digits: blue or, for the heavy vehicles that carry
-                     // hazardous goods, yellow (the text is the same; the colour is on the plate)
-  kNewEnergySmall,   // province + authority + D/F-group letter + letter or digit + 4 digits (green)
-  kNewEnergyLarge,   // province + authority + 5 digits + D/F-group letter (yellow-green)
-  kTrailer,          // province + authority + 4 letters/digits + 挂: the yellow plate of a semi-trailer or tank trailer
+  kOrdinary,        // province + authority + 5 letters/digits: blue or, for the heavy vehicles that carry
+                    // hazardous goods, yellow (the text is the same; the colour is on the plate)
+  kNewEnergySmall,  // province + authority + D/F-group letter + letter or digit + 4 digits (green)
+  kNewEnergyLarge,  // province + authority + 5 digits + D/F-group letter (yellow-green)
+  kTrailer,         // province + authority + 4 letters/digits + 挂: the yellow plate of a semi-trailer or tank trailer
 };
 std::string_view PlateKindName(PlateKind kind);  // "ordinary", "new_energy_small", "new_energy_large", "trailer"
 
