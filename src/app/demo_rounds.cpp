@@ -2,11 +2,11 @@
 // sheet, so the demo shows what the service would have recorded.
 #include "app/demo_rounds.hpp"
 
-#include <map>
-#include <vector>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <map>
+#include <vector>
 
 #include "park/core/json.hpp"
 #include "park/maintenance/rounds.hpp"
@@ -33,7 +33,8 @@ Status SeedRoundsDemo(store::Store& store, const Clock& clock) {
   size_t routes = 0, rounds = 0, findings = 0;
   PARK_TRY(store.Write([&](store::Tx& tx) -> Status {
     std::map<int64_t, std::vector<std::pair<int64_t, std::string>>> by_enterprise;
-    PARK_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, enterprise_id, tag FROM equipment ORDER BY enterprise_id, id"));
+    PARK_ASSIGN_OR_RETURN(auto rows,
+                          tx.Query("SELECT id, enterprise_id, tag FROM equipment ORDER BY enterprise_id, id"));
     for (const auto& r : rows) by_enterprise[r.Int(1)].push_back({r.Int(0), r.Text(2)});
     int k = 0;
     for (const auto& [ent, equipment] : by_enterprise) {
@@ -48,10 +49,13 @@ Status SeedRoundsDemo(store::Store& store, const Clock& clock) {
       }
       if (route.checkpoints.empty() || !maintenance::ValidateRoute(route).ok()) continue;
       const int64_t active_from = now - 8 * kDayMs;
-      PARK_ASSIGN_OR_RETURN(auto rrow, tx.QueryOne(
-          "INSERT INTO inspection_routes (enterprise_id, name, schedule_kind, starts, checkpoints, active_from, "
-          "created_by, created_at, updated_at) VALUES ($1, $2, 'daily', '08:00', $3, $4, 'demo', $4, $4) RETURNING id",
-          {ent, route.name, maintenance::CheckpointsJson(route.checkpoints).dump(), active_from}));
+      PARK_ASSIGN_OR_RETURN(
+          auto rrow,
+          tx.QueryOne(
+              "INSERT INTO inspection_routes (enterprise_id, name, schedule_kind, starts, checkpoints, active_from, "
+              "created_by, created_at, updated_at) VALUES ($1, $2, 'daily', '08:00', $3, $4, 'demo', $4, $4) RETURNING "
+              "id",
+              {ent, route.name, maintenance::CheckpointsJson(route.checkpoints).dump(), active_from}));
       const int64_t route_id = rrow->Int(0);
       ++routes;
       // The seven windows that ended before now: every fourth missed, the one two days back late at the first
@@ -60,7 +64,7 @@ Status SeedRoundsDemo(store::Store& store, const Clock& clock) {
       int d = 0;
       for (const auto& w : windows) {
         ++d;
-        if (w.end_ms > now) continue;  // today's window is still open: due
+        if (w.end_ms > now) continue;    // today's window is still open: due
         if ((d + k) % 4 == 0) continue;  // missed: nobody started it
         const bool late = k == 1 && d == static_cast<int>(windows.size()) - 2;
         const int64_t started = w.start_ms + (late ? 23 * 60 : 60 + 7 * d) * kMinuteMs;
@@ -81,23 +85,27 @@ Status SeedRoundsDemo(store::Store& store, const Clock& clock) {
         auto found = maintenance::Evaluate(route, sheet);
         if (!found.ok()) return found.error();
         const auto status = maintenance::StatusOf(w, started, submitted, now);
-        PARK_ASSIGN_OR_RETURN(auto round, tx.QueryOne(
-            "INSERT INTO inspection_rounds (client_id, route_id, enterprise_id, slot, window_end, started_at, "
-            "started_by, submitted_at, submitted_by, answers, status) VALUES ($1, $2, $3, $4, $5, $6, 'tech', $7, "
-            "'tech', $8, $9) RETURNING id",
-            {fmt::format("demo-{}-{}", route_id, w.slot), route_id, ent, w.slot, w.end_ms, started, submitted,
-             Json{{"route_id", route_id}, {"answers", answers}}.dump(),
-             std::string(maintenance::RoundStatusName(status))}));
+        PARK_ASSIGN_OR_RETURN(
+            auto round,
+            tx.QueryOne(
+                "INSERT INTO inspection_rounds (client_id, route_id, enterprise_id, slot, window_end, started_at, "
+                "started_by, submitted_at, submitted_by, answers, status) VALUES ($1, $2, $3, $4, $5, $6, 'tech', $7, "
+                "'tech', $8, $9) RETURNING id",
+                {fmt::format("demo-{}-{}", route_id, w.slot), route_id, ent, w.slot, w.end_ms, started, submitted,
+                 Json{{"route_id", route_id}, {"answers", answers}}.dump(),
+                 std::string(maintenance::RoundStatusName(status))}));
         ++rounds;
         for (const auto& f : *found) {
           std::optional<int64_t> order;
           if (k == 1 && f.reason.code == "maintenance.round.finding.above_high") {
-            PARK_ASSIGN_OR_RETURN(auto o, tx.QueryOne(
-                "INSERT INTO work_orders (enterprise_id, equipment_id, title, description, priority, state, "
-                "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, 'high', 'open', 'tech', $5, $5) "
-                "RETURNING id",
-                {ent, f.equipment_id, RenderText(f.reason, Locale::kZhCN),
-                 fmt::format("inspection round demo-{}-{}", route_id, w.slot), submitted + kMinuteMs}));
+            PARK_ASSIGN_OR_RETURN(
+                auto o,
+                tx.QueryOne(
+                    "INSERT INTO work_orders (enterprise_id, equipment_id, title, description, priority, state, "
+                    "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, 'high', 'open', 'tech', $5, $5) "
+                    "RETURNING id",
+                    {ent, f.equipment_id, RenderText(f.reason, Locale::kZhCN),
+                     fmt::format("inspection round demo-{}-{}", route_id, w.slot), submitted + kMinuteMs}));
             order = o->Int(0);
           }
           PARK_TRY(tx.Exec(

@@ -1,11 +1,11 @@
 // Inspection rounds: see include/park/maintenance/rounds.hpp.
 #include "park/maintenance/rounds.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace park::maintenance {
 
@@ -16,9 +16,8 @@ constexpr int64_t kDayMs = 86'400'000;
 
 bool IsKey(std::string_view k) {
   if (k.empty() || k.size() > 40) return false;
-  return std::all_of(k.begin(), k.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
+  return std::all_of(k.begin(), k.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
@@ -46,7 +45,8 @@ Status ValidateRoute(const InspectionRoute& route) {
   std::vector<FieldError> errors;
   if (route.name.empty()) errors.push_back({"name", T("field.empty")});
   if (route.checkpoints.empty()) errors.push_back({"checkpoints", T("field.empty")});
-  if (route.checkpoints.size() > 200) errors.push_back({"checkpoints", T("maintenance.round.too_many", {{"max", 200.0}})});
+  if (route.checkpoints.size() > 200)
+    errors.push_back({"checkpoints", T("maintenance.round.too_many", {{"max", 200.0}})});
   std::set<int64_t> seen_equipment;
   for (size_t i = 0; i < route.checkpoints.size(); ++i) {
     const auto& cp = route.checkpoints[i];
@@ -71,7 +71,9 @@ Status ValidateRoute(const InspectionRoute& route) {
           errors.push_back({f + ".high", T("field.at_least", {{"min", *it.low}})});
         }
       } else if (it.low || it.high || !it.unit.empty()) {
-        errors.push_back({f + (it.low ? ".low" : it.high ? ".high" : ".unit"),
+        errors.push_back({f + (it.low    ? ".low"
+                               : it.high ? ".high"
+                                         : ".unit"),
                           T("maintenance.round.limits_on_number_only")});
       }
     }
@@ -163,7 +165,9 @@ std::optional<ScheduleKind> ParseScheduleKind(std::string_view name) {
 }
 
 Result<int> ParseClock(std::string_view text, std::string_view field) {
-  auto bad = [&] { return Error::Invalid(std::string(field), T("maintenance.round.clock", {{"value", std::string(text)}})); };
+  auto bad = [&] {
+    return Error::Invalid(std::string(field), T("maintenance.round.clock", {{"value", std::string(text)}}));
+  };
   if (text.size() != 5 || text[2] != ':') return bad();
   for (size_t i : {0u, 1u, 3u, 4u}) {
     if (text[i] < '0' || text[i] > '9') return bad();
@@ -185,7 +189,8 @@ Status ValidateSchedule(const RoundSchedule& s) {
   }
   for (size_t i = 0; i < s.starts.size(); ++i) {
     if (s.starts[i] < 0 || s.starts[i] >= 1440) {
-      return Error::Invalid(fmt::format("schedule.starts[{}]", i), T("field.integer_range", {{"min", 0.0}, {"max", 1439.0}}));
+      return Error::Invalid(fmt::format("schedule.starts[{}]", i),
+                            T("field.integer_range", {{"min", 0.0}, {"max", 1439.0}}));
     }
     if (i > 0 && s.starts[i] <= s.starts[i - 1]) {
       return Error::Invalid(fmt::format("schedule.starts[{}]", i), T("maintenance.round.starts_ascending"));
@@ -344,13 +349,15 @@ Result<std::vector<Finding>> Evaluate(const InspectionRoute& route, const std::v
         if (!a.number) {
           missing();
         } else if (item->low && *a.number < *item->low) {
-          findings.push_back({a.equipment_id, a.item,
-                              T("maintenance.round.finding.below_low", {{"item", item->label}, {"value", *a.number},
-                                                                        {"limit", *item->low}, {"unit", item->unit}})});
+          findings.push_back(
+              {a.equipment_id, a.item,
+               T("maintenance.round.finding.below_low",
+                 {{"item", item->label}, {"value", *a.number}, {"limit", *item->low}, {"unit", item->unit}})});
         } else if (item->high && *a.number > *item->high) {
-          findings.push_back({a.equipment_id, a.item,
-                              T("maintenance.round.finding.above_high", {{"item", item->label}, {"value", *a.number},
-                                                                         {"limit", *item->high}, {"unit", item->unit}})});
+          findings.push_back(
+              {a.equipment_id, a.item,
+               T("maintenance.round.finding.above_high",
+                 {{"item", item->label}, {"value", *a.number}, {"limit", *item->high}, {"unit", item->unit}})});
         }
         break;
       case ItemKind::kPassFail:

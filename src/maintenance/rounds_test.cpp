@@ -1,7 +1,8 @@
+#include "park/maintenance/rounds.hpp"
+
 #include <gtest/gtest.h>
 
 #include "park/core/time.hpp"
-#include "park/maintenance/rounds.hpp"
 
 namespace park::maintenance {
 namespace {
@@ -138,12 +139,15 @@ TEST(Evaluate, AnswersAreReadByTheItemsKind) {
 }
 
 TEST(Route, LimitsAndKeysAreValidatedWithTheirPath) {
-  Json j = {{"name", "Tank farm"},
-            {"checkpoints",
-             Json::array({{{"equipment_id", 5},
-                           {"items", Json::array({{{"key", "level"}, {"label", "Level"}, {"kind", "number"},
-                                                   {"low", 80}, {"high", 20}, {"unit", "%"}},
-                                                  {{"key", "Bad Key"}, {"label", "Seal"}, {"kind", "pass_fail"}}})}}})}};
+  Json j = {
+      {"name", "Tank farm"},
+      {"checkpoints",
+       Json::array(
+           {{{"equipment_id", 5},
+             {"items",
+              Json::array(
+                  {{{"key", "level"}, {"label", "Level"}, {"kind", "number"}, {"low", 80}, {"high", 20}, {"unit", "%"}},
+                   {{"key", "Bad Key"}, {"label", "Seal"}, {"kind", "pass_fail"}}})}}})}};
   auto r = RouteFromJson(j);
   ASSERT_FALSE(r.ok());
   std::vector<std::string> fields;

@@ -31,7 +31,8 @@ std::optional<Detected> DetectType(std::string_view b) {
       static_cast<unsigned char>(b[2]) == 0xFF) {
     return Detected{"image/jpeg", "photo"};
   }
-  if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return Detected{"image/png", "photo"};
+  if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8))
+    return Detected{"image/png", "photo"};
   if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return Detected{"image/webp", "photo"};
   if (b.size() >= 5 && b.substr(0, 5) == "%PDF-") return Detected{"application/pdf", "document"};
   return std::nullopt;
@@ -107,22 +108,28 @@ void Service::Impl::RegisterFiles(http::Router& router) {
             return Error::NotFound(T("maintenance.workorder.not_found", {{"id", std::to_string(*id)}}));
           }
         } else {
-          PARK_ASSIGN_OR_RETURN(ownerRow, tx.QueryOne("SELECT enterprise_id FROM inspection_rounds WHERE id = $1", {*id}));
+          PARK_ASSIGN_OR_RETURN(ownerRow,
+                                tx.QueryOne("SELECT enterprise_id FROM inspection_rounds WHERE id = $1", {*id}));
           if (!ownerRow || !req.Who().CanSeeEnterprise(ownerRow->Int(0))) {
             return Error::NotFound(T("maintenance.round.not_found", {{"id", std::to_string(*id)}}));
           }
         }
         const int64_t ent = ownerRow->Int(0);
         const int64_t now = s->src.clock.NowMs();
-        PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
-            "INSERT INTO maintenance_attachments (enterprise_id, work_order_id, round_id, kind, content_type, filename, "
-            "size_bytes, data, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-            {ent, owner == Owner::kWorkOrder ? store::Value(*id) : store::Value(nullptr),
-             owner == Owner::kRound ? store::Value(*id) : store::Value(nullptr), std::string(detected->kind),
-             std::string(detected->content_type), filename, static_cast<int64_t>(req.body.size()),
-             store::Bytes{req.body}, req.Who().name, now}));
-        PARK_ASSIGN_OR_RETURN(auto saved, tx.QueryOne(fmt::format(
-            "SELECT {} FROM maintenance_attachments WHERE id = $1", kAttachmentCols), {row->Int(0)}));
+        PARK_ASSIGN_OR_RETURN(
+            auto row,
+            tx.QueryOne("INSERT INTO maintenance_attachments (enterprise_id, work_order_id, round_id, kind, "
+                        "content_type, filename, "
+                        "size_bytes, data, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                        "RETURNING id",
+                        {ent, owner == Owner::kWorkOrder ? store::Value(*id) : store::Value(nullptr),
+                         owner == Owner::kRound ? store::Value(*id) : store::Value(nullptr),
+                         std::string(detected->kind), std::string(detected->content_type), filename,
+                         static_cast<int64_t>(req.body.size()), store::Bytes{req.body}, req.Who().name, now}));
+        PARK_ASSIGN_OR_RETURN(
+            auto saved,
+            tx.QueryOne(fmt::format("SELECT {} FROM maintenance_attachments WHERE id = $1", kAttachmentCols),
+                        {row->Int(0)}));
         out = AttachmentJson(*saved);
         Json after = out;
         after.erase("href");
@@ -140,7 +147,8 @@ void Service::Impl::RegisterFiles(http::Router& router) {
     r.doc.query = {{"filename", "string", "the file's name (no path), shown on download"}};
   };
   {
-    auto r = http::MakeRoute("maintenance", Method::kPost, "/api/v1/maintenance/work-orders/{id}/attachments", kHands,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kPost, "/api/v1/maintenance/work-orders/{id}/attachments", kHands,
         "Attach a photo (JPEG, PNG, WebP) or a document (PDF) to a work order: the file is the raw body with its "
         "Content-Type, whose type its first bytes must confirm (else 400 naming Content-Type or body); over the size "
         "limit (default 5 MiB) 413",
@@ -149,7 +157,8 @@ void Service::Impl::RegisterFiles(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute("maintenance", Method::kPost, "/api/v1/maintenance/rounds/{id}/attachments", kHands,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kPost, "/api/v1/maintenance/rounds/{id}/attachments", kHands,
         "Attach a photo or document to an inspection round (its id, not the client's): a photo item's answer is the "
         "attachment's id; the same checks as a work order's attachments",
         upload(Owner::kRound));
@@ -157,7 +166,8 @@ void Service::Impl::RegisterFiles(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute("maintenance", Method::kGet, "/api/v1/maintenance/work-orders/{id}/attachments", kReaders,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kGet, "/api/v1/maintenance/work-orders/{id}/attachments", kReaders,
         "A work order's photos and documents (without their bytes; each with its download href)",
         [s](const Request& req) -> Response {
           auto id = req.IdParam();
@@ -168,8 +178,11 @@ void Service::Impl::RegisterFiles(http::Router& router) {
             if (!o || !req.Who().CanSeeEnterprise(o->Int(0))) {
               return Error::NotFound(T("maintenance.workorder.not_found", {{"id", std::to_string(*id)}}));
             }
-            PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(fmt::format(
-                "SELECT {} FROM maintenance_attachments WHERE work_order_id = $1 ORDER BY id", kAttachmentCols), {*id}));
+            PARK_ASSIGN_OR_RETURN(
+                auto rows,
+                tx.Query(fmt::format("SELECT {} FROM maintenance_attachments WHERE work_order_id = $1 ORDER BY id",
+                                     kAttachmentCols),
+                         {*id}));
             for (const auto& row : rows) items.push_back(AttachmentJson(row));
             return Status::Ok();
           });
@@ -179,15 +192,19 @@ void Service::Impl::RegisterFiles(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute("maintenance", Method::kGet, "/api/v1/maintenance/attachments/{id}", kReaders,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kGet, "/api/v1/maintenance/attachments/{id}", kReaders,
         "Download an attachment: its bytes with the type found at upload and a Content-Disposition naming the file",
         [s](const Request& req) -> Response {
           auto id = req.IdParam();
           if (!id.ok()) return Fail(id.error());
           Response resp;
           auto st = s->src.store.Read([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
-                "SELECT enterprise_id, content_type, filename, data FROM maintenance_attachments WHERE id = $1", {*id}));
+            PARK_ASSIGN_OR_RETURN(
+                auto row,
+                tx.QueryOne(
+                    "SELECT enterprise_id, content_type, filename, data FROM maintenance_attachments WHERE id = $1",
+                    {*id}));
             if (!row || !req.Who().CanSeeEnterprise(row->Int(0))) {
               return Error::NotFound(T("maintenance.attachment.not_found", {{"id", std::to_string(*id)}}));
             }
@@ -195,10 +212,10 @@ void Service::Impl::RegisterFiles(http::Router& router) {
             std::string ascii;
             for (unsigned char c : filename) ascii += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? char(c) : '_';
             resp = Response::Text(std::string(row->Blob(3)), row->Text(1));
-            resp.headers.push_back({"Content-Disposition", fmt::format("{}; filename=\"{}\"; filename*=UTF-8''{}",
-                                                                       row->Text(1) == "application/pdf" ? "attachment"
-                                                                                                        : "inline",
-                                                                       ascii, PercentEncode(filename))});
+            resp.headers.push_back(
+                {"Content-Disposition", fmt::format("{}; filename=\"{}\"; filename*=UTF-8''{}",
+                                                    row->Text(1) == "application/pdf" ? "attachment" : "inline", ascii,
+                                                    PercentEncode(filename))});
             resp.headers.push_back({"X-Content-Type-Options", "nosniff"});
             return Status::Ok();
           });

@@ -1,9 +1,9 @@
 // Inspection rounds (issue 12 item 4): routes of checkpoints, their schedule, the rounds due, missed and late,
 // starting and submitting a round (idempotent by the client's round id), findings and the work orders they open,
 // and the live event of a missed round. The rules are the pure library's (park/maintenance/rounds.hpp).
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "park/core/time.hpp"
 #include "park/http/route_builder.hpp"
@@ -33,7 +33,8 @@ RoundSchedule ScheduleOf(const store::Row& r) {
   size_t pos = 0;
   while (pos <= starts.size()) {
     const size_t comma = std::min(starts.find(',', pos), starts.size());
-    if (auto m = ParseClock(std::string_view(starts).substr(pos, comma - pos), "starts"); m.ok()) s.starts.push_back(*m);
+    if (auto m = ParseClock(std::string_view(starts).substr(pos, comma - pos), "starts"); m.ok())
+      s.starts.push_back(*m);
     pos = comma + 1;
   }
   return s;
@@ -59,8 +60,8 @@ Json RouteJson(const store::Row& r) {
 }
 
 Result<store::Row> LoadRoute(store::Tx& tx, const Principal& who, int64_t id) {
-  PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(fmt::format("SELECT {} FROM inspection_routes WHERE id = $1", kRouteCols),
-                                              {id}));
+  PARK_ASSIGN_OR_RETURN(auto row,
+                        tx.QueryOne(fmt::format("SELECT {} FROM inspection_routes WHERE id = $1", kRouteCols), {id}));
   if (!row || !who.CanSeeEnterprise(row->Int(1))) {
     return Error::NotFound(T("maintenance.round.route_not_found", {{"id", std::to_string(id)}}));
   }
@@ -83,9 +84,10 @@ Result<Json> RoundDetail(store::Tx& tx, const store::Row& r) {
             {"answers", r.IsNull(10) ? Json(nullptr) : Json::parse(r.Text(10), nullptr, false)},
             {"status", r.Text(11)}};
   Json findings = Json::array();
-  PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(
-      "SELECT id, equipment_id, item, reason, work_order_id, created_at FROM inspection_findings WHERE round_id = $1 "
-      "ORDER BY id", {r.Int(0)}));
+  PARK_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, equipment_id, item, reason, work_order_id, created_at FROM "
+                                            "inspection_findings WHERE round_id = $1 "
+                                            "ORDER BY id",
+                                            {r.Int(0)}));
   for (const auto& f : rows) {
     findings.push_back({{"id", f.Int(0)},
                         {"equipment_id", f.Int(1)},
@@ -119,9 +121,11 @@ Result<std::vector<WindowState>> WindowStates(store::Tx& tx, const store::Row& r
   std::vector<WindowState> out;
   const auto windows = WindowsBetween(s, std::max(from, route.Int(6)), to, utc_offset_minutes, 2000);
   if (windows.empty()) return out;
-  PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(fmt::format(
-      "SELECT {} FROM inspection_rounds WHERE route_id = $1 AND slot >= $2 AND slot <= $3", kRoundCols),
-      {route.Int(0), windows.front().slot, windows.back().slot}));
+  PARK_ASSIGN_OR_RETURN(
+      auto rows,
+      tx.Query(
+          fmt::format("SELECT {} FROM inspection_rounds WHERE route_id = $1 AND slot >= $2 AND slot <= $3", kRoundCols),
+          {route.Int(0), windows.front().slot, windows.back().slot}));
   for (const auto& w : windows) {
     WindowState ws;
     ws.window = w;
@@ -184,8 +188,9 @@ Status Service::Impl::FlagMissedRounds() {
       PARK_ASSIGN_OR_RETURN(auto states, WindowStates(tx, route, now - 2 * kDayMs, now, now, src.utc_offset_minutes));
       for (auto& ws : states) {
         if (ws.status != RoundStatus::kMissed) continue;
-        PARK_ASSIGN_OR_RETURN(auto seen, tx.QueryOne(
-            "SELECT 1 FROM inspection_missed WHERE route_id = $1 AND slot = $2", {route.Int(0), ws.window.slot}));
+        PARK_ASSIGN_OR_RETURN(auto seen,
+                              tx.QueryOne("SELECT 1 FROM inspection_missed WHERE route_id = $1 AND slot = $2",
+                                          {route.Int(0), ws.window.slot}));
         if (seen) continue;
         PARK_TRY(tx.Exec("INSERT INTO inspection_missed (route_id, slot, published_at) VALUES ($1, $2, $3)",
                          {route.Int(0), ws.window.slot, now}));
@@ -196,12 +201,12 @@ Status Service::Impl::FlagMissedRounds() {
     if (!src.hub) continue;
     for (const auto& ws : missed) {
       // The REST twin is GET /api/v1/maintenance/rounds?status=missed (kReaders, the route's enterprise).
-      src.hub->Publish("maintenance",
-                       {{"event", "round_missed"},
-                        {"round", WindowJson(route, ws)},
-                        {"text", TextJson(T("maintenance.round.missed",
-                                            {{"route", route.Text(2)}, {"slot", ws.window.slot}}))}},
-                       route.Int(1), kReaders);
+      src.hub->Publish(
+          "maintenance",
+          {{"event", "round_missed"},
+           {"round", WindowJson(route, ws)},
+           {"text", TextJson(T("maintenance.round.missed", {{"route", route.Text(2)}, {"slot", ws.window.slot}}))}},
+          route.Int(1), kReaders);
     }
   }
   return Status::Ok();
@@ -210,7 +215,8 @@ Status Service::Impl::FlagMissedRounds() {
 void Service::Impl::RegisterRounds(http::Router& router) {
   Impl* s = this;
   {
-    auto r = http::MakeRoute("maintenance", Method::kPost, "/api/v1/maintenance/inspection-routes", kManagers,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kPost, "/api/v1/maintenance/inspection-routes", kManagers,
         "An inspection route: its checkpoints (equipment of one enterprise) with checklist items (number with low/high "
         "limits and unit, pass_fail, text, photo) and its schedule (daily: one start time; shift: 2 to 6 start "
         "times, each window running to the next start)",
@@ -285,16 +291,19 @@ void Service::Impl::RegisterRounds(http::Router& router) {
             std::optional<int64_t> ent;
             for (size_t i = 0; i < route->checkpoints.size(); ++i) {
               const std::string f = fmt::format("checkpoints[{}].equipment_id", i);
-              PARK_ASSIGN_OR_RETURN(int64_t e, EquipmentEnterprise(tx, req.Who(), route->checkpoints[i].equipment_id,
-                                                                   f.c_str()));
+              PARK_ASSIGN_OR_RETURN(int64_t e,
+                                    EquipmentEnterprise(tx, req.Who(), route->checkpoints[i].equipment_id, f.c_str()));
               if (ent && *ent != e) return Error::Invalid(f, T("maintenance.round.one_enterprise"));
               ent = e;
             }
-            PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
-                "INSERT INTO inspection_routes (enterprise_id, name, schedule_kind, starts, checkpoints, active_from, "
-                "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-                {*ent, route->name, std::string(ScheduleKindName(schedule.kind)), starts,
-                 CheckpointsJson(route->checkpoints).dump(), active_from, req.Who().name, now}));
+            PARK_ASSIGN_OR_RETURN(
+                auto row,
+                tx.QueryOne(
+                    "INSERT INTO inspection_routes (enterprise_id, name, schedule_kind, starts, checkpoints, "
+                    "active_from, "
+                    "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                    {*ent, route->name, std::string(ScheduleKindName(schedule.kind)), starts,
+                     CheckpointsJson(route->checkpoints).dump(), active_from, req.Who().name, now}));
             PARK_ASSIGN_OR_RETURN(auto saved, LoadRoute(tx, req.Who(), row->Int(0)));
             out = RouteJson(saved);
             PARK_TRY(store::AppendAudit(tx, s->src.clock, &req.Who(),
@@ -311,32 +320,36 @@ void Service::Impl::RegisterRounds(http::Router& router) {
                      {"unit", {{"type", "string"}}},
                      {"required", {{"type", "boolean"}}}},
                     {"key", "label", "kind"});
-    r.doc = Doc(r.doc.summary,
-                Obj({{"name", {{"type", "string"}, {"maxLength", 200}}},
-                     {"active_from", {{"type", "string"}, {"format", "date-time"}}},
-                     {"schedule", Obj({{"kind", {{"type", "string"}, {"enum", {"daily", "shift"}}}},
-                                       {"starts", {{"type", "array"}, {"items", {{"type", "string"},
-                                                                                 {"pattern", "^\\d\\d:\\d\\d$"}}}}}},
-                                      {"kind", "starts"})},
-                     {"checkpoints", {{"type", "array"},
-                                      {"items", Obj({{"equipment_id", {{"type", "integer"}}},
-                                                     {"items", {{"type", "array"}, {"items", item}}}},
-                                                    {"equipment_id", "items"})}}}},
-                    {"name", "schedule", "checkpoints"}),
-                Obj(), 201);
+    r.doc = Doc(
+        r.doc.summary,
+        Obj({{"name", {{"type", "string"}, {"maxLength", 200}}},
+             {"active_from", {{"type", "string"}, {"format", "date-time"}}},
+             {"schedule",
+              Obj({{"kind", {{"type", "string"}, {"enum", {"daily", "shift"}}}},
+                   {"starts", {{"type", "array"}, {"items", {{"type", "string"}, {"pattern", "^\\d\\d:\\d\\d$"}}}}}},
+                  {"kind", "starts"})},
+             {"checkpoints",
+              {{"type", "array"},
+               {"items", Obj({{"equipment_id", {{"type", "integer"}}}, {"items", {{"type", "array"}, {"items", item}}}},
+                             {"equipment_id", "items"})}}}},
+            {"name", "schedule", "checkpoints"}),
+        Obj(), 201);
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute("maintenance", Method::kGet, "/api/v1/maintenance/inspection-routes", kReaders,
-        "Inspection routes in the caller's scope",
-        [s](const Request& req) -> Response {
+    auto r = http::MakeRoute(
+        "maintenance", Method::kGet, "/api/v1/maintenance/inspection-routes", kReaders,
+        "Inspection routes in the caller's scope", [s](const Request& req) -> Response {
           auto scope = http::EnterpriseScope(req);
           if (!scope.ok()) return Fail(scope.error());
           Json items = Json::array();
           auto st = s->src.store.Read([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(fmt::format(
-                "SELECT {} FROM inspection_routes WHERE ($1 = 0 OR enterprise_id = $1) ORDER BY id", kRouteCols),
-                {scope->value_or(0)}));
+            PARK_ASSIGN_OR_RETURN(
+                auto rows,
+                tx.Query(
+                    fmt::format("SELECT {} FROM inspection_routes WHERE ($1 = 0 OR enterprise_id = $1) ORDER BY id",
+                                kRouteCols),
+                    {scope->value_or(0)}));
             for (const auto& row : rows) items.push_back(RouteJson(row));
             return Status::Ok();
           });
@@ -348,23 +361,23 @@ void Service::Impl::RegisterRounds(http::Router& router) {
   }
   {
     auto r = http::MakeRoute("maintenance", Method::kGet, "/api/v1/maintenance/inspection-routes/{id}", kReaders,
-        "One inspection route", [s](const Request& req) -> Response {
-          auto id = req.IdParam();
-          if (!id.ok()) return Fail(id.error());
-          Json out;
-          auto st = s->src.store.Read([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(auto row, LoadRoute(tx, req.Who(), *id));
-            out = RouteJson(row);
-            return Status::Ok();
-          });
-          return st.ok() ? Response::FromJson(out) : Fail(st.error());
-        });
+                             "One inspection route", [s](const Request& req) -> Response {
+                               auto id = req.IdParam();
+                               if (!id.ok()) return Fail(id.error());
+                               Json out;
+                               auto st = s->src.store.Read([&](store::Tx& tx) -> Status {
+                                 PARK_ASSIGN_OR_RETURN(auto row, LoadRoute(tx, req.Who(), *id));
+                                 out = RouteJson(row);
+                                 return Status::Ok();
+                               });
+                               return st.ok() ? Response::FromJson(out) : Fail(st.error());
+                             });
     r.doc = Doc(r.doc.summary, nullptr, Obj());
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute("maintenance", Method::kGet, "/api/v1/maintenance/inspection-routes/{id}/schedule",
-        kReaders,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kGet, "/api/v1/maintenance/inspection-routes/{id}/schedule", kReaders,
         "A route's round windows over [from, to) (default: the day before and the day after now, at most 31 days) "
         "with each window's status (upcoming, due, in_progress, done, late, missed) and its round",
         [s](const Request& req) -> Response {
@@ -393,7 +406,8 @@ void Service::Impl::RegisterRounds(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute("maintenance", Method::kGet, "/api/v1/maintenance/rounds", kReaders,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kGet, "/api/v1/maintenance/rounds", kReaders,
         "Rounds of every route in the caller's scope over the last `days` (default 7, at most 31): those due now, "
         "in progress, missed (not started by the end of their window) and late (submitted after it); `status` "
         "narrows to one, and status=done lists the rounds done in time",
@@ -402,8 +416,8 @@ void Service::Impl::RegisterRounds(http::Router& router) {
           if (!scope.ok()) return Fail(scope.error());
           const std::string status = std::string(req.Query("status").value_or(""));
           if (!status.empty() && !ParseRoundStatus(status)) {
-            return Fail(Error::Invalid("status", T("field.one_of",
-                                                   {{"allowed", "upcoming, due, in_progress, done, late, missed"}})));
+            return Fail(Error::Invalid(
+                "status", T("field.one_of", {{"allowed", "upcoming, due, in_progress, done, late, missed"}})));
           }
           int64_t days = 7;
           if (auto d = req.Query("days")) {
@@ -419,12 +433,15 @@ void Service::Impl::RegisterRounds(http::Router& router) {
           const int64_t now = s->src.clock.NowMs();
           Json items = Json::array();
           auto st = s->src.store.Read([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(auto routes, tx.Query(fmt::format(
-                "SELECT {} FROM inspection_routes WHERE ($1 = 0 OR enterprise_id = $1) ORDER BY id", kRouteCols),
-                {scope->value_or(0)}));
+            PARK_ASSIGN_OR_RETURN(
+                auto routes,
+                tx.Query(
+                    fmt::format("SELECT {} FROM inspection_routes WHERE ($1 = 0 OR enterprise_id = $1) ORDER BY id",
+                                kRouteCols),
+                    {scope->value_or(0)}));
             for (const auto& route : routes) {
-              PARK_ASSIGN_OR_RETURN(auto states,
-                                    WindowStates(tx, route, now - days * kDayMs, now + 1, now, s->src.utc_offset_minutes));
+              PARK_ASSIGN_OR_RETURN(
+                  auto states, WindowStates(tx, route, now - days * kDayMs, now + 1, now, s->src.utc_offset_minutes));
               for (const auto& ws : states) {
                 const std::string_view name = RoundStatusName(ws.status);
                 if (status.empty() ? (ws.status == RoundStatus::kDone || ws.status == RoundStatus::kUpcoming)
@@ -453,8 +470,9 @@ void Service::Impl::RegisterRounds(http::Router& router) {
   auto begin = [s](store::Tx& tx, const Principal& who, const std::string& client_id, int64_t route_id,
                    std::optional<int64_t> started_at) -> Result<Begun> {
     PARK_ASSIGN_OR_RETURN(auto route, LoadRoute(tx, who, route_id));
-    PARK_ASSIGN_OR_RETURN(auto existing, tx.QueryOne(fmt::format(
-        "SELECT {} FROM inspection_rounds WHERE client_id = $1", kRoundCols), {client_id}));
+    PARK_ASSIGN_OR_RETURN(
+        auto existing,
+        tx.QueryOne(fmt::format("SELECT {} FROM inspection_rounds WHERE client_id = $1", kRoundCols), {client_id}));
     if (existing) {
       if (!who.CanSeeEnterprise(existing->Int(3))) {
         return Error::NotFound(T("maintenance.round.not_found", {{"id", client_id}}));
@@ -468,23 +486,33 @@ void Service::Impl::RegisterRounds(http::Router& router) {
     const int64_t start = started_at.value_or(now);
     if (start > now + 60'000) return Error::Invalid("started_at", T("maintenance.round.started_ahead"));
     const RoundWindow w = WindowAt(ScheduleOf(route), start, s->src.utc_offset_minutes);
-    PARK_ASSIGN_OR_RETURN(auto taken, tx.QueryOne(
-        "SELECT client_id FROM inspection_rounds WHERE route_id = $1 AND slot = $2", {route_id, w.slot}));
+    PARK_ASSIGN_OR_RETURN(
+        auto taken,
+        tx.QueryOne("SELECT client_id FROM inspection_rounds WHERE route_id = $1 AND slot = $2", {route_id, w.slot}));
     if (taken) return Error::Conflict(T("maintenance.round.window_taken", {{"round", taken->Text(0)}}), "id");
-    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
-        "INSERT INTO inspection_rounds (client_id, route_id, enterprise_id, slot, window_end, started_at, started_by, "
-        "status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'in_progress') RETURNING id",
-        {client_id, route_id, route.Int(1), w.slot, w.end_ms, start, who.name}));
+    PARK_ASSIGN_OR_RETURN(auto row,
+                          tx.QueryOne("INSERT INTO inspection_rounds (client_id, route_id, enterprise_id, slot, "
+                                      "window_end, started_at, started_by, "
+                                      "status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'in_progress') RETURNING id",
+                                      {client_id, route_id, route.Int(1), w.slot, w.end_ms, start, who.name}));
     PARK_TRY(store::AppendAudit(tx, s->src.clock, &who,
-                                {"start", "inspection_round", row->Int(0), route.Int(1), nullptr,
-                                 {{"client_id", client_id}, {"route_id", route_id}, {"slot", w.slot},
+                                {"start",
+                                 "inspection_round",
+                                 row->Int(0),
+                                 route.Int(1),
+                                 nullptr,
+                                 {{"client_id", client_id},
+                                  {"route_id", route_id},
+                                  {"slot", w.slot},
                                   {"started_at", FormatInstantMs(start)}}}));
-    PARK_ASSIGN_OR_RETURN(auto saved, tx.QueryOne(fmt::format(
-        "SELECT {} FROM inspection_rounds WHERE id = $1", kRoundCols), {row->Int(0)}));
+    PARK_ASSIGN_OR_RETURN(
+        auto saved,
+        tx.QueryOne(fmt::format("SELECT {} FROM inspection_rounds WHERE id = $1", kRoundCols), {row->Int(0)}));
     return Begun{*saved, route, true};
   };
   {
-    auto r = http::MakeRoute("maintenance", Method::kPost, "/api/v1/maintenance/rounds", kHands,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kPost, "/api/v1/maintenance/rounds", kHands,
         "Start a round of a route with the id the client generated (201; the same id again answers 200 with the "
         "round); it belongs to the window of its start (started_at, for a phone that started offline, else now)",
         [s, begin](const Request& req) -> Response {
@@ -498,7 +526,10 @@ void Service::Impl::RegisterRounds(http::Router& router) {
           std::optional<int64_t> started_at;
           if (started) {
             auto ms = ParseInstantMs(*started, "started_at");
-            if (ms.ok()) started_at = *ms; else in.Fail(ms.error());
+            if (ms.ok())
+              started_at = *ms;
+            else
+              in.Fail(ms.error());
           }
           if (auto st = in.Finish(); !st.ok()) return Fail(st.error());
           Json out;
@@ -520,7 +551,8 @@ void Service::Impl::RegisterRounds(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute("maintenance", Method::kPost, "/api/v1/maintenance/rounds/submit", kHands,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kPost, "/api/v1/maintenance/rounds/submit", kHands,
         "Submit a round's answers in one request under the client's round id (started before, or started now, or at "
         "started_at for a phone that was offline): 201 with the findings; the same sheet again answers 200 with the "
         "stored round, a different one under the same id 409. Answers out of limits and failed checks are findings",
@@ -535,7 +567,10 @@ void Service::Impl::RegisterRounds(http::Router& router) {
           std::optional<int64_t> started_at;
           if (started) {
             auto ms = ParseInstantMs(*started, "started_at");
-            if (ms.ok()) started_at = *ms; else in.Fail(ms.error());
+            if (ms.ok())
+              started_at = *ms;
+            else
+              in.Fail(ms.error());
           }
           const Json* answers = in.Array("answers", JsonReader::kRequired);
           if (auto st = in.Finish(); !st.ok()) return Fail(st.error());
@@ -559,9 +594,11 @@ void Service::Impl::RegisterRounds(http::Router& router) {
             PARK_ASSIGN_OR_RETURN(auto findings, Evaluate(route, parsed));
             for (size_t i = 0; i < parsed.size(); ++i) {
               if (!parsed[i].photo_id) continue;
-              PARK_ASSIGN_OR_RETURN(auto photo, tx.QueryOne(
-                  "SELECT 1 FROM maintenance_attachments WHERE id = $1 AND round_id = $2 AND kind = 'photo'",
-                  {*parsed[i].photo_id, round_id}));
+              PARK_ASSIGN_OR_RETURN(
+                  auto photo,
+                  tx.QueryOne(
+                      "SELECT 1 FROM maintenance_attachments WHERE id = $1 AND round_id = $2 AND kind = 'photo'",
+                      {*parsed[i].photo_id, round_id}));
               if (!photo) {
                 return Error::Invalid(fmt::format("answers[{}].value", i),
                                       T("maintenance.round.not_photo", {{"id", std::to_string(*parsed[i].photo_id)}}));
@@ -572,26 +609,35 @@ void Service::Impl::RegisterRounds(http::Router& router) {
             w.end_ms = b.round.Int(5);
             w.start_ms = std::min(b.round.Int(6), w.end_ms);
             const RoundStatus rs = StatusOf(w, b.round.Int(6), now, now);
-            PARK_TRY(tx.Exec("UPDATE inspection_rounds SET submitted_at = $1, submitted_by = $2, answers = $3, "
-                             "status = $4 WHERE id = $5",
-                             {now, req.Who().name, sheet, std::string(RoundStatusName(rs)), round_id}));
+            PARK_TRY(
+                tx.Exec("UPDATE inspection_rounds SET submitted_at = $1, submitted_by = $2, answers = $3, "
+                        "status = $4 WHERE id = $5",
+                        {now, req.Who().name, sheet, std::string(RoundStatusName(rs)), round_id}));
             Json audit_findings = Json::array();
             for (const auto& f : findings) {
               const Json reason = TextJson(f.reason);
-              PARK_ASSIGN_OR_RETURN(auto frow, tx.QueryOne(
-                  "INSERT INTO inspection_findings (round_id, enterprise_id, equipment_id, item, reason, created_at) "
-                  "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                  {round_id, b.round.Int(3), f.equipment_id, f.item, reason.dump(), now}));
-              audit_findings.push_back({{"id", frow->Int(0)}, {"equipment_id", f.equipment_id}, {"item", f.item},
-                                        {"reason", reason}});
+              PARK_ASSIGN_OR_RETURN(
+                  auto frow, tx.QueryOne("INSERT INTO inspection_findings (round_id, enterprise_id, equipment_id, "
+                                         "item, reason, created_at) "
+                                         "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                                         {round_id, b.round.Int(3), f.equipment_id, f.item, reason.dump(), now}));
+              audit_findings.push_back(
+                  {{"id", frow->Int(0)}, {"equipment_id", f.equipment_id}, {"item", f.item}, {"reason", reason}});
             }
             PARK_TRY(store::AppendAudit(tx, s->src.clock, &req.Who(),
-                                        {"submit", "inspection_round", round_id, b.round.Int(3), nullptr,
-                                         {{"client_id", *client_id}, {"route_id", *route_id},
-                                          {"slot", b.round.Text(4)}, {"status", RoundStatusName(rs)},
+                                        {"submit",
+                                         "inspection_round",
+                                         round_id,
+                                         b.round.Int(3),
+                                         nullptr,
+                                         {{"client_id", *client_id},
+                                          {"route_id", *route_id},
+                                          {"slot", b.round.Text(4)},
+                                          {"status", RoundStatusName(rs)},
                                           {"findings", audit_findings}}}));
-            PARK_ASSIGN_OR_RETURN(auto saved, tx.QueryOne(fmt::format(
-                "SELECT {} FROM inspection_rounds WHERE id = $1", kRoundCols), {round_id}));
+            PARK_ASSIGN_OR_RETURN(
+                auto saved,
+                tx.QueryOne(fmt::format("SELECT {} FROM inspection_rounds WHERE id = $1", kRoundCols), {round_id}));
             PARK_ASSIGN_OR_RETURN(out, RoundDetail(tx, *saved));
             return Status::Ok();
           });
@@ -601,14 +647,16 @@ void Service::Impl::RegisterRounds(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute("maintenance", Method::kGet, "/api/v1/maintenance/rounds/{id}", kReaders,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kGet, "/api/v1/maintenance/rounds/{id}", kReaders,
         "One round with its answers and findings", [s](const Request& req) -> Response {
           auto id = req.IdParam();
           if (!id.ok()) return Fail(id.error());
           Json out;
           auto st = s->src.store.Read([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(fmt::format(
-                "SELECT {} FROM inspection_rounds WHERE id = $1", kRoundCols), {*id}));
+            PARK_ASSIGN_OR_RETURN(
+                auto row,
+                tx.QueryOne(fmt::format("SELECT {} FROM inspection_rounds WHERE id = $1", kRoundCols), {*id}));
             if (!row || !req.Who().CanSeeEnterprise(row->Int(3))) {
               return Error::NotFound(T("maintenance.round.not_found", {{"id", std::to_string(*id)}}));
             }
@@ -621,7 +669,8 @@ void Service::Impl::RegisterRounds(http::Router& router) {
     router.Add(std::move(r));
   }
   {
-    auto r = http::MakeRoute("maintenance", Method::kPost, "/api/v1/maintenance/findings/{id}/work-order", kHands,
+    auto r = http::MakeRoute(
+        "maintenance", Method::kPost, "/api/v1/maintenance/findings/{id}/work-order", kHands,
         "Open a work order for an inspection finding on its equipment, the finding linked to it (201; a finding "
         "that has one answers 200 with it)",
         [s](const Request& req) -> Response {
@@ -639,9 +688,12 @@ void Service::Impl::RegisterRounds(http::Router& router) {
           Json out;
           bool created = false;
           auto st = s->src.store.Write([&](store::Tx& tx) -> Status {
-            PARK_ASSIGN_OR_RETURN(auto f, tx.QueryOne(
-                "SELECT f.enterprise_id, f.equipment_id, f.reason, f.work_order_id, f.round_id, r.client_id "
-                "FROM inspection_findings f JOIN inspection_rounds r ON r.id = f.round_id WHERE f.id = $1", {*id}));
+            PARK_ASSIGN_OR_RETURN(
+                auto f,
+                tx.QueryOne(
+                    "SELECT f.enterprise_id, f.equipment_id, f.reason, f.work_order_id, f.round_id, r.client_id "
+                    "FROM inspection_findings f JOIN inspection_rounds r ON r.id = f.round_id WHERE f.id = $1",
+                    {*id}));
             if (!f || !req.Who().CanSeeEnterprise(f->Int(0))) {
               return Error::NotFound(T("maintenance.round.finding_not_found", {{"id", std::to_string(*id)}}));
             }
@@ -654,23 +706,29 @@ void Service::Impl::RegisterRounds(http::Router& router) {
               Text reason = T(rj.value("code", std::string()));
               if (rj.contains("params") && rj["params"].is_object()) {
                 for (const auto& [k, v] : rj["params"].items()) {
-                  if (v.is_number()) reason.params.emplace_back(k, v.get<double>());
-                  else if (v.is_string()) reason.params.emplace_back(k, v.get<std::string>());
+                  if (v.is_number())
+                    reason.params.emplace_back(k, v.get<double>());
+                  else if (v.is_string())
+                    reason.params.emplace_back(k, v.get<std::string>());
                 }
               }
               const std::string default_title = RenderText(reason, Locale::kZhCN);
-              PARK_ASSIGN_OR_RETURN(order, s->OpenOrder(tx, &req.Who(), f->Int(0), f->Int(1),
-                                                        title.value_or(default_title),
-                                                        fmt::format("inspection round {}, finding {}", f->Text(5), *id),
-                                                        priority, std::nullopt, std::nullopt, std::nullopt));
+              PARK_ASSIGN_OR_RETURN(
+                  order, s->OpenOrder(tx, &req.Who(), f->Int(0), f->Int(1), title.value_or(default_title),
+                                      fmt::format("inspection round {}, finding {}", f->Text(5), *id), priority,
+                                      std::nullopt, std::nullopt, std::nullopt));
               PARK_TRY(tx.Exec("UPDATE inspection_findings SET work_order_id = $1 WHERE id = $2", {order, *id}));
               PARK_TRY(store::AppendAudit(tx, s->src.clock, &req.Who(),
-                                          {"open_work_order", "inspection_finding", *id, f->Int(0), nullptr,
+                                          {"open_work_order",
+                                           "inspection_finding",
+                                           *id,
+                                           f->Int(0),
+                                           nullptr,
                                            {{"work_order_id", order}, {"round_id", f->Int(4)}}}));
               created = true;
             }
-            PARK_ASSIGN_OR_RETURN(auto o, tx.QueryOne(fmt::format("SELECT {} FROM work_orders WHERE id = $1", kOrderCols),
-                                                      {order}));
+            PARK_ASSIGN_OR_RETURN(
+                auto o, tx.QueryOne(fmt::format("SELECT {} FROM work_orders WHERE id = $1", kOrderCols), {order}));
             out = OrderJson(*o);
             out["finding_id"] = *id;
             return Status::Ok();

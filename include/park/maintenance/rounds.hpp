@@ -68,11 +68,11 @@ std::string FormatClock(int minutes);
 Status ValidateSchedule(const RoundSchedule& schedule);
 
 struct RoundWindow {
-  std::string slot;         // "YYYY-MM-DDTHH:MM": the local day and time the window starts; a round's identity
-  LocalDate date;           // the local day of its start
-  int shift = 0;            // index into starts
+  std::string slot;  // "YYYY-MM-DDTHH:MM": the local day and time the window starts; a round's identity
+  LocalDate date;    // the local day of its start
+  int shift = 0;     // index into starts
   int64_t start_ms = 0;
-  int64_t end_ms = 0;       // the next start
+  int64_t end_ms = 0;  // the next start
 };
 
 // The window that contains `at_ms`.
@@ -99,10 +99,10 @@ RoundStatus StatusOf(const RoundWindow& window, std::optional<int64_t> started_m
 struct Answer {
   int64_t equipment_id = 0;
   std::string item;
-  std::optional<double> number;    // number items
-  std::optional<bool> passed;      // pass/fail items
-  std::string text;                // text items (and an optional remark on any item)
-  std::optional<int64_t> photo_id; // photo items: an attachment uploaded to the round
+  std::optional<double> number;     // number items
+  std::optional<bool> passed;       // pass/fail items
+  std::string text;                 // text items (and an optional remark on any item)
+  std::optional<int64_t> photo_id;  // photo items: an attachment uploaded to the round
 };
 
 // {"answers":[{"equipment_id","item","value","remark"}]}: value is a number, a boolean, a string or an attachment id
