@@ -117,8 +117,9 @@ struct CheckedBooking {
   BookingStatus status = BookingStatus::kRequested;  // requested when the dock needs approval, else scheduled
 };
 
-// Validates bookings and keeps the count of places taken per dock slot and per class cap. Not thread-safe: the
-// service holds one per park under its lock (or rebuilds it from storage in a transaction).
+// Validates bookings and keeps the count of places taken per dock slot and per class cap. The goods table and the
+// matrix are borrowed and must outlive the scheduler. Not thread-safe: the service holds one per park under its lock
+// (or rebuilds it from storage in a transaction).
 class Scheduler {
  public:
   Scheduler(const GoodsTable& goods, const MixingMatrix& matrix, ParkRules rules, std::vector<Dock> docks);
