@@ -97,6 +97,20 @@ Result<Json> RoundDetail(store::Tx& tx, const store::Row& r) {
                         {"created_at", FormatInstantMs(f.Int(5))}});
   }
   j["findings"] = std::move(findings);
+  // Its photos and documents (without their bytes; each downloads from its href).
+  Json files = Json::array();
+  PARK_ASSIGN_OR_RETURN(auto arows, tx.Query("SELECT id, kind, content_type, filename, size_bytes FROM "
+                                             "maintenance_attachments WHERE round_id = $1 ORDER BY id",
+                                             {r.Int(0)}));
+  for (const auto& a : arows) {
+    files.push_back({{"id", a.Int(0)},
+                     {"kind", a.Text(1)},
+                     {"content_type", a.Text(2)},
+                     {"filename", a.Text(3)},
+                     {"size_bytes", a.Int(4)},
+                     {"href", fmt::format("/api/v1/maintenance/attachments/{}", a.Int(0))}});
+  }
+  j["attachments"] = std::move(files);
   return j;
 }
 

@@ -121,6 +121,10 @@ def rounds_route_schedule_idempotent_submit_findings_and_orders(ctx):
     check(st == 409 and other["error"]["field"] == "id", f"another sheet under the same id: {st} {other}")
     st, _, got = request(base, "GET", f"/api/v1/maintenance/rounds/{done['id']}", token=a["token"])
     check(st == 200 and len(got["findings"]) == 1 and got["answers"]["answers"][0]["value"] == 1.75, f"stored: {got}")
+    check([f["id"] for f in got["attachments"]] == [photo["id"]] and got["attachments"][0]["filename"] == "pump.png",
+          f"the round's photo: {got['attachments']}")
+    st, hdrs, _ = request(base, "GET", got["attachments"][0]["href"], token=a["token"])
+    check(st == 200 and hdrs["content-type"] == "image/png", f"photo download: {st} {hdrs}")
     st, _, _ = request(base, "GET", f"/api/v1/maintenance/rounds/{done['id']}", token=b["token"])
     check(st == 404, f"b reads a's round: {st}")
     # A second round in the same window is refused: the window is done.
