@@ -83,6 +83,16 @@ Json OrderJson(const store::Row& r) {
   return j;
 }
 
+// Each order's `orderer_name`: the producer's dispatcher must know where a package goes, though it may not read the
+// ordering hospital's registry record.
+Status AddOrdererNames(store::Tx& tx, Json& orders) {
+  for (auto& o : orders) {
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT name FROM enterprises WHERE id = $1", {o["orderer_id"].get<int64_t>()}));
+    o["orderer_name"] = row ? row->Text(0) : std::string();
+  }
+  return Status::Ok();
+}
+
 // Activity of each batch already dispatched, referred to the batch's reference time.
 Result<std::map<int64_t, double>> Dispatched(store::Tx& tx) {
   std::map<int64_t, double> used;
@@ -316,6 +326,7 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
         PARK_ASSIGN_OR_RETURN(auto orows, tx.Query(
             fmt::format("SELECT {} FROM isotope_orders WHERE batch_id = $1 ORDER BY dispatch_at, id", kOrderCols), {*id}));
         for (const auto& o : orows) orders.push_back(OrderJson(o));
+        PARK_TRY(AddOrdererNames(tx, orders));
         PARK_ASSIGN_OR_RETURN(auto grows, tx.Query(
             "SELECT id, code, owner_id FROM isotope_generators WHERE batch_id = $1 ORDER BY id", {*id}));
         for (const auto& g : grows) generators.push_back({{"id", g.Int(0)}, {"code", g.Text(1)}, {"owner_id", g.Int(2)}});
@@ -427,6 +438,7 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
         for (const auto& o : rows) {
           if (req.Who().CanSeeEnterprise(o.Int(1)) || req.Who().CanSeeEnterprise(o.Int(2))) items.push_back(OrderJson(o));
         }
+        PARK_TRY(AddOrdererNames(tx, items));
         return Status::Ok();
       });
       return st.ok() ? Response::FromJson({{"items", items}}) : Fail(st.error());

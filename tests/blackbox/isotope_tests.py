@@ -150,6 +150,9 @@ def isotope_batch_to_dispatch_with_refusals_and_scope(ctx):
     check({o["id"] for o in mine["items"]} == {o1["id"]} and {o["id"] for o in theirs["items"]} == {o2["id"]},
           f"own orders only: {mine} {theirs}")
     check({o1["id"], o2["id"]} <= {o["id"] for o in prods["items"]}, "the producer sees the orders addressed to it")
+    named = {o["id"]: o["orderer_name"] for o in prods["items"]}
+    check(named[o1["id"]] == hospital["name"] and named[o2["id"]] == other["name"],
+          f"the producer sees where each order goes: {named}")
     st, _, _ = request(base, "POST", f"/api/v1/isotopes/orders/{o1['id']}/dispatch", {}, other_tok)
     check(st == 404, f"another enterprise cannot dispatch: {st}")
 

@@ -114,7 +114,7 @@ def limits_and_malformed_http(ctx):
     # The server refuses an oversized body from its Content-Length, before reading it.
     with socket.create_connection(ctx.server.base.split(":"), timeout=5) as s:
         s.sendall((f"POST /api/v1/enterprises HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\n"
-                   f"Content-Type: application/json\r\nContent-Length: {2 << 20}\r\n\r\n").encode())
+                   f"Content-Type: application/json\r\nContent-Length: {16 << 20}\r\n\r\n").encode())
         s.sendall(b'{"name":"' + b"x" * 65536)
         reply = s.recv(4096).decode(errors="replace")
     check(reply.startswith("HTTP/1.1 413") and "payload_too_large" in reply, f"oversized body: {reply[:300]}")

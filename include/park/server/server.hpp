@@ -18,7 +18,7 @@ namespace park::server {
 struct Options {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   int threads = 4;                        // I/O threads; handlers run on them
-  size_t max_body_bytes = 1 << 20;        // larger bodies get 413
+  size_t max_body_bytes = 6 << 20;        // larger bodies get 413 (room for a 5 MiB work-order photo)
   size_t max_header_bytes = 16 * 1024;
   int request_timeout_s = 30;             // to receive one whole request once its header has arrived
   int header_timeout_s = 10;              // to receive a request's header, including the wait for it on a kept-alive

@@ -1,6 +1,6 @@
 // Only the ECharts parts the app draws with, so the bundle carries no unused chart types.
 import * as echarts from 'echarts/core'
-import { BarChart, CustomChart, LineChart, PieChart } from 'echarts/charts'
+import { BarChart, CustomChart, LineChart, PieChart, ScatterChart } from 'echarts/charts'
 import {
   AriaComponent,
   DataZoomComponent,
@@ -17,6 +17,7 @@ echarts.use([
   CustomChart,
   LineChart,
   PieChart,
+  ScatterChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,
