@@ -447,6 +447,51 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
   }
   {
     http::Route r;
+    r.method = http::Method::kGet;
+    r.pattern = "/api/v1/isotopes/shipments";
+    // The big screen's wall display (a viewer token) shows the day's shipments too.
+    r.roles = {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser, Role::kViewer};
+    r.doc = Doc("Shipments in a window (default: the park's day now): allocated and dispatched orders by dispatch time, "
+                "each with its destination's name and, once dispatched, its package. Enterprise users see their own "
+                "orders and those addressed to them; park roles and the big screen's token see the park",
+                "isotopes", nullptr, Obj());
+    r.doc.query = {{"from", "integer", "epoch milliseconds (default: the park's midnight today)"},
+                   {"to", "integer", "epoch milliseconds, exclusive (default: 24 h after from)"}};
+    r.handler = [&store, &clock](const http::Request& req) {
+      constexpr int64_t kParkOffsetMs = 8 * kMsPerHour;  // the park's civil day (UTC+8)
+      const int64_t now = clock.NowMs();
+      const int64_t midnight = (now + kParkOffsetMs) / kMsPerDay * kMsPerDay - kParkOffsetMs;
+      Json q = Json::object();
+      for (const char* k : {"from", "to"}) {
+        if (auto v = req.Query(k)) {
+          try {
+            size_t used = 0;
+            q[k] = std::stoll(std::string(*v), &used);
+            if (used != v->size()) throw std::invalid_argument(k);
+          } catch (const std::exception&) {
+            return Fail(Error::Invalid(k, T("field.not_number")));
+          }
+        }
+      }
+      const int64_t from = q.value("from", midnight);
+      const int64_t to = q.value("to", from + kMsPerDay);
+      if (to <= from || to - from > 31 * kMsPerDay) return Fail(Error::Invalid("to", T("isotope.window")));
+      Json items = Json::array();
+      auto st = store.Read([&](store::Tx& tx) -> Status {
+        PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(fmt::format(
+            "SELECT {} FROM isotope_orders WHERE status IN ('allocated', 'dispatched') AND dispatch_at >= $1 AND "
+            "dispatch_at < $2 ORDER BY dispatch_at, id", kOrderCols), {from, to}));
+        for (const auto& o : rows) {
+          if (req.Who().CanSeeEnterprise(o.Int(1)) || req.Who().CanSeeEnterprise(o.Int(2))) items.push_back(OrderJson(o));
+        }
+        return AddOrdererNames(tx, items);
+      });
+      return st.ok() ? Response::FromJson({{"items", items}, {"from", from}, {"to", to}}) : Fail(st.error());
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
     r.method = http::Method::kPost;
     r.pattern = "/api/v1/isotopes/allocate";
     r.roles = producers;

@@ -168,6 +168,20 @@ def isotope_batch_to_dispatch_with_refusals_and_scope(ctx):
     st, _, twice = request(base, "POST", f"/api/v1/isotopes/orders/{o1['id']}/dispatch", {}, prod)
     check(st == 409 and twice["error"]["reason"] == "isotope.order_not_allocated", f"dispatched twice: {st} {twice}")
 
+    # The day's shipments, for the dispatcher and the big screen's wall-display token; a hospital sees its own only.
+    day = f"from={order['dispatch_at'] - HOUR}&to={order['dispatch_at'] + HOUR}"
+    st, _, tok = request(base, "POST", "/api/v1/tokens", {"label": f"wall {stamp}", "role": "viewer", "expires_in_days": 1},
+                         admin)
+    check(st == 201, f"viewer token: {st} {tok}")
+    st, _, wall = request(base, "GET", f"/api/v1/isotopes/shipments?{day}", token=tok["token"])
+    mine = [o for o in wall.get("items", []) if o["id"] == o1["id"]]
+    check(st == 200 and mine and mine[0]["package"]["type"] == "type_a" and mine[0]["orderer_name"] == hospital["name"],
+          f"the wall display lists the shipment: {st} {wall}")
+    _, _, theirs = request(base, "GET", f"/api/v1/isotopes/shipments?{day}", token=other_tok)
+    check(all(o["orderer_id"] == other["id"] for o in theirs["items"]), f"another hospital's shipments only: {theirs}")
+    st, _, bad = request(base, "GET", "/api/v1/isotopes/shipments?from=10&to=5", token=prod)
+    check(st == 400 and bad["error"]["field"] == "to", f"a window ending before it starts: {st} {bad}")
+
     # Genealogy: the batch names the order it supplied and the package that carried it.
     st, _, detail = request(base, "GET", f"/api/v1/isotopes/batches/{batch['id']}", token=prod)
     check(st == 200 and [o["id"] for o in detail["orders"]] == [o1["id"]]

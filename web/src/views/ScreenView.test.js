@@ -199,7 +199,7 @@ describe('big screen', () => {
     }
     const fetchImpl = vi.fn((url) => {
       if (url.startsWith('/api/v1/park')) return Promise.resolve(jsonResponse(PARK))
-      if (url.startsWith('/api/v1/isotopes/orders')) return Promise.resolve(jsonResponse(ORDERS))
+      if (url.startsWith('/api/v1/isotopes/shipments')) return Promise.resolve(jsonResponse(ORDERS))
       if (url === '/api/v1/enterprises/31') return Promise.resolve(jsonResponse({ id: 31, name: '申江医院' }))
       return Promise.resolve(jsonResponse({ items: [], total: 0 }))
     })
