@@ -16,14 +16,8 @@ constexpr int64_t kDriftStartMs = 1'793'491'200'000;  // 2026-11-01T00:00:00Z: t
 constexpr double kChargeEfficiency = 0.83;             // data/dispatch's VRFB defaults: √(AC round trip 0.69)
 constexpr double kDischargeEfficiency = 0.83;
 
-// A deterministic number in [-1, 1] for (equipment, channel, 10-second step).
-double Noise(int64_t id, int channel, int64_t at_ms) {
-  uint64_t x = static_cast<uint64_t>(id * 131 + channel) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(at_ms / kStepMs);
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  return static_cast<double>(x % 20001) / 10000.0 - 1.0;
-}
+// Noise of one channel of one equipment.
+double Noise(int64_t id, int channel, int64_t at_ms) { return SimNoise(id * 131 + channel, at_ms); }
 
 double Wave(int64_t id, int64_t at_ms, double period_h) {
   const double phase = static_cast<double>(id % 89) / 89.0 * 2 * kPi;
@@ -32,32 +26,26 @@ double Wave(int64_t id, int64_t at_ms, double period_h) {
 
 double DaysOfDrift(int64_t at_ms) { return std::max(0.0, static_cast<double>(at_ms - kDriftStartMs) / 86'400'000.0); }
 
-double Daylight(int64_t at_ms) {
-  const double h = std::fmod(static_cast<double>(at_ms) / 3.6e6 + 8.0, 24.0);  // park time, UTC+8
-  return h < 6 || h > 18 ? 0.0 : std::sin((h - 6) / 12 * kPi);
-}
-
 double Rated(const Json& rated, const char* key, double fallback) {
   const auto it = rated.find(key);
   return it != rated.end() && it->is_number() ? it->get<double>() : fallback;
 }
 
-double Round(double v, double step) { return std::round(v / step) * step; }
 
 std::optional<double> Turbine(const RenewableSensor& s, int64_t at) {
   const double wind = std::max(0.0, 7.5 + 3.5 * Wave(s.equipment_id, at, 3) + 1.0 * Noise(s.equipment_id, 1, at));
   const double direction = 220 + 35 * Wave(s.equipment_id, at, 5) + 4 * Noise(s.equipment_id, 2, at);
   const double drift = s.tag == "WTG-103" ? std::min(25.0, 4 + 0.5 * DaysOfDrift(at)) : 0.0;
   const double yaw_error = drift + 1.5 * Noise(s.equipment_id, 3, at);
-  if (s.suffix == "wind_speed") return Round(wind, 0.1);
-  if (s.suffix == "wind_direction") return Round(std::fmod(direction + 360, 360), 1);
-  if (s.suffix == "nacelle_direction") return Round(std::fmod(direction - yaw_error + 720, 360), 1);
+  if (s.suffix == "wind_speed") return SimRound(wind, 0.1);
+  if (s.suffix == "wind_direction") return SimRound(std::fmod(direction + 360, 360), 1);
+  if (s.suffix == "nacelle_direction") return SimRound(std::fmod(direction - yaw_error + 720, 360), 1);
   if (s.suffix == "power") {
     auto curve = maintenance::NameplateCurve(Rated(s.rated, "rated_kw", 5000), Rated(s.rated, "cut_in_ms", 3),
                                              Rated(s.rated, "rated_ms", 10.5), Rated(s.rated, "cut_out_ms", 25));
     if (!curve.ok()) return std::nullopt;
     const double c = std::cos(yaw_error * kPi / 180);
-    return Round(maintenance::ExpectedPowerKw(*curve, wind) * c * c * c * (1 + 0.02 * Noise(s.equipment_id, 4, at)), 0.1);
+    return SimRound(maintenance::ExpectedPowerKw(*curve, wind) * c * c * c * (1 + 0.02 * Noise(s.equipment_id, 4, at)), 0.1);
   }
   return std::nullopt;
 }
@@ -65,12 +53,12 @@ std::optional<double> Turbine(const RenewableSensor& s, int64_t at) {
 std::optional<double> PvArray(const RenewableSensor& s, int64_t at) {
   const double poa = 950 * Daylight(at) * (0.92 + 0.08 * Noise(s.equipment_id, 1, at));
   const double cell_c = 20 + 0.03 * poa;  // a module runs about 30 °C above the air at 1000 W/m²
-  if (s.suffix == "irradiance") return Round(poa, 1);
-  if (s.suffix == "module_temp") return Round(cell_c, 0.1);
+  if (s.suffix == "irradiance") return SimRound(poa, 1);
+  if (s.suffix == "module_temp") return SimRound(cell_c, 0.1);
   if (s.suffix == "power") {
     const double soiling = s.tag == "PV-104" ? std::max(0.7, 1 - 0.004 * DaysOfDrift(at)) : 1.0;
     const double kw = Rated(s.rated, "peak_kw", 2000) * poa / 1000 * 0.86 * (1 - 0.004 * (cell_c - 25)) * soiling;
-    return Round(std::max(0.0, kw), 0.1);
+    return SimRound(std::max(0.0, kw), 0.1);
   }
   return std::nullopt;
 }
@@ -81,18 +69,36 @@ std::optional<double> Battery(const RenewableSensor& s, int64_t at) {
   const double day_ms = 86'400'000.0;
   const double angle = 2 * kPi * static_cast<double>(at) / day_ms;
   const double soc = 0.55 + 0.33 * std::sin(angle);
-  if (s.suffix == "soc") return Round(soc * 100, 0.1);
+  if (s.suffix == "soc") return SimRound(soc * 100, 0.1);
   if (s.suffix == "power") {
     const double energy_mwh = Rated(s.rated, "energy_kwh", 200000) / 1000;
     const double stored_mw = energy_mwh * 0.33 * std::cos(angle) * 2 * kPi / 24;  // d(energy)/dt in MWh per h
     const double grid_mw = stored_mw > 0 ? -stored_mw / kChargeEfficiency : -stored_mw * kDischargeEfficiency;
-    return Round(grid_mw, 0.01);
+    return SimRound(grid_mw, 0.01);
   }
-  if (s.suffix == "electrolyte_temp") return Round(28 + 3 * std::sin(angle) + 0.3 * Noise(s.equipment_id, 5, at), 0.1);
+  if (s.suffix == "electrolyte_temp") return SimRound(28 + 3 * std::sin(angle) + 0.3 * Noise(s.equipment_id, 5, at), 0.1);
   return std::nullopt;
 }
 
 }  // namespace
+
+double SimNoise(int64_t seed, int64_t at_ms) {
+  uint64_t x = static_cast<uint64_t>(seed) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(at_ms / kStepMs);
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return static_cast<double>(x % 20001) / 10000.0 - 1.0;
+}
+
+double SimRound(double v, double step) {
+  const double per = std::round(1 / step);
+  return std::round(v * per) / per;
+}
+
+double Daylight(int64_t at_ms) {
+  const double h = std::fmod(static_cast<double>(at_ms) / 3.6e6 + 8.0, 24.0);  // park time, UTC+8
+  return h < 6 || h > 18 ? 0.0 : std::sin((h - 6) / 12 * kPi);
+}
 
 std::optional<double> RenewableValue(const RenewableSensor& s, int64_t at_ms) {
   if (s.equipment_type == "wind_turbine") return Turbine(s, at_ms);

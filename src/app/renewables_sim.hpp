@@ -23,6 +23,15 @@ struct RenewableSensor {
   std::string suffix;          // the sensor key's last part: wind_speed, power, irradiance, soc…
 };
 
+// Deterministic noise in [-1, 1] from a seed and the instant's 10-second step (the whole simulator's source of noise).
+double SimNoise(int64_t seed, int64_t at_ms);
+// A reading at a device's resolution (step 1, 0.1, 0.01): the double nearest the decimal, as a gateway parsing
+// "81.2" would send it. Dividing by the power of ten rounds correctly; multiplying by 0.1 misses the nearest double
+// for a third of readings, which the storage's decimal codec cannot then take.
+double SimRound(double v, double step);
+// Sunlight over the park's day (UTC+8): 0 at night, sin rising from 06:00 to 18:00.
+double Daylight(int64_t at_ms);
+
 // The reading at `at_ms`, or nullopt for a sensor this model does not simulate.
 std::optional<double> RenewableValue(const RenewableSensor& s, int64_t at_ms);
 

@@ -32,33 +32,9 @@ constexpr std::string_view kInsertRule =
     "max_rate_per_s, timeout_s, severity, webhook_url, webhook_format, enabled, created_at, updated_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, '', 'dingtalk', 1, $12, $12)";
 
-// Deterministic noise in [-1, 1] from a sensor and an instant.
-double Noise(int64_t id, int64_t at_ms) {
-  uint64_t x = static_cast<uint64_t>(id) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(at_ms / kStepMs);
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  return static_cast<double>(x % 20001) / 10000.0 - 1.0;
-}
-
-// A reading at a device's resolution (step 1, 0.1, 0.01): the double nearest the decimal, as a gateway parsing
-// "81.2" would send it. Dividing by the power of ten rounds correctly; multiplying by 0.1 misses the nearest double
-// for a third of readings, which the storage's decimal codec cannot then take.
-double Round(double v, double step) {
-  const double per = std::round(1 / step);
-  return std::round(v * per) / per;
-}
 
 // Minutes into a repeating window, for the scheduled incidents.
 int64_t MinuteOf(int64_t at_ms, int64_t window_minutes) { return (at_ms / 60'000) % window_minutes; }
-
-// Beijing hour of day with fraction, for daylight.
-double LocalHour(int64_t at_ms) { return std::fmod(static_cast<double>(at_ms) / 3.6e6 + 8.0, 24.0); }
-
-double Daylight(int64_t at_ms) {
-  const double h = LocalHour(at_ms);
-  return h < 6 || h > 18 ? 0.0 : std::sin((h - 6) / 12 * kPi);
-}
 
 // The sensor whose gateway drops off the network for 5 minutes of every 30: the first transformer's oil
 // temperature.
@@ -213,30 +189,30 @@ double Simulator::ValueAt(const Sensor& s, int64_t at_ms) const {
     constexpr int64_t kEpochMs = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
     double v = s.rate * static_cast<double>(at_ms - kEpochMs) / 1000.0;
     if (s.key.find("pv_") != std::string::npos) v *= 0.2;  // PV yields only by day: a smaller average rate
-    return Round(v, 0.1);
+    return SimRound(v, 0.1);
   }
   if (s.renewable) {
     if (auto v = RenewableValue(*s.renewable, at_ms)) return *v;
   }
   const double t = static_cast<double>(at_ms) / 1000.0;
   const double wave = std::sin(2 * kPi * t / 3600.0 + s.phase);
-  const double noise = Noise(s.id, at_ms);
+  const double noise = SimNoise(s.id, at_ms);
   if (s.key == "e01.r_101.temp" && MinuteOf(at_ms, 30) < 3) {
-    return Round(122.0 + 1.5 * static_cast<double>(MinuteOf(at_ms, 30)) + noise, 0.1);  // overheating
+    return SimRound(122.0 + 1.5 * static_cast<double>(MinuteOf(at_ms, 30)) + noise, 0.1);  // overheating
   }
   if (s.quantity == "vibration" && s.key.find(".p_") != std::string::npos && s.id % 22 == 0 &&
       MinuteOf(at_ms, 60) >= 7 && MinuteOf(at_ms, 60) < 10) {
-    return Round(8.2 + 0.4 * noise, 0.01);  // a worn bearing
+    return SimRound(8.2 + 0.4 * noise, 0.01);  // a worn bearing
   }
-  if (s.quantity == "irradiance") return Round(900 * Daylight(at_ms) * (0.9 + 0.1 * noise), 1);
-  if (s.quantity == "wind_speed") return Round(std::max(0.0, 7 + 4 * wave + noise), 0.1);
-  if (s.quantity == "direction") return Round(std::fmod(200 + 40 * wave + 5 * noise + 360, 360), 1);
-  if (s.quantity == "power") return Round(1200 + 800 * wave + 50 * noise, 0.1);
+  if (s.quantity == "irradiance") return SimRound(900 * Daylight(at_ms) * (0.9 + 0.1 * noise), 1);
+  if (s.quantity == "wind_speed") return SimRound(std::max(0.0, 7 + 4 * wave + noise), 0.1);
+  if (s.quantity == "direction") return SimRound(std::fmod(200 + 40 * wave + 5 * noise + 360, 360), 1);
+  if (s.quantity == "power") return SimRound(1200 + 800 * wave + 50 * noise, 0.1);
   if (s.low && s.high && *s.high > *s.low) {
     const double span = *s.high - *s.low;
-    return Round(*s.low + span * (0.5 + 0.15 * wave + 0.02 * noise), span >= 50 ? 0.1 : 0.01);
+    return SimRound(*s.low + span * (0.5 + 0.15 * wave + 0.02 * noise), span >= 50 ? 0.1 : 0.01);
   }
-  return Round(50 + 10 * wave + noise, 0.1);
+  return SimRound(50 + 10 * wave + noise, 0.1);
 }
 
 std::string Simulator::Lines(int64_t at_ms, bool meters_only) {
@@ -327,7 +303,7 @@ void Simulator::SendHj212(int64_t at_ms, std::string_view cn) {
   p.mn = kDemoMonitorMn;
   p.flag = 5;  // HJ 212-2017, reply wanted
   p.data_time = stamp;
-  const double n = Noise(7, at_ms);
+  const double n = SimNoise(7, at_ms);
   const bool exceed = MinuteOf(at_ms, 60) >= 30 && MinuteOf(at_ms, 60) < 34;  // a COD excursion each hour
   const double cod = exceed ? 112 + 4 * n : 58 + 12 * std::sin(static_cast<double>(at_ms) / 3.6e6) + 3 * n;
   const double nh3 = 6 + 1.5 * n;
@@ -337,11 +313,11 @@ void Simulator::SendHj212(int64_t at_ms, std::string_view cn) {
     hj::Measurement me;
     me.code = code;
     if (hour) {
-      me.avg = Round(v, 0.01);
-      me.min = Round(v * 0.9, 0.01);
-      me.max = Round(v * 1.1, 0.01);
+      me.avg = SimRound(v, 0.01);
+      me.min = SimRound(v * 0.9, 0.01);
+      me.max = SimRound(v * 1.1, 0.01);
     } else {
-      me.rtd = Round(v, 0.01);
+      me.rtd = SimRound(v, 0.01);
     }
     me.flag = "N";
     return me;
@@ -350,9 +326,9 @@ void Simulator::SendHj212(int64_t at_ms, std::string_view cn) {
   p.measurements = {meas("w01018", hour ? 60 + 5 * n : cod, hour), meas("w21003", nh3, hour), meas("w00000", flow, hour),
                     meas("w01001", ph, hour)};
   if (hour) {
-    p.measurements[2].cou = Round(flow * 3.6, 0.01);  // m3 in the hour (L/s x 3600 s / 1000)
-    p.measurements[0].cou = Round((60 + 5 * n) * flow * 3.6 / 1000, 0.001);
-    p.measurements[1].cou = Round(nh3 * flow * 3.6 / 1000, 0.001);
+    p.measurements[2].cou = SimRound(flow * 3.6, 0.01);  // m3 in the hour (L/s x 3600 s / 1000)
+    p.measurements[0].cou = SimRound((60 + 5 * n) * flow * 3.6 / 1000, 0.001);
+    p.measurements[1].cou = SimRound(nh3 * flow * 3.6 / 1000, 0.001);
     p.measurements[3].min = p.measurements[3].max = std::nullopt;
   }
   const std::string frame = hj::BuildFrame(hj::BuildDataSegment(p));
