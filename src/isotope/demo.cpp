@@ -14,14 +14,7 @@ namespace {
 using detail::AllocateOrders;
 using detail::DispatchOrder;
 using detail::GeneratorAt;
-
-constexpr int64_t kParkUtcOffsetMs = 8 * kMsPerHour;  // the park's civil time is UTC+8
-
-// Midnight of the park's civil day containing `t`.
-int64_t ParkMidnight(int64_t t) {
-  const int64_t local = t + kParkUtcOffsetMs;
-  return local - ((local % kMsPerDay) + kMsPerDay) % kMsPerDay - kParkUtcOffsetMs;
-}
+using detail::ParkMidnight;
 
 // At `hour` o'clock park time, `days` days after the park's midnight `day0`.
 int64_t At(int64_t day0, int days, double hour) {

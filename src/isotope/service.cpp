@@ -458,23 +458,12 @@ void Register(http::Router& router, store::Store& store, const Clock& clock) {
     r.doc.query = {{"from", "integer", "epoch milliseconds (default: the park's midnight today)"},
                    {"to", "integer", "epoch milliseconds, exclusive (default: 24 h after from)"}};
     r.handler = [&store, &clock](const http::Request& req) {
-      constexpr int64_t kParkOffsetMs = 8 * kMsPerHour;  // the park's civil day (UTC+8)
-      const int64_t now = clock.NowMs();
-      const int64_t midnight = (now + kParkOffsetMs) / kMsPerDay * kMsPerDay - kParkOffsetMs;
-      Json q = Json::object();
-      for (const char* k : {"from", "to"}) {
-        if (auto v = req.Query(k)) {
-          try {
-            size_t used = 0;
-            q[k] = std::stoll(std::string(*v), &used);
-            if (used != v->size()) throw std::invalid_argument(k);
-          } catch (const std::exception&) {
-            return Fail(Error::Invalid(k, T("field.not_number")));
-          }
-        }
-      }
-      const int64_t from = q.value("from", midnight);
-      const int64_t to = q.value("to", from + kMsPerDay);
+      auto from_q = InstantQuery(req, "from", ParkMidnight(clock.NowMs()));
+      if (!from_q.ok()) return Fail(from_q.error());
+      const int64_t from = *from_q;
+      auto to_q = InstantQuery(req, "to", from + kMsPerDay);
+      if (!to_q.ok()) return Fail(to_q.error());
+      const int64_t to = *to_q;
       if (to <= from || to - from > 31 * kMsPerDay) return Fail(Error::Invalid("to", T("isotope.window")));
       Json items = Json::array();
       auto st = store.Read([&](store::Tx& tx) -> Status {

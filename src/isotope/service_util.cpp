@@ -33,17 +33,23 @@ Result<std::string> Code(const Json& body, const char* field, size_t max_chars) 
   return s;
 }
 
-Result<int64_t> AtQuery(const http::Request& req, int64_t now) {
-  const auto q = req.Query("at");
-  if (!q) return now;
+Result<int64_t> InstantQuery(const http::Request& req, const char* key, int64_t fallback) {
+  const auto q = req.Query(key);
+  if (!q) return fallback;
   try {
     size_t used = 0;
     const int64_t at = std::stoll(std::string(*q), &used);
-    if (used != q->size()) throw std::invalid_argument("at");
+    if (used != q->size()) throw std::invalid_argument(key);
     return at;
   } catch (const std::exception&) {
-    return Error::Invalid("at", T("field.not_number"));
+    return Error::Invalid(key, T("field.not_number"));
   }
+}
+
+int64_t ParkMidnight(int64_t t) {
+  constexpr int64_t kParkUtcOffsetMs = 8 * kMsPerHour;
+  const int64_t local = t + kParkUtcOffsetMs;
+  return local - ((local % kMsPerDay) + kMsPerDay) % kMsPerDay - kParkUtcOffsetMs;
 }
 
 Result<int64_t> ActingEnterprise(const Principal& who, const Json& body, const char* field) {

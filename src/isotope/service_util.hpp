@@ -25,8 +25,12 @@ Result<int64_t> Instant(const Json& body, const char* field);
 std::string Str(const Json& body, const char* field);
 // A required string of 1..max_chars characters.
 Result<std::string> Code(const Json& body, const char* field, size_t max_chars = 64);
-// The `at` query parameter (epoch milliseconds), `now` when absent.
-Result<int64_t> AtQuery(const http::Request& req, int64_t now);
+// An instant query parameter (epoch milliseconds), `fallback` when absent; not a number -> Invalid naming `key`.
+Result<int64_t> InstantQuery(const http::Request& req, const char* key, int64_t fallback);
+// The `at` query parameter, `now` when absent.
+inline Result<int64_t> AtQuery(const http::Request& req, int64_t now) { return InstantQuery(req, "at", now); }
+// Midnight of the park's civil day (UTC+8) that contains `t`.
+int64_t ParkMidnight(int64_t t);
 // The enterprise a scoped caller acts for, or the body's `field` for park roles.
 Result<int64_t> ActingEnterprise(const Principal& who, const Json& body, const char* field);
 Status EnterpriseExists(store::Tx& tx, int64_t id, const char* field);
