@@ -873,6 +873,7 @@ void Service::Register(http::Router& router) {
   impl_->RegisterStock(router);
   impl_->RegisterRegulated(router);
   impl_->RegisterHealth(router);
+  impl_->RegisterScreen(router);
   impl_->RegisterPerformance(router);
   impl_->RegisterRounds(router);
   impl_->RegisterFiles(router);

@@ -90,6 +90,11 @@ struct Service::Impl {
   void RegisterStock(http::Router& router);
   void RegisterRegulated(http::Router& router);
   void RegisterHealth(http::Router& router);
+  void RegisterScreen(http::Router& router);       // service_screen.cpp: the big screen's maintenance panel
+  // Health of the equipment in `scope` (one when `only` is set) that `who` may see, each with its terms:
+  // {"items": [...], "mean_score"} as GET /health answers it (trends only `with_trends`).
+  Result<Json> HealthOf(const Principal& who, std::optional<int64_t> scope, std::optional<int64_t> only,
+                        bool with_trends) const;
   void RegisterPerformance(http::Router& router);  // service_performance.cpp
   void RegisterRounds(http::Router& router);       // service_rounds.cpp: inspection routes, rounds, findings
   void RegisterFiles(http::Router& router);        // service_files.cpp: work-order and round attachments

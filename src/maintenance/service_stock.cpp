@@ -351,11 +351,10 @@ struct EquipmentFacts {
 
 }  // namespace
 
-void Service::Impl::RegisterHealth(http::Router& router) {
-  Impl* s = this;
-  // Health of the equipment in scope (one when `only` is set), each with its terms.
-  auto compute = [s](const Principal& who, std::optional<int64_t> scope, std::optional<int64_t> only,
-                     bool with_trends) -> Result<Json> {
+Result<Json> Service::Impl::HealthOf(const Principal& who, std::optional<int64_t> scope, std::optional<int64_t> only,
+                                     bool with_trends) const {
+  const Impl* s = this;
+  {
     std::vector<EquipmentFacts> equipment;
     std::map<int64_t, std::array<int64_t, 3>> alarms;  // critical, warning, info
     std::map<int64_t, std::vector<std::tuple<std::string, int64_t, std::optional<double>, std::optional<double>>>> sensors;
@@ -442,7 +441,13 @@ void Service::Impl::RegisterHealth(http::Router& router) {
                        {"summary", TextJson(h.summary)}});
     }
     return Json{{"items", items}, {"mean_score", items.empty() ? Json(nullptr) : Json(sum / items.size())}};
-  };
+  }
+}
+
+void Service::Impl::RegisterHealth(http::Router& router) {
+  const Impl* s = this;
+  auto compute = [s](const Principal& who, std::optional<int64_t> scope, std::optional<int64_t> only,
+                     bool with_trends) { return s->HealthOf(who, scope, only, with_trends); };
   {
     auto r = http::MakeRoute("maintenance", Method::kGet, "/api/v1/maintenance/health", kReaders,
         "The park's (or an enterprise's) equipment health overview: each equipment's score with its terms (age, "

@@ -5,6 +5,7 @@ by the right roles and refused to the wrong ones, stock that never goes below ze
 regulated equipment's due list by enterprise, health scores with their terms, and alarms that open work orders (by
 a condition plan and by hand). Each test builds its own enterprises, so the scope checks see real neighbours.
 Registered into run.py's list."""
+import json
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -500,3 +501,99 @@ def maintenance_counter_plan_counts_throughput(ctx):
     check(write(base, dev, f"{counter['key']} value=1120 {start + 9000}")[0] == 204, "more counts")
     st, _, plan = request(base, "GET", f"/api/v1/maintenance/plans/{plan['id']}", token=a["token"])
     check(abs(plan["next_due"]["used"] - 120) < 1e-9 and plan["next_due"]["due_now"], f"counter due: {plan}")
+
+
+
+@test
+def maintenance_screen_panel_for_the_wall(ctx):
+    """GET /api/v1/maintenance/screen, read with the wall display's viewer token, agrees with what the park's own
+    routes say: health bands and the lowest five with their costliest term (GET /health), open work orders by state
+    and priority, those overdue and the oldest five (GET /work-orders); and nothing a lobby should not read is sent."""
+    from security_tests import api_token
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    tech = login(base, "tech", "tech-demo-2026")
+    a = plant(base, admin, "大屏甲")
+    b = plant(base, admin, "大屏乙")
+    screen, _ = api_token(base, admin, "viewer", "maintenance screen")
+
+    def panel():
+        st, _, got = request(base, "GET", "/api/v1/maintenance/screen", token=screen)
+        check(st == 200, f"screen: {st} {got}")
+        return got
+    before = panel()["work_orders"]
+
+    # A: one order overdue by 4 days (open), one urgent in progress due in 2 days, one cancelled (not counted), one
+    # done awaiting verification (counted, never overdue); B: one open high order.
+    def order(who, equipment, title, priority, due):
+        st, _, wo = request(base, "POST", "/api/v1/maintenance/work-orders",
+                            {"equipment_id": equipment, "title": title, "priority": priority, "due_date": due}, who)
+        check(st == 201, f"order {title}: {st} {wo}")
+        return wo
+
+    def step(wo, body, who):
+        st, _, out = request(base, "POST", f"/api/v1/maintenance/work-orders/{wo['id']}/transition", body, who)
+        check(st == 200, f"{body}: {st} {out}")
+    order(a["token"], a["pump"], "机封泄漏 张三负责", "normal", today_local(-4))
+    busy = order(a["token"], a["vessel"], "安全阀更换", "urgent", today_local(2))
+    step(busy, {"to": "assigned", "assignee": "tech"}, a["token"])
+    step(busy, {"to": "in_progress"}, tech)
+    dropped = order(a["token"], a["pump"], "作废单", "low", today_local(-9))
+    step(dropped, {"to": "cancelled", "note": "重复"}, a["token"])
+    finished = order(a["token"], a["pump"], "已修好", "low", today_local(-9))
+    step(finished, {"to": "assigned", "assignee": "tech"}, a["token"])
+    step(finished, {"to": "in_progress"}, tech)
+    step(finished, {"to": "done", "signature": "李四"}, tech)
+    order(b["token"], b["pump"], "乙厂泵检修", "high", today_local(5))
+
+    # The park's job may open orders meanwhile: compare a panel with the lists read between two equal panels.
+    for _ in range(10):
+        first = panel()
+        _, _, orders = request(base, "GET", "/api/v1/maintenance/work-orders", token=admin)
+        _, _, overview = request(base, "GET", "/api/v1/maintenance/health", token=admin)
+        got = panel()
+        if got["work_orders"] == first["work_orders"] and got["health"] == first["health"]:
+            break
+    wo = got["work_orders"]
+    delta = {k: wo["by_state"][k] - before["by_state"][k] for k in wo["by_state"]}
+    check(delta["in_progress"] >= 1 and delta["done"] >= 1 and wo["open"] - before["open"] >= 4,
+          f"A's and B's orders are not counted: {before} -> {wo}")
+    live = [o for o in orders["items"] if o["state"] not in ("verified", "cancelled")]
+    today = today_local()
+    want_state = {k: sum(o["state"] == k for o in live) for k in ("open", "assigned", "in_progress", "on_hold", "done")}
+    want_priority = {k: sum(o["priority"] == k for o in live) for k in ("urgent", "high", "normal", "low")}
+    overdue = [o for o in live if o["state"] != "done" and o["due_date"] and o["due_date"] < today]
+    check(wo["open"] == len(live) and wo["by_state"] == want_state and wo["by_priority"] == want_priority
+          and wo["overdue"] == len(overdue), f"open orders {wo} against the list {want_state} {want_priority}")
+    oldest = sorted(live, key=lambda o: (o["created_at"], o["id"]))[:5]
+    check([o["id"] for o in wo["oldest"]] == [o["id"] for o in oldest], f"oldest: {wo['oldest']} vs {oldest}")
+    for row, o in zip(wo["oldest"], oldest):
+        days = 0
+        if o in overdue:
+            days = (datetime.strptime(today, "%Y-%m-%d") - datetime.strptime(o["due_date"], "%Y-%m-%d")).days
+        check(row["state"] == o["state"] and row["priority"] == o["priority"] and row["due_date"] == o["due_date"]
+              and row["overdue_days"] == days and row["equipment_tag"] and row["enterprise_name"],
+              f"oldest row {row} vs {o}")
+
+    h = got["health"]
+    items = overview["items"]
+    bands = {"good": sum(i["score"] >= 75 for i in items),
+             "fair": sum(50 <= i["score"] < 75 for i in items), "poor": sum(i["score"] < 50 for i in items)}
+    lowest = sorted(items, key=lambda i: (i["score"], i["tag"]))[:5]
+    check(h["equipment"] == len(items) and h["bands"] == bands and abs(h["mean_score"] - overview["mean_score"]) < 1e-9
+          and [e["equipment_id"] for e in h["lowest"]] == [i["equipment_id"] for i in lowest],
+          f"health {h} against the overview's bands {bands}")
+    for e, i in zip(h["lowest"], lowest):
+        scored = [t for t in i["terms"] if t["scored"] and t["points"] > 0]
+        costliest = max(scored, key=lambda t: t["points"]) if scored else None
+        check(e["equipment_tag"] == i["tag"] and e["equipment_type"] == i["type"]
+              and e["main_term"] == (costliest["term"] if costliest else None)
+              and (costliest is None or abs(e["main_term_points"] - costliest["points"]) < 1e-9),
+              f"costliest term: {e} of {i['terms']}")
+    # Nothing of what the orders say or who works them; no equipment names or the terms' inputs.
+    text = json.dumps(got, ensure_ascii=False)
+    for secret in ("机封泄漏", "张三", "李四", "安全阀更换", '"tech"', "离心泵", "压力储罐", "2016-05-01", "inputs",
+                   "title", "assignee", "signature"):
+        check(secret not in text, f"the wall shows {secret!r}: {text[:2000]}")
+    for who, want in ((a["token"], 403), (tech, 403), (login(base, "staff", "staff-demo-2026"), 200)):
+        check(request(base, "GET", "/api/v1/maintenance/screen", token=who)[0] == want, f"screen for a role: {want}")
