@@ -78,7 +78,36 @@ export async function newPage(browser, { viewport = { width: 1366, height: 900 }
     if (m.type() === 'error') problems.push(`console: ${m.text()}`)
   })
   page.problems = problems
+  trackNetwork(page)
   return { context, page }
+}
+
+// trackNetwork counts the page's requests in flight (the live feed's WebSocket is not a request), so settle() can
+// wait for the data a page loads instead of a fixed pause or Playwright's 500 ms 'networkidle'.
+function trackNetwork(page) {
+  page.inflight = 0
+  page.lastNetAt = Date.now()
+  const done = () => {
+    page.inflight = Math.max(0, page.inflight - 1)
+    page.lastNetAt = Date.now()
+  }
+  page.on('request', () => {
+    page.inflight++
+    page.lastNetAt = Date.now()
+  })
+  page.on('requestfinished', done)
+  page.on('requestfailed', done)
+}
+
+// settle waits until the page has had no request in flight for `quietMs` (the answers are rendered by then: Vue
+// renders on the next tick), at most `maxMs` (a page that polls never goes quiet; it is checked as it is).
+export async function settle(page, { quietMs = 200, maxMs = 5000 } = {}) {
+  await page.waitForLoadState('load').catch(() => {})
+  const until = Date.now() + maxMs
+  while (Date.now() < until) {
+    if (page.inflight === 0 && Date.now() - page.lastNetAt >= quietMs) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
 }
 
 export async function screenshot(page, name, opts = {}) {
@@ -88,12 +117,20 @@ export async function screenshot(page, name, opts = {}) {
   return file
 }
 
+// Sign-ins take turns: the server hashes one password per client address at a time and answers a second one 429
+// (the login-flood guard), and tests that walk in parallel all come from 127.0.0.1.
+let signingIn = Promise.resolve()
+
 export async function login(page, { name, password }) {
-  await page.goto(`${BASE_URL}/login`)
-  await page.locator('#login-name').fill(name)
-  await page.locator('#login-password').fill(password)
-  await page.locator('[data-testid="login-form"] button[type="submit"]').click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+  const turn = signingIn.then(async () => {
+    await page.goto(`${BASE_URL}/login`)
+    await page.locator('#login-name').fill(name)
+    await page.locator('#login-password').fill(password)
+    await page.locator('[data-testid="login-form"] button[type="submit"]').click()
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+  })
+  signingIn = turn.catch(() => {})
+  await turn
   await page.locator('[data-testid="logout"]').waitFor()
 }
 

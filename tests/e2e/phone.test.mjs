@@ -3,7 +3,7 @@
 // folded. Screenshots of a few pages go to test-artifacts/phone-*.png.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, DEMO_LOGINS, login, newPage, screenshot, useBrowser } from './helpers.mjs'
+import { BASE_URL, DEMO_LOGINS, login, newPage, screenshot, settle, useBrowser } from './helpers.mjs'
 
 const chrome = useBrowser()
 const PHONE = { width: 390, height: 844 }
@@ -26,7 +26,8 @@ async function overflow(page) {
   })
 }
 
-describe('Every page on a phone', { timeout: 600000 }, () => {
+// Roles walk three at a time, each in its own context (a walk mostly waits for the server).
+describe('Every page on a phone', { timeout: 600000, concurrency: 3 }, () => {
   for (const [role, who] of Object.entries(DEMO_LOGINS)) {
     it(`${role}: every menu page fits 390 px`, async () => {
       const { context, page } = await newPage(chrome.browser, { viewport: PHONE })
@@ -40,7 +41,7 @@ describe('Every page on a phone', { timeout: 600000 }, () => {
         for (const path of links) {
           await page.goto(`${BASE_URL}${path}`)
           await page.locator('main h1, main h2').first().waitFor()
-          await page.waitForTimeout(700) // data and charts settle
+          await settle(page) // data and charts settle
           for (const p of await overflow(page)) problems.push(`${path}: ${p}`)
           if (path === '/carbon/lists') {
             const height = await page.evaluate(() => document.documentElement.scrollHeight)
