@@ -1,7 +1,10 @@
 // Maintenance on a phone (issue 12, item 9): the park opens a work order and assigns it to the demo technician, who
 // on a 390 px phone starts it, logs time and signs it off as done; then the pages of the maintenance menu for the
 // park: the board, the plans with their derivation, the regulated equipment due list and the health overview, and
-// a turbine's performance. Screenshots go to test-artifacts/maintenance-*.png.
+// a turbine's performance. An inspector walks a round on a phone that loses the network before submitting: the
+// round is kept on the phone and sent when the network is back, and its out-of-limit reading becomes a finding on
+// the server that opens a work order. The Modbus page lists the demo's device and names a bad field of a new one;
+// the spare parts page receives stock. Screenshots go to test-artifacts/maintenance-*.png.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { ADMIN, BASE_URL, DEMO_LOGINS, api, login, newPage, screenshot, useBrowser } from './helpers.mjs'
@@ -102,6 +105,153 @@ describe('Maintenance', { timeout: 300000 }, () => {
       await page.goto(`${BASE_URL}/maintenance/performance?equipment=${id}`)
       await page.locator('[data-testid="perf-tiles"]').waitFor()
       assert.deepEqual(page.problems, [])
+    } finally {
+      await context.close()
+    }
+  })
+  it('an inspector walks a round on a phone that goes offline, and it is sent when the network is back', async () => {
+    const { context, page } = await newPage(chrome.browser, { viewport: PHONE })
+    try {
+      await login(page, DEMO_LOGINS.technician)
+      // A route whose window is due now and that has a reading with an upper limit.
+      const due = (await api(page, 'GET', '/maintenance/rounds?days=1&status=due')).body.items
+      let route = null
+      let slot = null
+      for (const w of due) {
+        const r = (await api(page, 'GET', `/maintenance/inspection-routes/${w.route_id}`)).body
+        if (r.checkpoints.some((cp) => cp.items.some((i) => i.kind === 'number' && i.high !== undefined && i.high !== null))) {
+          route = r
+          slot = w.slot
+          break
+        }
+      }
+      assert.ok(route, 'the demo has a due round with a limited reading')
+
+      await page.goto(`${BASE_URL}/maintenance/rounds`)
+      await page.locator(`[data-testid="round-${route.id}-${slot}"][data-status="due"]`).waitFor()
+      await page.locator(`[data-testid="round-${route.id}-${slot}"] [data-testid="round-start-${route.id}"]`).click()
+      await page.locator('[data-testid="round-start"]').click()
+      await page.locator('[data-testid="round-sheet"]').waitFor()
+
+      // Every check answered; the first limited reading above its upper limit shows a finding at once.
+      let over = null
+      for (const cp of route.checkpoints) {
+        for (const item of cp.items) {
+          const at = `${cp.equipment_id}-${item.key}`
+          if (item.kind === 'number') {
+            const high = item.high ?? null
+            const low = item.low ?? null
+            const outside = !over && high !== null
+            const value = outside ? high + 15 : low !== null && high !== null ? (low + high) / 2 : (low ?? high ?? 1)
+            await page.locator(`[data-testid="answer-${at}"]`).fill(String(value))
+            if (outside) {
+              over = { equipment_id: cp.equipment_id, item: item.key }
+              await page.locator(`[data-testid="finding-${at}"]`).waitFor()
+            } else {
+              assert.equal(await page.locator(`[data-testid="finding-${at}"]`).count(), 0, `${at} within limits has no finding`)
+            }
+          } else if (item.kind === 'pass_fail') {
+            await page.locator(`[data-testid="pass-${at}"]`).check()
+          } else if (item.kind === 'text') {
+            await page.locator(`[data-testid="answer-${at}"]`).fill('正常')
+          } else if (item.kind === 'photo') {
+            const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9])
+            await page.locator(`[data-testid="photo-${at}"]`).setInputFiles({ name: 'gauge.jpg', mimeType: 'image/jpeg', buffer: jpeg })
+          }
+        }
+      }
+      const total = route.checkpoints.reduce((n, cp) => n + cp.items.length, 0)
+      await page.locator('[data-testid="round-progress"]', { hasText: `${total} / ${total}` }).or(page.locator('[data-testid="round-progress"]', { hasText: `${total} of ${total}` })).waitFor()
+
+      // The network goes; the round is submitted anyway and kept on the phone.
+      await context.setOffline(true)
+      await page.locator('[data-testid="round-submit"]').click()
+      await page.locator('[data-testid="round-queued"]').waitFor()
+      const kept = await page.evaluate(() => Object.values(JSON.parse(localStorage.getItem('parkbrain.rounds.v1') || '{}')))
+      const mine = kept.find((d) => d.route_id === route.id && d.slot === slot)
+      assert.equal(mine.state, 'queued', 'the round waits on the phone')
+      await screenshot(page, 'maintenance-round-queued-phone', { fullPage: true })
+
+      // The network comes back: the phone sends the round by itself.
+      await context.setOffline(false)
+      await page.locator('[data-testid="round-sent"]').waitFor()
+      const sentStatus = await page.locator('[data-testid="round-sent"]').getAttribute('data-status')
+      assert.ok(['done', 'late'].includes(sentStatus), `submitted as ${sentStatus}`)
+      const finding = page.locator('[data-testid="round-findings"] li').first()
+      await finding.waitFor()
+      await finding.locator('button').click()
+      await finding.locator('a[href^="/maintenance/work-orders/"]').waitFor()
+      const width = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      assert.ok(width <= 1, `the round fits the phone (${width}px too wide)`)
+      await screenshot(page, 'maintenance-round-sent-phone', { fullPage: true })
+
+      // The server has the round once, submitted, with the finding and its work order.
+      const done = (await api(page, 'GET', `/maintenance/rounds?days=1&status=${sentStatus}`)).body.items
+      const w = done.find((x) => x.route_id === route.id && x.slot === slot)
+      assert.ok(w && w.round_id, 'the window shows its round')
+      assert.equal(w.client_id, mine.id)
+      const round = (await api(page, 'GET', `/maintenance/rounds/${w.round_id}`)).body
+      assert.ok(round.submitted_at)
+      const f = round.findings.find((x) => x.equipment_id === over.equipment_id && x.item === over.item)
+      assert.ok(f, 'the out-of-limit reading is a finding on the server')
+      assert.equal(f.reason.code, 'maintenance.round.finding.above_high')
+      assert.ok(f.work_order_id, 'the finding opened a work order')
+
+      // The list shows the round as submitted on this phone.
+      await page.goto(`${BASE_URL}/maintenance/rounds`)
+      await page.locator(`[data-testid="round-${route.id}-${slot}"][data-status="${sentStatus}"]`).waitFor()
+      assert.deepEqual(page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(p)), [])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('the Modbus page lists the demo device and names a bad field; spare parts receive stock', async () => {
+    const { context, page } = await newPage(chrome.browser)
+    try {
+      await login(page, ADMIN)
+      const before = (await api(page, 'GET', '/modbus/devices')).body.items
+      const demo = before.find((d) => d.port === 1502)
+      assert.ok(demo, 'the demo seeds a Modbus device')
+      await page.goto(`${BASE_URL}/modbus/devices`)
+      const card = page.locator(`[data-testid="modbus-device-${demo.id}"]`)
+      await card.waitFor()
+      assert.ok((await card.locator('h2').textContent()).includes(demo.name))
+      assert.equal(await card.locator(`[data-testid="modbus-registers-${demo.id}"] tbody tr`).count(), demo.registers.length)
+      assert.ok(['polling', 'unreachable', 'starting'].includes(await card.getAttribute('data-state')))
+
+      // A host name is refused by the server, named beside its field, and nothing is stored.
+      await page.locator('[data-testid="create"]').click()
+      await page.locator('[data-testid="modbus-name"]').fill('冷却塔风机 VFD')
+      await page.locator('[data-testid="modbus-host"]').fill('plc.example')
+      await page.locator('[data-testid="modbus-reg-0-address"]').fill('3')
+      await page.locator('[data-testid="modbus-reg-0-type"]').selectOption('uint16')
+      await page.locator('[data-testid="modbus-reg-0-sensor"]').fill(demo.registers[0].sensor_key)
+      await page.locator('[data-testid="save"]').click()
+      await page.locator('[data-testid="modbus-form"] .field-error').first().waitFor()
+      const hostError = await page.locator('[data-testid="modbus-host"] + .field-error').textContent()
+      assert.ok(hostError.includes('IP'), `the host's error names what is wrong: ${hostError}`)
+      assert.equal((await api(page, 'GET', '/modbus/devices')).body.items.length, before.length)
+      await screenshot(page, 'maintenance-modbus', { fullPage: true })
+
+      const parts = (await api(page, 'GET', '/maintenance/parts')).body.items
+      const low = parts.find((p) => p.reorder)
+      assert.ok(low, 'the demo has parts below their reorder point')
+      await page.goto(`${BASE_URL}/maintenance/parts`)
+      const row = page.locator(`[data-testid="part-${low.id}"]`)
+      await row.waitFor()
+      assert.equal(await row.getAttribute('data-reorder'), 'yes')
+      const add = Math.ceil(low.reorder_point - low.quantity) + 5
+      await page.locator(`[data-testid="part-receive-${low.id}"]`).fill(String(add))
+      await page.locator(`[data-testid="part-receive-go-${low.id}"]`).click()
+      await page.locator(`[data-testid="part-${low.id}"][data-reorder="no"]`).waitFor()
+      const after = (await api(page, 'GET', '/maintenance/parts')).body.items.find((p) => p.id === low.id)
+      assert.equal(after.quantity, low.quantity + add)
+
+      await page.goto(`${BASE_URL}/maintenance/inspection-routes`)
+      await page.locator('[data-testid="routes-tiles"]').waitFor()
+      assert.ok(Number(await page.locator('[data-testid="routes-missed"]').textContent()) > 0, 'the demo has missed rounds')
+      assert.deepEqual(page.problems.filter((p) => !/status of 400/.test(p)), [])
     } finally {
       await context.close()
     }

@@ -50,6 +50,12 @@ const MaintPlans = () => import('./views/maintenance/PlansView.vue')
 const MaintRegulated = () => import('./views/maintenance/RegulatedView.vue')
 const MaintHealth = () => import('./views/maintenance/HealthView.vue')
 const MaintPerformance = () => import('./views/maintenance/PerformanceView.vue')
+const MaintRounds = () => import('./views/maintenance/RoundsView.vue')
+const MaintRoundWalk = () => import('./views/maintenance/RoundWalkView.vue')
+const MaintRound = () => import('./views/maintenance/RoundView.vue')
+const MaintRoutes = () => import('./views/maintenance/InspectionRoutesView.vue')
+const MaintParts = () => import('./views/maintenance/PartsView.vue')
+const ModbusDevices = () => import('./views/maintenance/ModbusView.vue')
 
 const ADMIN = ['park_admin']
 const PARK = ['park_admin', 'park_staff']
@@ -57,6 +63,8 @@ const CARBON = ['park_admin', 'park_staff', 'enterprise_user']
 // Who works with maintenance (the server's readers); regulated equipment's dues are not a technician's list.
 const MAINT = ['park_admin', 'park_staff', 'enterprise_user', 'technician']
 const MAINT_MANAGERS = ['park_admin', 'park_staff', 'enterprise_user']
+// Who reads Modbus devices (the server's readers of /api/v1/modbus/devices).
+const MODBUS = ['park_admin', 'park_staff', 'integrator']
 // Who may read telemetry (the server's readers, less the wall-display viewer, which has no app login).
 const TELEMETRY = ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'integrator']
 
@@ -134,6 +142,17 @@ export const routes = [
       { path: 'maintenance/regulated', name: 'maint-regulated', component: MaintRegulated, meta: { roles: MAINT_MANAGERS, title: 'text.maintenance.ui.nav.regulated' } },
       { path: 'maintenance/health', name: 'maint-health', component: MaintHealth, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.health' } },
       { path: 'maintenance/performance', name: 'maint-performance', component: MaintPerformance, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.performance' } },
+      { path: 'maintenance/rounds', name: 'maint-rounds', component: MaintRounds, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.rounds' } },
+      {
+        path: 'maintenance/rounds/walk/:routeId(\\d+)',
+        name: 'maint-round-walk',
+        component: MaintRoundWalk,
+        meta: { roles: MAINT, title: 'text.maintenance.ui.nav.rounds' },
+      },
+      { path: 'maintenance/rounds/:id(\\d+)', name: 'maint-round', component: MaintRound, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.rounds' } },
+      { path: 'maintenance/inspection-routes', name: 'maint-routes', component: MaintRoutes, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.routes' } },
+      { path: 'maintenance/parts', name: 'maint-parts', component: MaintParts, meta: { roles: MAINT, title: 'text.maintenance.ui.nav.parts' } },
+      { path: 'modbus/devices', name: 'modbus-devices', component: ModbusDevices, meta: { roles: MODBUS, title: 'text.maintenance.ui.nav.modbus' } },
       { path: 'telemetry/series', name: 'telemetry-series', component: TelemetrySeries, meta: { roles: TELEMETRY, title: 'nav.series' } },
       { path: 'telemetry/meters', name: 'telemetry-meters', component: TelemetryMeters, meta: { roles: TELEMETRY, title: 'nav.meters' } },
       { path: 'telemetry/alarms', name: 'telemetry-alarms', component: TelemetryAlarms, meta: { roles: TELEMETRY, title: 'nav.alarms' } },
