@@ -256,4 +256,32 @@ describe('Maintenance', { timeout: 300000 }, () => {
       await context.close()
     }
   })
+  it("the big screen's equipment page shows the park's health and open work orders to a wall token", async () => {
+    const admin = await newPage(chrome.browser)
+    let tokenId = null
+    try {
+      await login(admin.page, ADMIN)
+      const issued = await api(admin.page, 'POST', '/tokens', { label: `e2e maintenance wall ${Date.now()}`, role: 'viewer', expires_in_days: 1 })
+      assert.equal(issued.status, 201, JSON.stringify(issued.body))
+      tokenId = issued.body.id
+      const panel = (await api(admin.page, 'GET', '/maintenance/screen')).body
+      const { context, page } = await newPage(chrome.browser, { viewport: { width: 1920, height: 1080 } })
+      try {
+        await page.goto(`${BASE_URL}/screen?page=equipment&rotate=0&token=${encodeURIComponent(issued.body.token)}`)
+        const mean = page.locator('[data-testid="screen-health-mean"] .big')
+        await mean.waitFor()
+        assert.equal(await mean.textContent(), String(Math.round(panel.health.mean_score)))
+        assert.equal(await page.locator('[data-testid="screen-orders-open"] .big').textContent(), String(panel.work_orders.open))
+        assert.equal(await page.locator('[data-testid="screen-health-lowest"] li').count(), panel.health.lowest.length)
+        assert.equal(await page.locator('[data-testid="screen-orders-oldest"] li').count(), panel.work_orders.oldest.length)
+        await screenshot(page, 'maintenance-screen-zh')
+        assert.deepEqual(page.problems, [])
+      } finally {
+        await context.close()
+      }
+    } finally {
+      if (tokenId) await api(admin.page, 'DELETE', `/tokens/${tokenId}`)
+      await admin.context.close()
+    }
+  })
 })
