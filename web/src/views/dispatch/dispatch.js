@@ -379,6 +379,44 @@ export function tariffStrip(tariff) {
   return out
 }
 
+// The tariff form as the API's body: bands with hours typed as "08-11;13-15" become [{from, to}] ranges; a band
+// with neither hours nor price is left out. `rows` says which form row each sent band came from (the server names
+// bands[i] by the body's order); `bad` lists the hour pieces that are not ranges, as {row, value}.
+export function tariffBody(form) {
+  const bands = []
+  const rows = []
+  const bad = []
+  const blank = (v) => v === '' || v === null || v === undefined
+  ;(form.bands || []).forEach((b, row) => {
+    const hours = String(b.hours || '').trim()
+    if (!hours && blank(b.price)) return
+    const ranges = []
+    for (const piece of hours.split(/[;,，；]/).map((x) => x.trim()).filter(Boolean)) {
+      const r = parseHourRange(piece)
+      if (r && r.from >= 0 && r.from <= 24 && r.to >= 0 && r.to <= 24) ranges.push(r)
+      else bad.push({ row, value: piece })
+    }
+    rows.push(row)
+    bands.push({ band: b.band, hours: ranges, price_yuan_per_kwh: blank(b.price) ? null : Number(b.price) })
+  })
+  const months = String(form.months || '')
+    .split(/[;,，；\s]+/)
+    .filter(Boolean)
+    .map(Number)
+  const body = {
+    province: String(form.province || '').trim(),
+    category: String(form.category || '').trim(),
+    voltage_class: String(form.voltage_class || '').trim(),
+    months,
+    effective_from: form.effective_from || '',
+    bands,
+    demand_charge_yuan_per_kw_month: blank(form.demand_charge_yuan_per_kw_month) ? 0 : Number(form.demand_charge_yuan_per_kw_month),
+    export_price_yuan_per_kwh: blank(form.export_price_yuan_per_kwh) ? 0 : Number(form.export_price_yuan_per_kwh),
+  }
+  if (form.source) body.source = String(form.source).trim()
+  return { body, rows, bad }
+}
+
 // Savings rows: the plan against each baseline (the plan's `comparisons`), with the difference and its share of
 // the baseline's cost, and each side's costs, emissions, peak import and self-consumption as the inputs.
 export function savingsRows(plan) {

@@ -13,6 +13,7 @@ import {
   sankeyData,
   savingsRows,
   stepLabels,
+  tariffBody,
   tariffStrip,
 } from './dispatch.js'
 
@@ -173,6 +174,37 @@ describe('tariff strip', () => {
   it('reads hour ranges that wrap past midnight', () => {
     expect(hoursOf({ from: 22, to: 2 })).toEqual([22, 23, 0, 1])
     expect(hoursOf({ from: 0, to: 0 })).toHaveLength(24)
+  })
+})
+
+describe('tariff form', () => {
+  it('sends typed hours as ranges, leaves out untouched bands and says which row each sent band is', () => {
+    const { body, rows, bad } = tariffBody({
+      province: ' zhejiang ',
+      category: 'large_industry',
+      months: '6;7, 8',
+      effective_from: '2026-07-01',
+      demand_charge_yuan_per_kw_month: '',
+      export_price_yuan_per_kwh: '0.4153',
+      bands: [
+        { band: 'critical_peak', hours: '', price: '' },
+        { band: 'peak', hours: '08-11；13-15', price: '1.0' },
+        { band: 'flat', hours: '', price: '0.6' },
+        { band: 'valley', hours: '22-08;7pm', price: '0.3' },
+      ],
+    })
+    expect(body.province).toBe('zhejiang')
+    expect(body.months).toEqual([6, 7, 8])
+    expect(body.demand_charge_yuan_per_kw_month).toBe(0)
+    expect(body.export_price_yuan_per_kwh).toBe(0.4153)
+    expect(body.bands).toEqual([
+      { band: 'peak', hours: [{ from: 8, to: 11 }, { from: 13, to: 15 }], price_yuan_per_kwh: 1 },
+      { band: 'flat', hours: [], price_yuan_per_kwh: 0.6 },
+      { band: 'valley', hours: [{ from: 22, to: 8 }], price_yuan_per_kwh: 0.3 },
+    ])
+    expect(rows).toEqual([1, 2, 3])
+    expect(bad).toEqual([{ row: 3, value: '7pm' }])
+    expect('source' in body).toBe(false)
   })
 })
 
