@@ -110,22 +110,44 @@ describe('Maintenance', { timeout: 300000 }, () => {
     }
   })
   it('an inspector walks a round on a phone that goes offline, and it is sent when the network is back', async () => {
+    // The park sets up a route of every kind of check, walked daily from midnight, so its window is due now.
+    const admin = await newPage(chrome.browser)
+    let route
+    try {
+      await login(admin.page, ADMIN)
+      const eq = (await api(admin.page, 'GET', '/equipment?enterprise_id=2&page_size=2')).body.items
+      const made = await api(admin.page, 'POST', '/maintenance/inspection-routes', {
+        name: `储罐区巡检 ${Date.now() % 100000}`,
+        schedule: { kind: 'daily', starts: ['00:00'] },
+        checkpoints: [
+          {
+            equipment_id: eq[0].id,
+            items: [
+              { key: 'pressure', label: '罐顶压力', kind: 'number', low: 0, high: 0.2, unit: 'MPa' },
+              { key: 'no_leaks', label: '无跑冒滴漏', kind: 'pass_fail' },
+            ],
+          },
+          {
+            equipment_id: eq[1].id,
+            items: [
+              { key: 'level', label: '液位', kind: 'number', low: 10, high: 90, unit: '%' },
+              { key: 'gauge', label: '压力表照片', kind: 'photo' },
+              { key: 'note', label: '备注', kind: 'text', required: false },
+            ],
+          },
+        ],
+      })
+      assert.equal(made.status, 201, JSON.stringify(made.body))
+      route = made.body
+    } finally {
+      await admin.context.close()
+    }
+
     const { context, page } = await newPage(chrome.browser, { viewport: PHONE })
     try {
       await login(page, DEMO_LOGINS.technician)
-      // A route whose window is due now and that has a reading with an upper limit.
       const due = (await api(page, 'GET', '/maintenance/rounds?days=1&status=due')).body.items
-      let route = null
-      let slot = null
-      for (const w of due) {
-        const r = (await api(page, 'GET', `/maintenance/inspection-routes/${w.route_id}`)).body
-        if (r.checkpoints.some((cp) => cp.items.some((i) => i.kind === 'number' && i.high !== undefined && i.high !== null))) {
-          route = r
-          slot = w.slot
-          break
-        }
-      }
-      assert.ok(route, 'the demo has a due round with a limited reading')
+      const slot = due.find((w) => w.route_id === route.id).slot
 
       await page.goto(`${BASE_URL}/maintenance/rounds`)
       await page.locator(`[data-testid="round-${route.id}-${slot}"][data-status="due"]`).waitFor()
@@ -157,6 +179,7 @@ describe('Maintenance', { timeout: 300000 }, () => {
           } else if (item.kind === 'photo') {
             const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9])
             await page.locator(`[data-testid="photo-${at}"]`).setInputFiles({ name: 'gauge.jpg', mimeType: 'image/jpeg', buffer: jpeg })
+            await page.locator(`[data-testid="item-${at}"] [data-testid="photo-kept"]`).waitFor()
           }
         }
       }
@@ -192,6 +215,11 @@ describe('Maintenance', { timeout: 300000 }, () => {
       assert.equal(w.client_id, mine.id)
       const round = (await api(page, 'GET', `/maintenance/rounds/${w.round_id}`)).body
       assert.ok(round.submitted_at)
+      // The photo taken offline was uploaded to the round once and is the photo item's answer.
+      assert.equal(round.attachments.length, 1)
+      assert.equal(round.attachments[0].content_type, 'image/jpeg')
+      const photo = round.answers.answers.find((a) => a.item === 'gauge')
+      assert.equal(photo.value, round.attachments[0].id)
       const f = round.findings.find((x) => x.equipment_id === over.equipment_id && x.item === over.item)
       assert.ok(f, 'the out-of-limit reading is a finding on the server')
       assert.equal(f.reason.code, 'maintenance.round.finding.above_high')

@@ -3,6 +3,7 @@
 import { useI18n } from 'vue-i18n'
 import { api } from '../../lib/session.js'
 import { rememberNames } from '../../lib/names.js'
+import { formatNumber } from '../../lib/format.js'
 
 export const STATES = ['open', 'assigned', 'in_progress', 'on_hold', 'done', 'verified', 'cancelled']
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low']
@@ -23,4 +24,11 @@ export async function loadEquipmentNames() {
     rememberNames('equipment', r.items || [])
     if (!r.items || r.items.length < 200) break
   }
+}
+
+// A file's size for people: bytes below 1 KiB, then KiB and MiB with one decimal.
+export function sizeText(bytes, locale) {
+  if (bytes < 1024) return `${formatNumber(bytes, locale, { maxDigits: 0 })} B`
+  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, locale, { maxDigits: 1 })} KiB`
+  return `${formatNumber(bytes / (1024 * 1024), locale, { maxDigits: 1 })} MiB`
 }
