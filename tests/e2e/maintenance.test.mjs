@@ -113,6 +113,7 @@ describe('Maintenance', { timeout: 300000 }, () => {
     // The park sets up a route of every kind of check, walked daily from midnight, so its window is due now.
     const admin = await newPage(chrome.browser)
     let route
+    let eqTag
     try {
       await login(admin.page, ADMIN)
       const eq = (await api(admin.page, 'GET', '/equipment?enterprise_id=2&page_size=2')).body.items
@@ -139,6 +140,7 @@ describe('Maintenance', { timeout: 300000 }, () => {
       })
       assert.equal(made.status, 201, JSON.stringify(made.body))
       route = made.body
+      eqTag = eq[0].tag
     } finally {
       await admin.context.close()
     }
@@ -151,9 +153,18 @@ describe('Maintenance', { timeout: 300000 }, () => {
 
       await page.goto(`${BASE_URL}/maintenance/rounds`)
       await page.locator(`[data-testid="round-${route.id}-${slot}"][data-status="due"]`).waitFor()
+      // Ready for the field: the phone keeps the due routes (and has the round page) for working offline.
+      await page.waitForFunction(
+        (id) => Object.values(JSON.parse(localStorage.getItem('parkbrain.rounds.offline.v1') || '{}')).some((c) => c.routes && c.routes[id]),
+        route.id,
+      )
+
+      // The network goes before the round is started: the phone walks it from what it kept.
+      await context.setOffline(true)
       await page.locator(`[data-testid="round-${route.id}-${slot}"] [data-testid="round-start-${route.id}"]`).click()
       await page.locator('[data-testid="round-start"]').click()
       await page.locator('[data-testid="round-sheet"]').waitFor()
+      assert.ok((await page.locator('legend').first().textContent()).includes(eqTag), 'the checkpoint is named offline')
 
       // Every check answered; the first limited reading above its upper limit shows a finding at once.
       let over = null
@@ -186,14 +197,20 @@ describe('Maintenance', { timeout: 300000 }, () => {
       const total = route.checkpoints.reduce((n, cp) => n + cp.items.length, 0)
       await page.locator('[data-testid="round-progress"]', { hasText: `${total} / ${total}` }).or(page.locator('[data-testid="round-progress"]', { hasText: `${total} of ${total}` })).waitFor()
 
-      // The network goes; the round is submitted anyway and kept on the phone.
-      await context.setOffline(true)
+      // Submitted without the network, the round is kept on the phone.
       await page.locator('[data-testid="round-submit"]').click()
       await page.locator('[data-testid="round-queued"]').waitFor()
       const kept = await page.evaluate(() => Object.values(JSON.parse(localStorage.getItem('parkbrain.rounds.v1') || '{}')))
       const mine = kept.find((d) => d.route_id === route.id && d.slot === slot)
       assert.equal(mine.state, 'queued', 'the round waits on the phone')
       await screenshot(page, 'maintenance-round-queued-phone', { fullPage: true })
+      // Still offline, the list shows what the phone kept, with the round waiting to be sent.
+      await page.locator('main a[href="/maintenance/rounds"]').click()
+      await page.locator('[data-testid="rounds-offline"]').waitFor()
+      await page.locator(`[data-testid="round-${route.id}-${slot}"] [data-testid="round-local-${route.id}"]`).waitFor()
+      await page.locator('[data-testid="rounds-pending"]').waitFor()
+      await page.locator(`[data-testid="round-open-${route.id}"]`).click()
+      await page.locator('[data-testid="round-queued"]').waitFor()
 
       // The network comes back: the phone sends the round by itself.
       await context.setOffline(false)

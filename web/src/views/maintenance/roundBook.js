@@ -15,6 +15,8 @@
 import { reactive } from 'vue'
 
 export const STORE_KEY = 'parkbrain.rounds.v1'
+// The last list of rounds and the routes that were due, per user, so that a round can be started offline.
+export const CACHE_KEY = 'parkbrain.rounds.offline.v1'
 // A photo item takes what the server takes (web/src/i18n/text/maintenance: attachment.too_large).
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024
 // Sent rounds stay listed on the phone for a day, then are forgotten.
@@ -182,7 +184,13 @@ export function photoStore(idb = globalThis.indexedDB) {
 
 // The book of rounds on this phone. `api` is the app's client (post, upload), `store` keeps the drafts, `photos`
 // the photo blobs, `now` the clock. drafts is reactive: pages show it as it changes.
-export function createRoundBook({ api, store = localStore(), photos = photoStore(), now = () => Date.now() } = {}) {
+export function createRoundBook({
+  api,
+  store = localStore(),
+  photos = photoStore(),
+  cache = localStore(globalThis.localStorage, CACHE_KEY),
+  now = () => Date.now(),
+} = {}) {
   const drafts = reactive(store.load())
   const status = reactive({ sending: false, lastTry: 0 })
   let running = null
@@ -345,9 +353,43 @@ export function createRoundBook({ api, store = localStore(), photos = photoStore
     return sent
   }
 
+  // What the phone knew when it was last online: the windows listed and the routes (with their equipment's names)
+  // of those that could be started. routes: [{route, names}].
+  function remember(user, windows, routes) {
+    const all = cache.load()
+    all[user] = { at: now(), windows, routes: Object.fromEntries(routes.map((r) => [r.route.id, r])) }
+    cache.save(all)
+  }
+
+  function remembered(user) {
+    return cache.load()[user] || null
+  }
+
+  function rememberedRoute(user, routeId) {
+    const r = remembered(user)
+    return (r && r.routes && r.routes[routeId]) || null
+  }
+
   function pending(user) {
     return mine(user).filter((d) => d.state === 'queued').length
   }
 
-  return { drafts, status, mine, forWindow, start, setAnswer, setPhoto, getPhoto, queue, reopen, remove, flush, pending }
+  return {
+    drafts,
+    status,
+    mine,
+    forWindow,
+    start,
+    setAnswer,
+    setPhoto,
+    getPhoto,
+    queue,
+    reopen,
+    remove,
+    flush,
+    pending,
+    remember,
+    remembered,
+    rememberedRoute,
+  }
 }

@@ -257,6 +257,17 @@ describe('the round book', () => {
     expect(book.drafts[d.id].round.findings).toEqual([])
   })
 
+  it('remembers the last list and its routes per user, for a round started offline', () => {
+    const storage = memoryStorage()
+    const make = () => createRoundBook({ api: fakeServer().api, store: localStore(storage), cache: localStore(storage, 'cache'), photos: photoStore(null), now: () => 1000 })
+    make().remember('tech', [{ route_id: 7, slot: 's', status: 'due' }], [{ route: ROUTE, names: { 11: 'P-101 泵' } }])
+    const again = make()
+    expect(again.remembered('tech')).toMatchObject({ at: 1000, windows: [{ route_id: 7, slot: 's', status: 'due' }] })
+    expect(again.rememberedRoute('tech', 7).names[11]).toBe('P-101 泵')
+    expect(again.rememberedRoute('tech', 8)).toBe(null)
+    expect(again.remembered('other')).toBe(null)
+  })
+
   it('sends a round queued after a flush that found nothing to send', async () => {
     const server = fakeServer()
     const book = createRoundBook({ api: server.api, store: localStore(memoryStorage()), photos: photoStore(null) })
