@@ -250,8 +250,8 @@ TEST(Tariff, GapNamesTheHour) {
 }
 
 TEST(Tariff, CsvWithAGapIsRefused) {
-  auto r = ParseTariffCsv("province,category,effective_from,band,hours,price_yuan_per_kWh\n"
-                          "x,y,2024-01-01,peak,08-20,1.0\nx,y,2024-01-01,valley,22-08,0.3\n");
+  auto r = ParseTariffCsv("province,category,effective_from,band,band_zh,hours,price_yuan_per_kWh,status\n"
+                          "x,y,2024-01-01,peak,高峰,08-20,1.0,ok\nx,y,2024-01-01,valley,低谷,22-08,0.3,ok\n");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().fields[0].text.code, "dispatch.tariff.hour_uncovered");
 }

@@ -10,64 +10,12 @@
 #include "park/core/error.hpp"
 #include "park/core/time.hpp"
 #include "park/dispatch/dispatch.hpp"
+#include "park/energy/tariff.hpp"
 
 namespace park::dispatch {
 namespace {
 
 std::string HourLabel(int hour) { return fmt::format("{:02d}:00", hour); }
-
-// One CSV record (quotes and doubled quotes inside them; no line breaks inside fields).
-std::vector<std::string> SplitCsvLine(std::string_view line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
-std::optional<double> ParseNumber(std::string_view text) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
-std::optional<int> ParseInt(std::string_view text) {
-  int v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || text.empty()) return std::nullopt;
-  return v;
-}
-
-std::vector<std::string_view> Split(std::string_view text, char sep) {
-  std::vector<std::string_view> out;
-  if (text.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    size_t pos = text.find(sep, start);
-    out.push_back(text.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-    if (pos == std::string_view::npos) break;
-    start = pos + 1;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -116,75 +64,35 @@ Status ValidateTariff(const Tariff& tariff) {
   return Status::Ok();
 }
 
+// The energy account's reader (park::energy) is the park's one tariff reader: the same file, the same rules (the
+// flat band takes every hour the others leave, an hour claimed twice is an error naming the line). Here each of its
+// tariffs becomes bands of hour ranges, checked as every tariff the dispatch stores is.
 Result<std::vector<Tariff>> ParseTariffCsv(std::string_view csv) {
-  std::vector<std::string> header;
-  std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, Tariff> by_key;
-  std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> order;
-  int line_no = 0;
-  for (std::string_view line : Split(csv, '\n')) {
-    ++line_no;
-    if (line.empty() || line == "\r" || line.front() == '#') continue;
-    std::vector<std::string> cells = SplitCsvLine(line);
-    if (header.empty()) {
-      header = cells;
-      for (const char* need : {"province", "category", "effective_from", "band", "hours", "price_yuan_per_kWh"}) {
-        if (std::find(header.begin(), header.end(), need) == header.end()) {
-          return Error::Invalid("csv", T("dispatch.csv.column_missing", {{"column", need}}));
-        }
-      }
-      continue;
-    }
-    auto cell = [&](std::string_view name) -> std::string {
-      auto it = std::find(header.begin(), header.end(), name);
-      if (it == header.end()) return {};
-      size_t i = static_cast<size_t>(it - header.begin());
-      return i < cells.size() ? cells[i] : std::string();
-    };
-    std::string field_prefix = fmt::format("csv.line[{}]", line_no);
-    std::string months_text = cell("months");
-    auto key = std::make_tuple(cell("province"), cell("category"), cell("voltage_class"), months_text, cell("effective_from"));
-    auto [it, inserted] = by_key.try_emplace(key);
-    Tariff& t = it->second;
-    if (inserted) {
-      order.push_back(key);
-      t.province = std::get<0>(key);
-      t.category = std::get<1>(key);
-      t.voltage_class = std::get<2>(key);
-      t.effective_from = std::get<4>(key);
-      for (std::string_view m : Split(months_text, ';')) {
-        auto v = ParseInt(m);
-        if (!v) return Error::Invalid(field_prefix + ".months", T("dispatch.tariff.month_invalid", {{"value", std::string(m)}}));
-        t.months.push_back(*v);
-      }
-    }
-    TouBand band;
-    band.band = cell("band");
-    auto price = ParseNumber(cell("price_yuan_per_kWh"));
-    if (!price) return Error::Invalid(field_prefix + ".price_yuan_per_kWh", T("dispatch.csv.number_invalid", {{"value", cell("price_yuan_per_kWh")}}));
-    band.price_yuan_per_kwh = *price;
-    const std::string hours_text = cell("hours");
-    for (std::string_view range : Split(hours_text, ';')) {
-      auto parts = Split(range, '-');
-      std::optional<int> from = parts.size() == 2 ? ParseInt(parts[0]) : std::nullopt;
-      std::optional<int> to = parts.size() == 2 ? ParseInt(parts[1]) : std::nullopt;
-      if (!from || !to) return Error::Invalid(field_prefix + ".hours", T("dispatch.tariff.hours_invalid", {{"value", std::string(range)}}));
-      band.hours.push_back({*from, *to});
-    }
-    for (auto [column, target] : {std::pair{"demand_charge_yuan_per_kW_month", &t.demand_charge_yuan_per_kw_month},
-                                  std::pair{"export_price_yuan_per_kWh", &t.export_price_yuan_per_kwh}}) {
-      std::string text = cell(column);
-      if (text.empty()) continue;
-      auto v = ParseNumber(text);
-      if (!v) return Error::Invalid(field_prefix + "." + column, T("dispatch.csv.number_invalid", {{"value", text}}));
-      *target = *v;
-    }
-    t.bands.push_back(std::move(band));
-  }
+  PARK_ASSIGN_OR_RETURN(auto read, energy::ParseTariffCsv(csv));
   std::vector<Tariff> out;
-  for (const auto& key : order) {
-    Tariff& t = by_key[key];
-    Status s = ValidateTariff(t);
-    if (!s.ok()) return s.error();
+  for (const energy::Tariff& e : read) {
+    Tariff t;
+    t.province = e.province;
+    t.category = e.category;
+    t.effective_from = e.effective_from;
+    t.source = e.source;
+    for (size_t i = 0; i < e.bands.size(); ++i) {
+      TouBand band;
+      band.band = e.bands[i].name;
+      band.price_yuan_per_kwh = e.bands[i].price_yuan_per_kwh;
+      // The hours the reader gave the band, as runs within the day.
+      for (int h = 0; h < 24;) {
+        if (e.band_of_hour[static_cast<size_t>(h)] != static_cast<int>(i)) {
+          ++h;
+          continue;
+        }
+        const int from = h;
+        while (h < 24 && e.band_of_hour[static_cast<size_t>(h)] == static_cast<int>(i)) ++h;
+        band.hours.push_back({from, h});
+      }
+      t.bands.push_back(std::move(band));
+    }
+    PARK_TRY(ValidateTariff(t));
     out.push_back(std::move(t));
   }
   return out;

@@ -42,16 +42,17 @@ struct Tariff {
   std::vector<TouBand> bands;
   double demand_charge_yuan_per_kw_month = 0;  // two-part tariff: maximum-demand charge
   double export_price_yuan_per_kwh = 0;
+  std::string source;  // where the tariff comes from
 };
 
 // Every hour of the day in exactly one band, prices not negative, a valid start date and months.
 // Errors name the field (bands[i].hours, effective_from, ...) and, for overlaps and gaps, the hour.
 Status ValidateTariff(const Tariff& tariff);
 
-// Tariffs from CSV with the columns of data/dispatch/tou_tariff_example.csv (province, category,
-// effective_from, band, hours, price_yuan_per_kWh; optional voltage_class, months as "6;7;8",
-// demand_charge_yuan_per_kW_month, export_price_yuan_per_kWh). Rows with the same province, category,
-// voltage class, months and start date form one tariff; each is validated.
+// Tariffs from the park's tariff CSV, read by the energy account's reader (park::energy::ParseTariffCsv, the one
+// tariff reader: province, category, effective_from, band, band_zh, hours, price_yuan_per_kWh, status; the flat band
+// takes the hours the others leave), each validated here. Voltage class, season, demand charge and export price
+// are set on tariffs recorded through the dispatch service.
 Result<std::vector<Tariff>> ParseTariffCsv(std::string_view csv);
 std::string_view DefaultTariffCsv();  // data/dispatch/tou_tariff_example.csv, compiled in
 
@@ -244,5 +245,35 @@ struct PowerCurvePoint {
 // cut-out), times the number of turbines. The curve must rise in speed.
 Result<std::vector<double>> ForecastWind(const std::vector<PowerCurvePoint>& curve, int turbines,
                                          const std::vector<double>& speed_ms);
+
+// ---------------------------------------------------------------------------------------------------------
+// Orderly power use (有序用电): the grid orders the park to cut `cut_mw`; the cut is shared across enterprises.
+
+struct EnterpriseCut {
+  int64_t enterprise_id = 0;
+  int priority_tier = 1;        // 1 is cut first, then 2, ...
+  double interruptible_mw = 0;  // what the enterprise can shed
+  double protected_mw = 0;      // continuous processes, safety, environmental protection: never cut
+  std::optional<double> load_mw;  // its load now when metered: the cut also stays within load - protected
+};
+
+struct CutShare {
+  int64_t enterprise_id = 0;
+  int priority_tier = 1;
+  double cut_mw = 0;
+  double cuttable_mw = 0;  // min(interruptible, load - protected)
+};
+
+struct CutAllocation {
+  std::vector<CutShare> shares;  // every enterprise, in the input's order; cut_mw 0 for those not needed
+  double allocated_mw = 0;
+  double unallocated_mw = 0;  // the part no enterprise can shed
+  Text text;                  // dispatch.order.allocated or dispatch.order.short
+};
+
+// Tiers in ascending order: each tier is cut in full before the next is touched; inside the tier that finishes
+// the cut, every enterprise sheds the same fraction of its cuttable load. InvalidArgument naming the field for a
+// negative cut, interruptible or protected load, or a tier below 1.
+Result<CutAllocation> AllocateCut(double cut_mw, const std::vector<EnterpriseCut>& enterprises);
 
 }  // namespace park::dispatch
