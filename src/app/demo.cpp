@@ -283,6 +283,7 @@ std::vector<DemoLogin> DemoLogins() {
           {"tech", "tech-demo-2026", "technician", "设备维修巡检员", "maintenance technician", ""},
           {"driver", "driver-demo-2026", "driver", "危化品车辆司机", "hazmat truck driver", ""},
           {"integrator", "integrator-demo-2026", "integrator", "系统集成工程师", "gateway and device integrator", ""},
+          {"gate", "gate-demo-2026", "gate", "园区1号门门岗", "park gate guard (hazardous-goods vehicles in and out)", ""},
           {"iso", "iso-demo-2026", "enterprise_user", "核源同位素生产调度", "isotope producer's dispatcher (核源同位素)",
            "核源同位素科技有限公司"},
           {"hospital", "hospital-demo-2026", "enterprise_user", "申江医院核医学科",

@@ -67,7 +67,8 @@ Text RoleNameText(Role role) { return T("auth.role_name." + std::string(RoleName
 Text ScopeRule(Role role, std::optional<int64_t> enterprise_id) {
   const bool needs = role == Role::kEnterpriseUser;
   const bool forbidden =
-      role == Role::kParkAdmin || role == Role::kParkStaff || role == Role::kDriver || role == Role::kViewer;
+      role == Role::kParkAdmin || role == Role::kParkStaff || role == Role::kDriver || role == Role::kViewer ||
+      role == Role::kGate;
   if (needs && !enterprise_id) return T("auth.enterprise_required");
   if (forbidden && enterprise_id) return T("auth.enterprise_forbidden", {{"role", TextRef{RoleNameText(role).code}}});
   return {};

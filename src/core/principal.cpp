@@ -12,13 +12,14 @@ std::string_view RoleName(Role role) {
     case Role::kIntegrator: return "integrator";
     case Role::kViewer: return "viewer";
     case Role::kDevice: return "device";
+    case Role::kGate: return "gate";
   }
   return "driver";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
   for (Role r : {Role::kParkAdmin, Role::kParkStaff, Role::kEnterpriseUser, Role::kTechnician, Role::kDriver,
-                 Role::kIntegrator, Role::kViewer, Role::kDevice}) {
+                 Role::kIntegrator, Role::kViewer, Role::kDevice, Role::kGate}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;

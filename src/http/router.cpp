@@ -63,7 +63,7 @@ std::string Lower(std::string_view s) {
 const std::vector<Role>& AllRoles() {
   static const std::vector<Role> kAll = {Role::kParkAdmin, Role::kParkStaff,  Role::kEnterpriseUser,
                                          Role::kTechnician, Role::kDriver,     Role::kIntegrator,
-                                         Role::kViewer};
+                                         Role::kViewer,    Role::kGate};
   return kAll;
 }
 

@@ -36,6 +36,7 @@ def tokens_by_role(base):
     out = {role: login(base, *cred) for role, cred in DEMO_LOGINS.items()}
     out["viewer"], _ = api_token(base, out["park_admin"], "viewer", "matrix screen")
     out["device"], _ = api_token(base, out["park_admin"], "device", "matrix device", 1)
+    out["gate"], _ = api_token(base, out["park_admin"], "gate", "matrix gate camera")
     return out
 
 

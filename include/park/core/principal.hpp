@@ -11,7 +11,9 @@ namespace park {
 // Persisted by name ("park_admin", …) in users and tokens: do not rename.
 // kViewer: read-only park view for wall displays (the big screen); only API tokens carry it.
 // kDevice: a device or gateway that may only send telemetry (of its enterprise when scoped); only API tokens.
-enum class Role { kParkAdmin, kParkStaff, kEnterpriseUser, kTechnician, kDriver, kIntegrator, kViewer, kDevice };
+// kGate: a park gate: the guards' users and the gate camera's API token; posts gate events of hazardous-goods
+// vehicles and reads what the gate needs (bookings of the day, the waiting lot), nothing else of the park.
+enum class Role { kParkAdmin, kParkStaff, kEnterpriseUser, kTechnician, kDriver, kIntegrator, kViewer, kDevice, kGate };
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
