@@ -11,6 +11,7 @@
 
 #include "app/config.hpp"
 #include "app/demo.hpp"
+#include "app/demo_logistics.hpp"
 #include "app/demo_modbus.hpp"
 #include "app/metering.hpp"
 #include "app/ops_routes.hpp"
@@ -21,6 +22,7 @@
 #include "park/home/service.hpp"
 #include "park/isotope/service.hpp"
 #include "park/layout/service.hpp"
+#include "park/logistics/service.hpp"
 #include "park/maintenance/service.hpp"
 #include "park/modbus/service.hpp"
 #include "park/mqtt/mqtt.hpp"
@@ -91,6 +93,7 @@ struct App {
   std::unique_ptr<energy::Service> energy;
   std::unique_ptr<maintenance::Service> maintenance;
   std::unique_ptr<modbus::Service> modbus;
+  std::unique_ptr<logistics::Service> logistics;
   telemetry::WebhookSender webhook;  // the outgoing webhooks of alarms and maintenance reminders
   std::unique_ptr<mqtt::Subscriber> mqtt;
   std::unique_ptr<server::TcpListener> hj212;
@@ -118,6 +121,8 @@ struct App {
     isotope::Register(router, *store, clock);
     maintenance = maintenance::Register(router, {*store, clock, router, &hub, config.telemetry.utc_offset_minutes, 5000,
                                                  webhook, OutboundPolicy{config.telemetry.webhook_allow_hosts}});
+    logistics = logistics::Register(router, {*store, clock, &hub, 5000, webhook,
+                                             OutboundPolicy{config.telemetry.webhook_allow_hosts}});
     home::Register(router, {*store, clock, router, *telemetry, config.carbon, config.telemetry.utc_offset_minutes});
     energy = std::make_unique<energy::Service>(energy::Sources{*store, clock, router, config.telemetry.utc_offset_minutes},
                                                config.energy);
@@ -220,6 +225,7 @@ int Serve(App& app, const std::function<Status()>& started = nullptr, const std:
   MeteringJob metering(*app.telemetry, *app.carbon, app.clock, app.config.telemetry.utc_offset_minutes);
   metering.Start();
   app.maintenance->Start();
+  app.logistics->Start();
   if (auto st = StartDeviceTransports(app); !st.ok()) return Fail(st.error());
   if (started) {
     if (auto st = started(); !st.ok()) return Fail(st.error());
@@ -230,6 +236,7 @@ int Serve(App& app, const std::function<Status()>& started = nullptr, const std:
   if (stopping) stopping();
   metering.Stop();
   app.maintenance->Stop();
+  app.logistics->Stop();
   if (app.mqtt) app.mqtt->Stop();
   if (app.hj212) app.hj212->Stop();
   app.modbus->Stop();
@@ -330,6 +337,9 @@ int Main(int argc, char** argv) {
         if (auto st = SeedLayoutDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
         if (auto st = SeedIsotopeDemo(*(*app)->store, (*app)->clock, *(*app)->auth); !st.ok()) return Fail(st.error());
         if (auto st = SeedModbusDemo(*(*app)->store, (*app)->clock); !st.ok()) return Fail(st.error());
+        if (auto st = SeedLogisticsDemo(*(*app)->store, (*app)->clock, *(*app)->logistics); !st.ok()) {
+          return Fail(st.error());
+        }
         if (auto st = (*app)->telemetry->ReloadAlarmRules(); !st.ok()) return Fail(st.error());
       }
       std::cout << "\nDemo logins (user / password):\n";

@@ -51,6 +51,21 @@ void LiveHub::Publish(std::string_view type, const Json& payload, std::optional<
   for (uint64_t id : dropped) subscribers_.erase(id);
 }
 
+void LiveHub::PublishToUser(int64_t user_id, std::string_view type, const Json& payload,
+                            const std::vector<Role>& readers) {
+  if (user_id == 0) return;
+  Json message = payload.is_object() ? payload : Json{{"data", payload}};
+  message["type"] = type;
+  const auto text = std::make_shared<const std::string>(message.dump(-1, ' ', false, Json::error_handler_t::replace));
+  std::lock_guard lock(mutex_);
+  std::vector<uint64_t> dropped;
+  for (auto& [id, s] : subscribers_) {
+    if (s.who.user_id != user_id || std::find(readers.begin(), readers.end(), s.who.role) == readers.end()) continue;
+    if (!s.sink(text)) dropped.push_back(id);
+  }
+  for (uint64_t id : dropped) subscribers_.erase(id);
+}
+
 void LiveHub::DisconnectWhere(const std::function<bool(const Principal&)>& match) {
   std::lock_guard lock(mutex_);
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {

@@ -35,6 +35,7 @@ import maintenance_tests  # noqa: E402
 import modbus_tests  # noqa: E402
 import performance_tests  # noqa: E402
 import rounds_tests  # noqa: E402
+import logistics_tests  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SKIP = 77  # CTest SKIP_RETURN_CODE
@@ -382,6 +383,7 @@ TESTS.extend(maintenance_tests.TESTS)
 TESTS.extend(modbus_tests.TESTS)
 TESTS.extend(performance_tests.TESTS)
 TESTS.extend(rounds_tests.TESTS)
+TESTS.extend(logistics_tests.TESTS)
 
 
 class Context:

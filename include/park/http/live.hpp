@@ -33,6 +33,9 @@ class LiveHub {
   // (a principal scoped to an enterprise gets that enterprise's events only; an unscoped one gets all).
   void Publish(std::string_view type, const Json& payload, std::optional<int64_t> enterprise_id,
                const std::vector<Role>& readers);
+  // The same, to one user's own connections only (a driver's call to its dock): its role must still be one of
+  // `readers`.
+  void PublishToUser(int64_t user_id, std::string_view type, const Json& payload, const std::vector<Role>& readers);
   // Closes, at once, every live connection opened with this token (logout, revocation) ...
   void DisconnectToken(int64_t token_id);
   // ... or by this user, except the token `keep_token_id` (disabled, role or enterprise changed, password changed).
