@@ -3,11 +3,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "park/core/json.hpp"
 #include "park/maintenance/plan.hpp"
 #include "park/store/audit.hpp"
 
@@ -80,6 +82,28 @@ Status SeedMaintenanceDemo(store::Store& store, const Clock& clock) {
             {ent, e.id, fmt::format("{} {}", e.tag, p.name), std::string(p.unit), static_cast<double>(p.every),
              std::string(p.anchor), start, static_cast<double>(p.lead), store::OrNull(done), now}));
         ++plans;
+      }
+      // A plan on an equipment type: every pump of the enterprise gets a quarterly seal and bearing check of its
+      // own, stored as the service stores a type plan and the plans it makes (migration 0013), so the job finds
+      // nothing left to apply; a pump added later joins it on the schedule's next date.
+      const bool has_pumps = std::any_of(equipment.begin(), equipment.end(), [](const Eq& e) { return e.type == "pump"; });
+      if (has_pumps) {
+        const std::string start = day(static_cast<int64_t>(k % 20) - 25);  // some are due now, most next quarter
+        const Json definition = {{"name", "泵季度机封与轴承检查"}, {"kind", "calendar"}, {"priority", "normal"},
+                                 {"unit", "month"}, {"every", 3}, {"anchor", "fixed"}, {"start", start},
+                                 {"lead_days", 7}};
+        PARK_ASSIGN_OR_RETURN(auto type_plan, tx.QueryOne(
+            "INSERT INTO maintenance_type_plans (enterprise_id, equipment_type, definition, created_by, created_at) "
+            "VALUES ($1, 'pump', $2, 'demo', $3) RETURNING id", {ent, definition.dump(), now}));
+        for (const Eq& e : equipment) {
+          if (e.type != "pump") continue;
+          PARK_TRY(tx.Exec(
+              "INSERT INTO maintenance_plans (enterprise_id, equipment_id, name, kind, unit, every_n, anchor, "
+              "start_date, lead_by, priority, counted_from, created_at, updated_at, type_plan_id) VALUES ($1, $2, $3, "
+              "'calendar', 'month', 3, 'fixed', $4, 7, 'normal', $5, $5, $5, $6)",
+              {ent, e.id, definition["name"].get<std::string>(), start, now, type_plan->Int(0)}));
+          ++plans;
+        }
       }
       // Work orders in every state.
       for (size_t i = 0; i < std::size(kOrders) && !equipment.empty(); ++i) {

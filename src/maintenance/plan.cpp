@@ -118,6 +118,21 @@ LocalDate AddIntervals(const LocalDate& start, CalendarUnit unit, int64_t every,
   return start;
 }
 
+LocalDate FirstOccurrenceOnOrAfter(const CalendarPlan& plan, const LocalDate& day) {
+  if (day <= plan.start || plan.every < 1) return plan.start;
+  // An estimate from the interval's shortest length, then forward to the first on or after the day (month ends
+  // make the exact count uneven).
+  const int64_t span_days = DaysBetween(plan.start, day);
+  const int64_t shortest = plan.unit == CalendarUnit::kDay    ? plan.every
+                           : plan.unit == CalendarUnit::kWeek ? 7 * plan.every
+                           : plan.unit == CalendarUnit::kMonth ? 28 * plan.every
+                                                               : 365 * plan.every;
+  int64_t k = std::max<int64_t>(0, span_days / shortest - 1);
+  while (k > 0 && AddIntervals(plan.start, plan.unit, plan.every, k) >= day) --k;
+  while (AddIntervals(plan.start, plan.unit, plan.every, k) < day) ++k;
+  return AddIntervals(plan.start, plan.unit, plan.every, k);
+}
+
 Status ValidateCalendarPlan(const CalendarPlan& plan) {
   std::vector<FieldError> errors;
   if (plan.every < 1 || plan.every > 1000) {
@@ -201,17 +216,15 @@ std::optional<MeterBasis> ParseMeterBasis(std::string_view name) {
   return std::nullopt;
 }
 
-MeterCount CountMeter(MeterBasis basis, std::span<const Sample> samples, int64_t from_ms,
-                      const MeterCountOptions& options) {
-  std::vector<Sample> sorted;
-  sorted.reserve(samples.size());
-  for (const Sample& s : samples) {
-    if (s.timestamp_ms >= from_ms && std::isfinite(s.value)) sorted.push_back(s);
-  }
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Sample& a, const Sample& b) { return a.timestamp_ms < b.timestamp_ms; });
+namespace {
+
+// The count over readings already sorted by time; `tail` (if given) receives the readings a continuation must
+// replay first.
+MeterCount CountSorted(MeterBasis basis, const std::vector<Sample>& sorted, const MeterCountOptions& options,
+                       std::vector<Sample>* tail) {
   MeterCount out;
   out.samples = static_cast<int64_t>(sorted.size());
+  if (tail) tail->clear();
   if (basis == MeterBasis::kCounter) {
     std::vector<telemetry::MeterReading> readings;
     readings.reserve(sorted.size());
@@ -224,6 +237,17 @@ MeterCount CountMeter(MeterBasis basis, std::span<const Sample> samples, int64_t
     for (const auto& iv : r.intervals) {
       if (iv.note == telemetry::MeterNoteKind::kReset || iv.note == telemetry::MeterNoteKind::kRollover) {
         ++out.resets;
+      }
+    }
+    if (tail && !sorted.empty()) {
+      // Every difference ends at the reading that becomes the next base: the last interval's end, or the first
+      // reading when there is none yet. A drop still unconfirmed at the end is judged against it next time.
+      const int64_t base_ms = r.intervals.empty() ? sorted.front().timestamp_ms : r.intervals.back().end_ms;
+      const auto base = std::find_if(sorted.begin(), sorted.end(),
+                                     [&](const Sample& s) { return s.timestamp_ms == base_ms; });
+      if (base != sorted.end()) tail->push_back(*base);
+      if (!r.notes.empty() && r.notes.back().kind == telemetry::MeterNoteKind::kUnconfirmedDrop) {
+        tail->push_back({r.notes.back().timestamp_ms, r.notes.back().value});
       }
     }
     return out;
@@ -248,7 +272,46 @@ MeterCount CountMeter(MeterBasis basis, std::span<const Sample> samples, int64_t
     prev = s;
     have_prev = true;
   }
+  if (tail && have_prev) tail->push_back(prev);
   return out;
+}
+
+std::vector<Sample> SortedFrom(std::span<const Sample> samples, int64_t from_ms, std::optional<int64_t> after_ms) {
+  std::vector<Sample> sorted;
+  sorted.reserve(samples.size());
+  for (const Sample& s : samples) {
+    if (s.timestamp_ms >= from_ms && (!after_ms || s.timestamp_ms > *after_ms) && std::isfinite(s.value)) {
+      sorted.push_back(s);
+    }
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Sample& a, const Sample& b) { return a.timestamp_ms < b.timestamp_ms; });
+  return sorted;
+}
+
+}  // namespace
+
+MeterCount CountMeter(MeterBasis basis, std::span<const Sample> samples, int64_t from_ms,
+                      const MeterCountOptions& options) {
+  return CountSorted(basis, SortedFrom(samples, from_ms, std::nullopt), options, nullptr);
+}
+
+MeterProgress AdvanceMeter(MeterBasis basis, MeterProgress progress, std::span<const Sample> samples, int64_t from_ms,
+                           const MeterCountOptions& options) {
+  const std::optional<int64_t> after =
+      progress.tail.empty() ? std::nullopt : std::optional<int64_t>(progress.tail.back().timestamp_ms);
+  std::vector<Sample> fresh = SortedFrom(samples, from_ms, after);
+  if (fresh.empty()) return progress;
+  const int64_t fresh_count = static_cast<int64_t>(fresh.size());
+  fresh.insert(fresh.begin(), progress.tail.begin(), progress.tail.end());
+  std::vector<Sample> tail;
+  const MeterCount step = CountSorted(basis, fresh, options, &tail);
+  progress.count.used += step.used;
+  progress.count.samples += fresh_count;
+  progress.count.resets += step.resets;
+  progress.count.gaps += step.gaps;
+  progress.tail = std::move(tail);
+  return progress;
 }
 
 Status ValidateMeterPlan(const MeterPlan& plan) {

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "park/core/time.hpp"
 #include "park/maintenance/plan.hpp"
 
@@ -112,6 +115,32 @@ TEST(CalendarDue, FloatingCountsFromTheCompletionsLocalDay) {
   EXPECT_EQ(due.due, D(2024, 2, 29));
 }
 
+TEST(Calendar, AJoiningEquipmentFallsIntoTheSchedule) {
+  const auto d = [](const char* text) { return *ParseLocalDate(text, "d"); };
+  struct Case {
+    CalendarUnit unit;
+    int64_t every;
+    const char* start;
+    const char* day;
+    const char* want;
+  } cases[] = {
+      {CalendarUnit::kMonth, 1, "2024-01-31", "2024-01-15", "2024-01-31"},  // before the start: the start
+      {CalendarUnit::kMonth, 1, "2024-01-31", "2024-02-10", "2024-02-29"},  // a leap February's last day
+      {CalendarUnit::kMonth, 1, "2024-01-31", "2024-03-01", "2024-03-31"},
+      {CalendarUnit::kMonth, 3, "2023-11-30", "2025-02-28", "2025-02-28"},  // on the day itself
+      {CalendarUnit::kWeek, 2, "2024-01-01", "2024-01-16", "2024-01-29"},
+      {CalendarUnit::kDay, 10, "2020-01-01", "2026-12-06", "2026-12-15"},
+      {CalendarUnit::kYear, 1, "2020-02-29", "2025-03-01", "2026-02-28"},
+  };
+  for (const auto& c : cases) {
+    CalendarPlan p;
+    p.unit = c.unit;
+    p.every = c.every;
+    p.start = d(c.start);
+    EXPECT_EQ(FormatLocalDate(FirstOccurrenceOnOrAfter(p, d(c.day))), c.want) << c.start << " " << c.day;
+  }
+}
+
 TEST(CalendarPlanCheck, NamesEachBadField) {
   EXPECT_TRUE(ValidateCalendarPlan({CalendarUnit::kDay, 1, Anchor::kFixed, D(2024, 1, 1), 0}).ok());
   const auto st = ValidateCalendarPlan({CalendarUnit::kDay, 0, Anchor::kFixed, D(2024, 1, 1), 400});
@@ -161,6 +190,62 @@ TEST(Meter, CounterIncreaseHandlesResetsAndRollovers) {
   c = CountMeter(MeterBasis::kCounter, wraps, t0, o);
   EXPECT_DOUBLE_EQ(c.used, 40 + 30);
   EXPECT_EQ(c.resets, 1);
+}
+
+TEST(Meter, AdvancingStepByStepCountsWhatTheWholeHistoryCounts) {
+  const int64_t t0 = At("2024-05-01T00:00:00Z");
+  constexpr int64_t kMin = 60'000;
+  MeterCountOptions o;
+  o.max_gap_ms = 30 * kMin;
+  o.reset_near_zero = 10;
+  o.rollover_at = 1000;
+  // Readings every 10 minutes with a silence, stops and starts (state), or a counter that climbs, glitches down and
+  // recovers (dropped), drops and stays (rebaselined), resets near zero and rolls over.
+  std::vector<Sample> state, counter;
+  double total = 100;
+  for (int i = 0; i < 200; ++i) {
+    const int64_t at = t0 + (i < 100 ? i : i + 5) * 10 * kMin;  // 50 min silent after the 100th reading
+    state.push_back({at, (i / 7) % 3 == 0 ? 0.0 : 1.0});
+    total += 3;
+    double value = total;
+    if (i == 40) value = total - 50;           // a glitch: the next reading is back above the base
+    if (i == 80) value = total -= 30;   // a drop that the next reading confirms
+    if (i == 120) value = total = 4;    // a reset near zero
+    if (i == 150) value = total = 998;
+    if (i == 151) value = total = 2;    // a rollover at 1000
+    if (i == 199) value = total - 100;         // the last reading: a drop still unconfirmed
+    counter.push_back({at, std::fmod(value, 1000)});
+  }
+  const struct {
+    MeterBasis basis;
+    const std::vector<Sample>* samples;
+  } cases[] = {{MeterBasis::kRunHours, &state}, {MeterBasis::kStarts, &state}, {MeterBasis::kCounter, &counter}};
+  for (const auto& c : cases) {
+    const int64_t from = t0 + 25 * kMin;  // the first readings belong to the last service
+    const MeterCount whole = CountMeter(c.basis, *c.samples, from, o);
+    EXPECT_GT(whole.used, 0) << MeterBasisName(c.basis);
+    // Every way of cutting the history into two, three or more steps gives the same count.
+    for (size_t step : {1u, 2u, 3u, 7u, 40u, 199u}) {
+      MeterProgress p;
+      for (size_t i = 0; i < c.samples->size(); i += step) {
+        const size_t end = std::min(c.samples->size(), i + step);
+        // Each step also sees readings it has seen already (the job asks from the last one counted, inclusive).
+        const size_t begin = i > 0 ? i - 1 : 0;
+        p = AdvanceMeter(c.basis, std::move(p), std::span(*c.samples).subspan(begin, end - begin), from, o);
+      }
+      EXPECT_NEAR(p.count.used, whole.used, 1e-9) << MeterBasisName(c.basis) << " in steps of " << step;
+      EXPECT_EQ(p.count.samples, whole.samples) << MeterBasisName(c.basis) << " in steps of " << step;
+      EXPECT_EQ(p.count.resets, whole.resets) << MeterBasisName(c.basis) << " in steps of " << step;
+      EXPECT_EQ(p.count.gaps, whole.gaps) << MeterBasisName(c.basis) << " in steps of " << step;
+    }
+  }
+  // The counter's worked figures: the resets and the rollover are counted, the glitch is not.
+  EXPECT_EQ(CountMeter(MeterBasis::kCounter, counter, t0 + 25 * kMin, o).resets, 2);
+  // Nothing new: the progress is returned as it was.
+  MeterProgress p = AdvanceMeter(MeterBasis::kRunHours, {}, state, t0, o);
+  const MeterProgress again = AdvanceMeter(MeterBasis::kRunHours, p, std::span(state).subspan(150), t0, o);
+  EXPECT_EQ(again.count.used, p.count.used);
+  EXPECT_EQ(again.count.samples, p.count.samples);
 }
 
 TEST(Meter, DueAndReminderFromTheCount) {

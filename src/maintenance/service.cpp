@@ -194,13 +194,35 @@ Result<PlanDue> Service::Impl::Due(const store::Row& p) const {
       if (row) series = row->Int(0);
       return Status::Ok();
     }));
-    // The library counts from the first reading at or after `from` (the last completion, or counted_from).
-    if (series) {
-      PARK_ASSIGN_OR_RETURN(samples, Points(*series, from, now + 1));
-    }
+    // The library counts from the first reading at or after `from` (the last completion, or counted_from). A memo
+    // of the same counting carries the count forward: only readings from its last one on are read.
     MeterCountOptions opts;
     opts.threshold = p.Real(12);
-    const MeterCount count = CountMeter(m.basis, samples, from, opts);
+    MeterMemo memo;
+    memo.series = series.value_or(0);
+    memo.from = from;
+    memo.threshold = opts.threshold;
+    memo.basis = p.Text(10);
+    memo.counted_whole_at = now;
+    {
+      std::lock_guard lock(meter_mutex);
+      const auto it = meter_memo.find(p.Int(0));
+      if (it != meter_memo.end() && it->second.series == memo.series && it->second.from == from &&
+          it->second.threshold == memo.threshold && it->second.basis == memo.basis &&
+          now - it->second.counted_whole_at < kMeterRecountMs) {
+        memo = it->second;
+      }
+    }
+    if (series) {
+      const int64_t read_from = memo.progress.tail.empty() ? from : memo.progress.tail.back().timestamp_ms;
+      PARK_ASSIGN_OR_RETURN(samples, Points(*series, read_from, now + 1));
+    }
+    memo.progress = AdvanceMeter(m.basis, std::move(memo.progress), samples, from, opts);
+    const MeterCount count = memo.progress.count;
+    {
+      std::lock_guard lock(meter_mutex);
+      meter_memo[p.Int(0)] = memo;
+    }
     const MeterDue due = NextMeterDue(m, count);
     d.key = "meter:" + std::to_string(from);
     d.remind = due.remind;
@@ -248,6 +270,9 @@ Json Service::Impl::PlanJson(const store::Row& p, const PlanDue& due, const Prin
   } else {
     j["alarm_rule_id"] = p.Int(14);
   }
+  // A plan made from a plan on an equipment type says so, with how its schedule or count was set.
+  j["type_plan_id"] = p.IsNull(21) ? Json(nullptr) : Json(p.Int(21));
+  if (auto origin = TypeOrigin(p)) j["from_type"] = *origin;
   return j;
 }
 
@@ -280,6 +305,122 @@ void Service::Impl::PublishOrder(std::string_view event, const Json& order) cons
 
 // ---- plans ----
 
+PlanSpec ReadPlanSpec(JsonReader& in, const OutboundPolicy& webhook_policy, bool by_type) {
+  PlanSpec p;
+  const auto name = in.String("name", JsonReader::kRequired, 200);
+  const auto kind = in.String("kind", JsonReader::kRequired, 20);
+  p.name = name.value_or("");
+  p.kind = kind.value_or("");
+  p.priority = in.String("priority", JsonReader::kOptional, 20).value_or("normal");
+  if (!IsPriority(p.priority)) in.Fail("priority", T("field.one_of", {{"allowed", "low, normal, high, urgent"}}));
+  const auto unit = in.String("unit", JsonReader::kOptional, 20);
+  const auto anchor = in.String("anchor", JsonReader::kOptional, 20);
+  const auto start = in.String("start", JsonReader::kOptional, 20);
+  const auto basis = in.String("basis", JsonReader::kOptional, 20);
+  const auto every = in.Number("every", JsonReader::kOptional);
+  const auto lead_days = in.Integer("lead_days", JsonReader::kOptional);
+  const auto lead = in.Number("lead", JsonReader::kOptional);
+  if (!by_type) p.sensor = in.Integer("sensor_id", JsonReader::kOptional);
+  p.threshold = in.Number("threshold", JsonReader::kOptional).value_or(0.5);
+  p.rule = in.Integer("alarm_rule_id", JsonReader::kOptional);
+  p.webhook_url = in.String("webhook_url", JsonReader::kOptional, 500).value_or("");
+  if (!p.webhook_url.empty()) {
+    if (auto target = CheckOutboundUrl(p.webhook_url, webhook_policy, "webhook_url"); !target.ok()) {
+      in.Fail(target.error());
+    }
+  }
+  if (auto text = in.String("counted_from", JsonReader::kOptional, 40)) {
+    if (auto at = ParseInstantMs(*text, "counted_from"); at.ok()) p.counted_from = *at;
+    else in.Fail(at.error());
+  }
+  // Fields of the chosen kind are required; the library checks their ranges.
+  if (kind == std::optional<std::string>("calendar")) {
+    if (!unit) in.Fail("unit", T("field.required"));
+    else if (auto u = ParseCalendarUnit(*unit)) p.cal.unit = *u;
+    else in.Fail("unit", T("field.one_of", {{"allowed", "day, week, month, year"}}));
+    if (anchor) {
+      if (auto a = ParseAnchor(*anchor)) p.cal.anchor = *a;
+      else in.Fail("anchor", T("field.one_of", {{"allowed", "fixed, floating"}}));
+    }
+    if (!every) in.Fail("every", T("field.required"));
+    else if (*every != std::floor(*every)) in.Fail("every", T("field.fraction"));
+    else p.cal.every = static_cast<int64_t>(std::clamp(*every, -1e9, 1e9));
+    if (!start) in.Fail("start", T("field.required"));
+    else if (auto d = ParseLocalDate(*start, "start"); d.ok()) p.cal.start = *d;
+    else in.Fail(d.error());
+    p.cal.lead_days = lead_days.value_or(0);
+    if (in.ok()) {
+      if (auto st = ValidateCalendarPlan(p.cal); !st.ok()) in.Fail(st.error());
+    }
+  } else if (kind == std::optional<std::string>("meter")) {
+    if (!basis) in.Fail("basis", T("field.required"));
+    else if (auto b = ParseMeterBasis(*basis)) p.met.basis = *b;
+    else in.Fail("basis", T("field.one_of", {{"allowed", "run_hours, starts, counter"}}));
+    if (!every) in.Fail("every", T("field.required"));
+    else p.met.every = *every;
+    p.met.lead = lead.value_or(0);
+    if (!by_type && !p.sensor) in.Fail("sensor_id", T("field.required"));
+    if (in.ok()) {
+      if (auto st = ValidateMeterPlan(p.met); !st.ok()) in.Fail(st.error());
+    }
+  } else if (kind == std::optional<std::string>("condition")) {
+    if (!p.rule) in.Fail("alarm_rule_id", T("field.required"));
+  } else if (kind) {
+    in.Fail("kind", T("field.one_of", {{"allowed", "calendar, meter, condition"}}));
+  }
+  return p;
+}
+
+Json PlanSpecJson(const PlanSpec& p) {
+  Json j = {{"name", p.name}, {"kind", p.kind}, {"priority", p.priority}};
+  if (!p.webhook_url.empty()) j["webhook_url"] = p.webhook_url;
+  if (p.kind == "calendar") {
+    j["unit"] = CalendarUnitName(p.cal.unit);
+    j["every"] = p.cal.every;
+    j["anchor"] = AnchorName(p.cal.anchor);
+    j["start"] = FormatLocalDate(p.cal.start);
+    j["lead_days"] = p.cal.lead_days;
+  } else if (p.kind == "meter") {
+    j["basis"] = MeterBasisName(p.met.basis);
+    j["every"] = p.met.every;
+    j["lead"] = p.met.lead;
+    j["threshold"] = p.threshold;
+    if (p.counted_from) j["counted_from"] = FormatInstantMs(*p.counted_from);
+  } else {
+    j["alarm_rule_id"] = p.rule.value_or(0);
+  }
+  return j;
+}
+
+Status CheckPlanRule(store::Tx& tx, int64_t rule_id, int64_t enterprise_id) {
+  PARK_ASSIGN_OR_RETURN(auto rrow, tx.QueryOne("SELECT enterprise_id FROM alarm_rules WHERE id = $1", {rule_id}));
+  if (!rrow || (!rrow->IsNull(0) && rrow->Int(0) != enterprise_id)) {
+    return Error::Invalid("alarm_rule_id", T("field.no_such_record"));
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> InsertPlan(store::Tx& tx, const Clock& clock, const PlanSpec& spec, int64_t enterprise_id,
+                           int64_t equipment_id, std::optional<int64_t> sensor_id, std::optional<int64_t> type_plan_id) {
+  const int64_t now = clock.NowMs();
+  const bool is_cal = spec.kind == "calendar";
+  PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
+      "INSERT INTO maintenance_plans (enterprise_id, equipment_id, name, kind, unit, every_n, anchor, start_date, "
+      "lead_by, basis, sensor_id, threshold, counted_from, alarm_rule_id, priority, created_at, updated_at, "
+      "webhook_url, type_plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+      "$16, $17, $18) RETURNING id",
+      {enterprise_id, equipment_id, spec.name, spec.kind,
+       is_cal ? std::string(CalendarUnitName(spec.cal.unit)) : std::string(),
+       is_cal ? static_cast<double>(spec.cal.every) : spec.met.every,
+       is_cal ? std::string(AnchorName(spec.cal.anchor)) : std::string(),
+       is_cal ? store::Value(FormatLocalDate(spec.cal.start)) : store::Value(nullptr),
+       is_cal ? static_cast<double>(spec.cal.lead_days) : spec.met.lead,
+       spec.kind == "meter" ? std::string(MeterBasisName(spec.met.basis)) : std::string(), store::OrNull(sensor_id),
+       spec.threshold, spec.counted_from.value_or(now), store::OrNull(spec.rule), spec.priority, now,
+       spec.webhook_url, store::OrNull(type_plan_id)}));
+  return row->Int(0);
+}
+
 void Service::Impl::RegisterPlans(http::Router& router) {
   Impl* s = this;
   {
@@ -291,100 +432,21 @@ void Service::Impl::RegisterPlans(http::Router& router) {
           if (!body.ok()) return Fail(body.error());
           JsonReader in(*body);
           const auto equipment = in.Integer("equipment_id", JsonReader::kRequired);
-          const auto name = in.String("name", JsonReader::kRequired, 200);
-          const auto kind = in.String("kind", JsonReader::kRequired, 20);
-          const auto priority = in.String("priority", JsonReader::kOptional, 20).value_or("normal");
-          if (!IsPriority(priority)) in.Fail("priority", T("field.one_of", {{"allowed", "low, normal, high, urgent"}}));
-          const auto unit = in.String("unit", JsonReader::kOptional, 20);
-          const auto anchor = in.String("anchor", JsonReader::kOptional, 20);
-          const auto start = in.String("start", JsonReader::kOptional, 20);
-          const auto basis = in.String("basis", JsonReader::kOptional, 20);
-          const auto every = in.Number("every", JsonReader::kOptional);
-          const auto lead_days = in.Integer("lead_days", JsonReader::kOptional);
-          const auto lead = in.Number("lead", JsonReader::kOptional);
-          const auto sensor = in.Integer("sensor_id", JsonReader::kOptional);
-          const auto threshold = in.Number("threshold", JsonReader::kOptional);
-          const auto rule = in.Integer("alarm_rule_id", JsonReader::kOptional);
-          const auto webhook_url = in.String("webhook_url", JsonReader::kOptional, 500).value_or("");
-          if (!webhook_url.empty()) {
-            if (auto target = CheckOutboundUrl(webhook_url, s->src.webhook_policy, "webhook_url"); !target.ok()) {
-              in.Fail(target.error());
-            }
-          }
-          std::optional<int64_t> counted_from;  // meter: counting starts here (default now)
-          if (auto text = in.String("counted_from", JsonReader::kOptional, 40)) {
-            if (auto at = ParseInstantMs(*text, "counted_from"); at.ok()) counted_from = *at;
-            else in.Fail(at.error());
-          }
-          // Fields of the chosen kind are required; the library checks their ranges.
-          CalendarPlan cal;
-          MeterPlan met;
-          if (kind == std::optional<std::string>("calendar")) {
-            if (!unit) in.Fail("unit", T("field.required"));
-            else if (auto u = ParseCalendarUnit(*unit)) cal.unit = *u;
-            else in.Fail("unit", T("field.one_of", {{"allowed", "day, week, month, year"}}));
-            if (anchor) {
-              if (auto a = ParseAnchor(*anchor)) cal.anchor = *a;
-              else in.Fail("anchor", T("field.one_of", {{"allowed", "fixed, floating"}}));
-            }
-            if (!every) in.Fail("every", T("field.required"));
-            else if (*every != std::floor(*every)) in.Fail("every", T("field.fraction"));
-            else cal.every = static_cast<int64_t>(std::clamp(*every, -1e9, 1e9));
-            if (!start) in.Fail("start", T("field.required"));
-            else if (auto d = ParseLocalDate(*start, "start"); d.ok()) cal.start = *d;
-            else in.Fail(d.error());
-            cal.lead_days = lead_days.value_or(0);
-            if (in.ok()) {
-              if (auto st = ValidateCalendarPlan(cal); !st.ok()) in.Fail(st.error());
-            }
-          } else if (kind == std::optional<std::string>("meter")) {
-            if (!basis) in.Fail("basis", T("field.required"));
-            else if (auto b = ParseMeterBasis(*basis)) met.basis = *b;
-            else in.Fail("basis", T("field.one_of", {{"allowed", "run_hours, starts, counter"}}));
-            if (!every) in.Fail("every", T("field.required"));
-            else met.every = *every;
-            met.lead = lead.value_or(0);
-            if (!sensor) in.Fail("sensor_id", T("field.required"));
-            if (in.ok()) {
-              if (auto st = ValidateMeterPlan(met); !st.ok()) in.Fail(st.error());
-            }
-          } else if (kind == std::optional<std::string>("condition")) {
-            if (!rule) in.Fail("alarm_rule_id", T("field.required"));
-          } else if (kind) {
-            in.Fail("kind", T("field.one_of", {{"allowed", "calendar, meter, condition"}}));
-          }
+          const PlanSpec spec = ReadPlanSpec(in, s->src.webhook_policy, false);
           if (auto st = in.Finish(); !st.ok()) return Fail(st.error());
           Json out;
           auto st = s->src.store.Write([&](store::Tx& tx) -> Status {
             PARK_ASSIGN_OR_RETURN(int64_t ent, EquipmentEnterprise(tx, req.Who(), *equipment, "equipment_id"));
-            if (*kind == "meter") {
-              PARK_ASSIGN_OR_RETURN(auto srow, tx.QueryOne("SELECT equipment_id FROM sensors WHERE id = $1", {*sensor}));
+            if (spec.kind == "meter") {
+              PARK_ASSIGN_OR_RETURN(auto srow, tx.QueryOne("SELECT equipment_id FROM sensors WHERE id = $1",
+                                                          {*spec.sensor}));
               if (!srow || srow->Int(0) != *equipment) {
                 return Error::Invalid("sensor_id", T("maintenance.plan.sensor_not_on_equipment"));
               }
             }
-            if (*kind == "condition") {
-              PARK_ASSIGN_OR_RETURN(auto rrow, tx.QueryOne("SELECT enterprise_id FROM alarm_rules WHERE id = $1", {*rule}));
-              if (!rrow || (!rrow->IsNull(0) && rrow->Int(0) != ent)) {
-                return Error::Invalid("alarm_rule_id", T("field.no_such_record"));
-              }
-            }
-            const int64_t now = s->src.clock.NowMs();
-            const bool is_cal = *kind == "calendar";
-            PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
-                "INSERT INTO maintenance_plans (enterprise_id, equipment_id, name, kind, unit, every_n, anchor, "
-                "start_date, lead_by, basis, sensor_id, threshold, counted_from, alarm_rule_id, priority, created_at, "
-                "updated_at, webhook_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-                "$16, $16, $17) "
-                "RETURNING id",
-                {ent, *equipment, *name, *kind, is_cal ? std::string(CalendarUnitName(cal.unit)) : std::string(),
-                 is_cal ? static_cast<double>(cal.every) : met.every,
-                 is_cal ? std::string(AnchorName(cal.anchor)) : std::string(),
-                 is_cal ? store::Value(FormatLocalDate(cal.start)) : store::Value(nullptr),
-                 is_cal ? static_cast<double>(cal.lead_days) : met.lead,
-                 *kind == "meter" ? std::string(MeterBasisName(met.basis)) : std::string(), store::OrNull(sensor),
-                 threshold.value_or(0.5), counted_from.value_or(now), store::OrNull(rule), priority, now, webhook_url}));
-            const int64_t id = row->Int(0);
+            if (spec.kind == "condition") PARK_TRY(CheckPlanRule(tx, *spec.rule, ent));
+            PARK_ASSIGN_OR_RETURN(const int64_t id, InsertPlan(tx, s->src.clock, spec, ent, *equipment, spec.sensor,
+                                                               std::nullopt));
             PARK_TRY(store::AppendAudit(tx, s->src.clock, &req.Who(),
                                         {"create", "maintenance_plan", id, ent, nullptr, *body}));
             out["id"] = id;
@@ -874,6 +936,7 @@ void Service::Register(http::Router& router) {
   impl_->RegisterRegulated(router);
   impl_->RegisterHealth(router);
   impl_->RegisterScreen(router);
+  impl_->RegisterTypePlans(router);
   impl_->RegisterPerformance(router);
   impl_->RegisterRounds(router);
   impl_->RegisterFiles(router);

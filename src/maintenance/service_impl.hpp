@@ -30,7 +30,8 @@ inline const std::vector<Role> kHands = {Role::kParkAdmin, Role::kEnterpriseUser
 
 constexpr std::string_view kPlanCols =
     "id, enterprise_id, equipment_id, name, kind, unit, every_n, anchor, start_date, lead_by, basis, sensor_id, "
-    "threshold, counted_from, alarm_rule_id, priority, last_done_at, reminded_for, opened_for, created_at, webhook_url";
+    "threshold, counted_from, alarm_rule_id, priority, last_done_at, reminded_for, opened_for, created_at, webhook_url, "
+    "type_plan_id";
 constexpr std::string_view kOrderCols =
     "id, enterprise_id, equipment_id, title, description, priority, state, due_date, assignee, plan_id, alarm_id, "
     "note, done_by, done_signature, done_at, verified_by, verified_signature, verified_at, created_by, created_at, "
@@ -91,6 +92,12 @@ struct Service::Impl {
   void RegisterRegulated(http::Router& router);
   void RegisterHealth(http::Router& router);
   void RegisterScreen(http::Router& router);       // service_screen.cpp: the big screen's maintenance panel
+  void RegisterTypePlans(http::Router& router);    // service_type_plans.cpp: plans on an equipment type
+  // Gives every equipment of a type plan's kind and enterprise its own plan (those added since, too); only the type
+  // plan `only` when set. Returns the ids of the plans made. From Run and when a type plan is stored.
+  Result<std::vector<int64_t>> ApplyTypePlans(store::Tx& tx, std::optional<int64_t> only) const;
+  // How a plan made from a type plan was derived (nullopt for a plan on one equipment).
+  std::optional<Json> TypeOrigin(const store::Row& plan) const;
   // Health of the equipment in `scope` (one when `only` is set) that `who` may see, each with its terms:
   // {"items": [...], "mean_score"} as GET /health answers it (trends only `with_trends`).
   Result<Json> HealthOf(const Principal& who, std::optional<int64_t> scope, std::optional<int64_t> only,
@@ -110,8 +117,47 @@ struct Service::Impl {
   // still backfilling) is tried again a minute later.
   Status AssessPerformance();
   std::map<int64_t, int64_t> assessed_hour;  // equipment id -> the hour its figure was recorded for
+
+  // Meter plans' counts carried forward (plan id -> memo): a read adds only the readings after the last one counted
+  // instead of reading the series from the last completion again. A memo is dropped when the plan's counting
+  // changes (completion, sensor, threshold) and recounted whole once it is an hour old, which takes in readings
+  // that arrived late for a time already counted. Guarded by meter_mutex (GET handlers and the job share it).
+  struct MeterMemo {
+    int64_t series = 0;
+    int64_t from = 0;
+    double threshold = 0;
+    std::string basis;
+    MeterProgress progress;
+    int64_t counted_whole_at = 0;
+  };
+  static constexpr int64_t kMeterRecountMs = 3'600'000;
+  mutable std::mutex meter_mutex;
+  mutable std::map<int64_t, MeterMemo> meter_memo;
+  // Type plan id -> (equipment type, sensor quantity), read once (type plans are never changed). Under meter_mutex.
+  mutable std::map<int64_t, std::pair<std::string, std::string>> type_plan_kinds;
   int64_t last_assessment_ms = 0;
 };
+
+// A plan's fields but its equipment (and, for a plan on an equipment type, its sensor), as POST /plans reads them.
+struct PlanSpec {
+  std::string name, kind, priority, webhook_url;
+  CalendarPlan cal;
+  MeterPlan met;
+  std::optional<int64_t> sensor;        // meter, one equipment: the sensor counted
+  double threshold = 0.5;               // meter: run hours and starts
+  std::optional<int64_t> counted_from;  // meter: counting starts here (default: when stored)
+  std::optional<int64_t> rule;          // condition: the alarm rule
+};
+// Reads a plan's fields from `in`, recording every failure there. `by_type`: a plan on an equipment type, whose
+// meter sensor is chosen per equipment (by quantity, read by the caller), so sensor_id is not read.
+PlanSpec ReadPlanSpec(JsonReader& in, const OutboundPolicy& webhook_policy, bool by_type);
+// The spec as a request body ReadPlanSpec reads back (stored as a type plan's definition).
+Json PlanSpecJson(const PlanSpec& spec);
+// A condition plan's rule must be the enterprise's own or park-wide; else 400 naming alarm_rule_id.
+Status CheckPlanRule(store::Tx& tx, int64_t rule_id, int64_t enterprise_id);
+// Stores one equipment's plan (not audited: the caller audits with its actor); returns its id.
+Result<int64_t> InsertPlan(store::Tx& tx, const Clock& clock, const PlanSpec& spec, int64_t enterprise_id,
+                           int64_t equipment_id, std::optional<int64_t> sensor_id, std::optional<int64_t> type_plan_id);
 
 Json OrderJson(const store::Row& r);
 http::Response Fail(const Error& e);

@@ -17,6 +17,14 @@ namespace {
 constexpr std::string_view kUnfinished =
     "SELECT id FROM work_orders WHERE plan_id = $1 AND state NOT IN ('done', 'verified', 'cancelled')";
 
+// Is there equipment a type plan would make a plan for (of its kind, without one yet, with the sensor a meter plan
+// counts)? Read first so the job writes only when there is.
+constexpr std::string_view kEquipmentJoining =
+    "SELECT 1 FROM maintenance_type_plans t JOIN equipment e ON e.enterprise_id = t.enterprise_id AND e.type = "
+    "t.equipment_type WHERE NOT EXISTS (SELECT 1 FROM maintenance_plans p WHERE p.type_plan_id = t.id AND "
+    "p.equipment_id = e.id) AND (t.sensor_quantity = '' OR EXISTS (SELECT 1 FROM sensors s WHERE s.equipment_id = "
+    "e.id AND s.quantity = t.sensor_quantity)) LIMIT 1";
+
 }  // namespace
 
 Status Service::Impl::HandleRaised(const Json& alarm) {
@@ -37,8 +45,9 @@ Status Service::Impl::HandleRaised(const Json& alarm) {
     PARK_ASSIGN_OR_RETURN(auto existing, tx.QueryOne("SELECT id FROM work_orders WHERE alarm_id = $1", {alarm_id}));
     if (existing) return Status::Ok();  // opened by hand already
     for (const auto& p : plans) {
-      // A rule over a kind of equipment fires for many; the plan's order opens only for its own equipment.
-      if (!a->IsNull(0) && a->Int(0) != p.Int(2) && a->IsNull(1)) continue;
+      // A rule over a kind of equipment fires for many; the plan's order opens only for its own equipment. The plans
+      // a type plan made share their rule: each answers only its own equipment's alarms.
+      if (!a->IsNull(0) && a->Int(0) != p.Int(2) && (a->IsNull(1) || !p.IsNull(21))) continue;
       PARK_ASSIGN_OR_RETURN(auto busy, tx.QueryOne(kUnfinished, {p.Int(0)}));
       if (busy) continue;  // the condition is being worked on already
       PARK_ASSIGN_OR_RETURN(int64_t id, OpenOrder(tx, nullptr, p.Int(1), p.Int(2), p.Text(3), a->Text(2), p.Text(15),
@@ -95,6 +104,20 @@ Status Service::Impl::SweepAlarms() {
 }
 
 Status Service::Impl::Run() {
+  // Equipment added since: its plans from the type plans of its kind (before the dues below, so they count).
+  bool joining = false;
+  PARK_TRY(src.store.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kEquipmentJoining));
+    joining = row.has_value();
+    return Status::Ok();
+  }));
+  if (joining) {
+    PARK_TRY(src.store.Write([&](store::Tx& tx) -> Status {
+      PARK_ASSIGN_OR_RETURN(auto made, ApplyTypePlans(tx, std::nullopt));
+      if (!made.empty()) spdlog::info("maintenance: {} plan(s) made from plans on equipment types", made.size());
+      return Status::Ok();
+    }));
+  }
   PARK_TRY(SweepAlarms());
   PARK_TRY(AssessPerformance());
   PARK_TRY(FlagMissedRounds());

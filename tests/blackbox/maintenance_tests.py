@@ -597,3 +597,134 @@ def maintenance_screen_panel_for_the_wall(ctx):
         check(secret not in text, f"the wall shows {secret!r}: {text[:2000]}")
     for who, want in ((a["token"], 403), (tech, 403), (login(base, "staff", "staff-demo-2026"), 200)):
         check(request(base, "GET", "/api/v1/maintenance/screen", token=who)[0] == want, f"screen for a role: {want}")
+
+
+def add_months(day, months):
+    """day (YYYY-MM-DD) + months, on the month's last day where the month is shorter (as the plans do)."""
+    y, m, d = (int(x) for x in day.split("-"))
+    index = y * 12 + (m - 1) + months
+    y, m = divmod(index, 12)
+    m += 1
+    last = (datetime(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)).day
+    return f"{y:04d}-{m:02d}-{min(d, last):02d}"
+
+
+@test
+def maintenance_type_plans_cover_every_equipment_of_a_kind(ctx):
+    """A plan on an equipment type gives every equipment of that kind of its enterprise a plan of its own (those
+    there and those added later), each with its own due and work order and saying how it was derived; a meter plan
+    waits for an equipment's sensor of its quantity; bad plans are refused naming the field with nothing stored, and
+    an enterprise never sees or reaches another's."""
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    a = plant(base, admin, "类型甲")
+    b = plant(base, admin, "类型乙")
+    _, _, pump = request(base, "GET", f"/api/v1/equipment/{a['pump']}", token=admin)
+
+    def add_pump(tag):
+        st, _, eq = request(base, "POST", "/api/v1/equipment",
+                            {"facility_id": pump["facility_id"], "tag": tag, "name": "离心泵", "type": "pump"},
+                            a["token"])
+        check(st == 201, f"pump {tag}: {st} {eq}")
+        return eq["id"]
+    p2 = add_pump("P-2")
+
+    # Bad type plans: each refused naming the field, nothing stored.
+    st, _, rule_b = request(base, "POST", "/api/v1/alarm-rules",
+                            {"name": "乙 高温", "sensor_id": b["temp"]["id"], "kind": "threshold", "high": 80,
+                             "severity": "warning"}, b["token"])
+    check(st == 201, f"B's rule: {st} {rule_b}")
+    calendar = {"name": "泵月度保养", "kind": "calendar", "unit": "month", "every": 1, "anchor": "fixed",
+                "start": today_local(-40), "lead_days": 3}
+    cases = [
+        (a["token"], {**calendar}, "equipment_type", "field.required"),
+        (a["token"], {**calendar, "equipment_type": "pump", "every": 0}, "every", "maintenance.field.every_range"),
+        (a["token"], {**calendar, "equipment_type": "pump", "enterprise_id": b["enterprise_id"]}, "enterprise_id",
+         "field.no_such_record"),
+        (admin, {**calendar, "equipment_type": "pump"}, "enterprise_id", "field.required"),
+        (a["token"], {"equipment_type": "pump", "name": "计量", "kind": "meter", "basis": "run_hours", "every": 2},
+         "sensor_quantity", "field.required"),
+        (a["token"], {"equipment_type": "pump", "name": "x", "kind": "condition", "alarm_rule_id": rule_b["id"]},
+         "alarm_rule_id", "field.no_such_record"),
+    ]
+    before = count(base, admin, "/api/v1/maintenance/type-plans")
+    plans_before = count(base, admin, "/api/v1/maintenance/plans")
+    for who, body, field, code in cases:
+        st, _, bad = request(base, "POST", "/api/v1/maintenance/type-plans", body, who)
+        check(st == 400 and bad["error"]["field"] == field and bad["error"]["reason"] == code, f"{body}: {st} {bad}")
+    check(request(base, "POST", "/api/v1/maintenance/type-plans", {**calendar, "equipment_type": "pump"},
+                  login(base, "tech", "tech-demo-2026"))[0] == 403, "a technician stores no plans")
+    check(count(base, admin, "/api/v1/maintenance/type-plans") == before
+          and count(base, admin, "/api/v1/maintenance/plans") == plans_before, "a refused type plan was stored")
+
+    # A monthly plan for every pump of A: P-1 and P-2 each get a plan, overdue since the start; the vessel none.
+    st, _, tp = request(base, "POST", "/api/v1/maintenance/type-plans", {**calendar, "equipment_type": "pump"},
+                        a["token"])
+    check(st == 201 and tp["enterprise_id"] == a["enterprise_id"] and tp["equipment_type"] == "pump"
+          and sorted(p["equipment_id"] for p in tp["plans"]) == sorted([a["pump"], p2]) and tp["not_covered"] == [],
+          f"type plan: {st} {tp}")
+    for p in tp["plans"]:
+        check(p["type_plan_id"] == tp["id"] and p["next_due"]["due_date"] == today_local(-40)
+              and p["next_due"]["overdue_days"] == 40 and p["start"] == today_local(-40)
+              and p["from_type"]["derivation"]["code"] == "maintenance.plan.from_type.calendar"
+              and p["from_type"]["derivation"]["params"]["equipment_type"] == "pump"
+              and p["equipment_tag"] in ("P-1", "P-2"), f"a pump's plan: {p}")
+    child = {p["equipment_id"]: p["id"] for p in tp["plans"]}
+
+    # Each pump's plan opens its own work order.
+    def orders_of(equipment, plan_id):
+        _, _, got = request(base, "GET", f"/api/v1/maintenance/work-orders?equipment_id={equipment}", token=a["token"])
+        return [o for o in got["items"] if o["plan_id"] == plan_id]
+    for equipment in (a["pump"], p2):
+        got = poll(lambda: orders_of(equipment, child[equipment]))
+        check(got and got[0]["due_date"] == today_local(-40) and got[0]["equipment_id"] == equipment,
+              f"the work order of {equipment}: {got}")
+
+    # A pump added later joins the schedule on its next date, not overdue since the start.
+    p3 = add_pump("P-3")
+    k = 1
+    while add_months(today_local(-40), k) < today_local():
+        k += 1
+    joined_on = add_months(today_local(-40), k)
+
+    def joined():
+        _, _, got = request(base, "GET", f"/api/v1/maintenance/plans?equipment_id={p3}", token=a["token"])
+        return [p for p in got["items"] if p["type_plan_id"] == tp["id"]]
+    got = poll(joined)
+    check(got and got[0]["start"] == joined_on and got[0]["next_due"]["due_date"] == joined_on
+          and got[0]["next_due"]["overdue_days"] == 0
+          and got[0]["from_type"]["derivation"]["params"]["start"] == joined_on, f"P-3 joins: {got} ({joined_on})")
+
+    # A run-hours plan for every pump counts each pump's state sensor; P-2 and P-3 have none yet: not covered.
+    st, _, mp = request(base, "POST", "/api/v1/maintenance/type-plans",
+                        {"equipment_type": "pump", "sensor_quantity": "state", "name": "泵运行 500 小时保养",
+                         "kind": "meter", "basis": "run_hours", "every": 500, "lead": 50}, a["token"])
+    check(st == 201 and [p["equipment_id"] for p in mp["plans"]] == [a["pump"]]
+          and mp["plans"][0]["sensor_id"] == a["run"]["id"]
+          and mp["plans"][0]["from_type"]["derivation"]["code"] == "maintenance.plan.from_type.meter"
+          and sorted(n["equipment_id"] for n in mp["not_covered"]) == sorted([p2, p3])
+          and mp["not_covered"][0]["reason"]["code"] == "maintenance.plan.no_sensor_of_quantity",
+          f"meter type plan: {st} {mp}")
+    st, _, s2 = request(base, "POST", "/api/v1/sensors",
+                        {"equipment_id": p2, "key": f"mt{a['stamp']}.p2.run", "name": "P-2 run", "kind": "sensor",
+                         "quantity": "state", "unit": "1"}, admin)
+    check(st == 201, f"P-2's state sensor: {st} {s2}")
+
+    def covered():
+        _, _, got = request(base, "GET", f"/api/v1/maintenance/type-plans/{mp['id']}", token=a["token"])
+        return got if any(p["equipment_id"] == p2 for p in got["plans"]) else None
+    got = poll(covered)
+    check(got and next(p for p in got["plans"] if p["equipment_id"] == p2)["sensor_id"] == s2["id"]
+          and [n["equipment_id"] for n in got["not_covered"]] == [p3], f"P-2 covered once it has a sensor: {got}")
+
+    # Scope: B sees none of A's type plans or the plans they made, and A's plans never reach B's pump.
+    st, _, seen = request(base, "GET", "/api/v1/maintenance/type-plans", token=b["token"])
+    check(st == 200 and all(t["enterprise_id"] == b["enterprise_id"] for t in seen["items"]), f"B's list: {seen}")
+    check(request(base, "GET", f"/api/v1/maintenance/type-plans/{tp['id']}", token=b["token"])[0] == 404,
+          "B reads A's type plan")
+    check(request(base, "GET", f"/api/v1/maintenance/type-plans?enterprise_id={a['enterprise_id']}",
+                  token=b["token"])[0] == 403, "B asks for A's type plans")
+    _, _, b_plans = request(base, "GET", f"/api/v1/maintenance/plans?equipment_id={b['pump']}", token=admin)
+    check(not [p for p in b_plans["items"] if p["type_plan_id"] in (tp["id"], mp["id"])], f"B's pump: {b_plans}")
+    _, _, mine = request(base, "GET", "/api/v1/maintenance/plans", token=b["token"])
+    check(not [p for p in mine["items"] if p["type_plan_id"] in (tp["id"], mp["id"])], f"B sees A's plans: {mine}")

@@ -57,6 +57,10 @@ struct CalendarPlan {
   int64_t lead_days = 0;    // the reminder comes this many days before the due date (0 .. 365)
 };
 
+// The first date of the plan's schedule (start + k × interval, k >= 0) on or after `day`: where an equipment that
+// joins a plan on an equipment type later falls into its siblings' schedule.
+LocalDate FirstOccurrenceOnOrAfter(const CalendarPlan& plan, const LocalDate& day);
+
 // Checks every field; errors name "unit"-style fields of the plan ("every", "lead_days").
 Status ValidateCalendarPlan(const CalendarPlan& plan);
 
@@ -113,6 +117,20 @@ struct MeterCount {
 // sorted; non-finite values are ignored.
 MeterCount CountMeter(MeterBasis basis, std::span<const Sample> samples, int64_t from_ms,
                       const MeterCountOptions& options);
+
+// A count carried forward: what was counted so far and the readings the next step must see again (a run-state's
+// last reading; a counter's base reading and a drop still awaiting confirmation), so new readings are added
+// without reading the history again.
+struct MeterProgress {
+  MeterCount count;
+  std::vector<Sample> tail;
+};
+
+// `progress` advanced by the samples after its last reading (those at or before it are ignored: a reading that
+// arrives late for a time already counted is only counted by a fresh CountMeter). Advancing step by step over a
+// series gives the used amount, resets and gaps CountMeter gives over the whole of it.
+MeterProgress AdvanceMeter(MeterBasis basis, MeterProgress progress, std::span<const Sample> samples, int64_t from_ms,
+                           const MeterCountOptions& options);
 
 struct MeterPlan {
   MeterBasis basis = MeterBasis::kRunHours;
