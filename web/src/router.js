@@ -43,6 +43,16 @@ const IsoOrders = () => import('./views/isotope/OrdersView.vue')
 const IsoShipments = () => import('./views/isotope/ShipmentsView.vue')
 const IsoGenerators = () => import('./views/isotope/GeneratorsView.vue')
 const IsoWaste = () => import('./views/isotope/WasteView.vue')
+// Hazardous-chemical vehicle appointment pages (issue 13) load on demand.
+const LogBook = () => import('./views/logistics/BookView.vue')
+const LogMy = () => import('./views/logistics/MyBookingsView.vue')
+const LogNow = () => import('./views/logistics/NowView.vue')
+const LogApprovals = () => import('./views/logistics/ApprovalsView.vue')
+const LogDocks = () => import('./views/logistics/DocksView.vue')
+const LogGate = () => import('./views/logistics/GateView.vue')
+const LogLot = () => import('./views/logistics/LotView.vue')
+const LogGantt = () => import('./views/logistics/GanttView.vue')
+const LogPredict = () => import('./views/logistics/PredictionView.vue')
 // Maintenance pages (issue 12) load on demand.
 const MaintOrders = () => import('./views/maintenance/WorkOrdersView.vue')
 const MaintOrder = () => import('./views/maintenance/WorkOrderView.vue')
@@ -67,6 +77,9 @@ const MAINT_MANAGERS = ['park_admin', 'park_staff', 'enterprise_user']
 const MODBUS = ['park_admin', 'park_staff', 'integrator']
 // Who may read telemetry (the server's readers, less the wall-display viewer, which has no app login).
 const TELEMETRY = ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'integrator']
+// Vehicle appointments: who books, who approves and runs docks, who stands at the gate and watches the lot.
+const LOG_DOCKS = ['park_admin', 'park_staff', 'enterprise_user']
+const LOG_GATE = ['park_admin', 'park_staff', 'gate']
 
 function registryRoutes(entity, titleKey) {
   return [
@@ -180,6 +193,15 @@ export const routes = [
       { path: 'isotopes/shipments', name: 'iso-shipments', component: IsoShipments, meta: { roles: CARBON, title: 'text.isotope.ui.nav.shipments' } },
       { path: 'isotopes/generators', name: 'iso-generators', component: IsoGenerators, meta: { roles: CARBON, title: 'text.isotope.ui.nav.generators' } },
       { path: 'isotopes/waste', name: 'iso-waste', component: IsoWaste, meta: { roles: CARBON, title: 'text.isotope.ui.nav.waste' } },
+      { path: 'logistics/book', name: 'log-book', component: LogBook, meta: { roles: ['driver'], title: 'text.logistics.ui.nav.book' } },
+      { path: 'logistics/my', name: 'log-my', component: LogMy, meta: { roles: ['driver'], title: 'text.logistics.ui.nav.my' } },
+      { path: 'logistics/now', name: 'log-now', component: LogNow, meta: { roles: ['driver'], title: 'text.logistics.ui.nav.now' } },
+      { path: 'logistics/approvals', name: 'log-approvals', component: LogApprovals, meta: { roles: LOG_DOCKS, title: 'text.logistics.ui.nav.approvals' } },
+      { path: 'logistics/docks', name: 'log-docks', component: LogDocks, meta: { roles: LOG_DOCKS, title: 'text.logistics.ui.nav.docks' } },
+      { path: 'logistics/gate', name: 'log-gate', component: LogGate, meta: { roles: LOG_GATE, title: 'text.logistics.ui.nav.gate' } },
+      { path: 'logistics/lot', name: 'log-lot', component: LogLot, meta: { roles: [...LOG_DOCKS, 'gate'], title: 'text.logistics.ui.nav.lot' } },
+      { path: 'logistics/gantt', name: 'log-gantt', component: LogGantt, meta: { roles: LOG_DOCKS, title: 'text.logistics.ui.nav.gantt' } },
+      { path: 'logistics/prediction', name: 'log-predict', component: LogPredict, meta: { roles: LOG_DOCKS, title: 'text.logistics.ui.nav.predict' } },
       { path: 'energy', name: 'energy', component: EnergyAccount, meta: { roles: CARBON, title: 'text.energy.ui.nav' } },
       { path: 'reports/monthly', name: 'report-monthly', component: MonthlyReport, meta: { roles: CARBON, title: 'text.report.ui.nav' } },
       { path: 'park-layout', name: 'park-layout', component: ParkLayoutView, meta: { roles: ['park_admin'], title: 'nav.layout' } },
@@ -228,6 +250,8 @@ export function makeRouter(history = createWebHistory()) {
       const year = await reportingYear(api, user)
       if (year) return { path: to.path, query: { ...to.query, year: String(year) }, hash: to.hash, replace: true }
     }
+    // A gate guard's home is the gate.
+    if (to.name === 'overview' && user.role === 'gate') return { name: 'log-gate' }
     // An enterprise user has one enterprise: the list is their enterprise's page.
     if (to.name === 'enterprises-list' && !isParkUser(user) && user.enterprise_id) {
       return { name: 'enterprises-detail', params: { id: String(user.enterprise_id) } }
