@@ -133,6 +133,9 @@ struct Server::Impl {
 
 namespace {
 
+// The policy of the service worker's script (see ServeStatic).
+constexpr const char* kWorkerCsp = "default-src 'self'; frame-ancestors 'none'";
+
 std::string_view ContentTypeFor(const std::filesystem::path& p) {
   const std::string ext = p.extension().string();
   if (ext == ".html") return "text/html; charset=utf-8";
@@ -225,8 +228,12 @@ std::optional<http::Response> ServeStatic(const Options& opt, std::string_view p
   const auto target = Resolve(root, *rel);
   if (target.kind == StaticTarget::kOutside) return std::nullopt;
   if (target.kind == StaticTarget::kFile) {
-    return FileResponse(target.file, std::string(ContentTypeFor(target.file)),
-                        rel->rfind("assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
+    auto r = FileResponse(target.file, std::string(ContentTypeFor(target.file)),
+                          rel->rfind("assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
+    // The service worker (the app kept on a phone for rounds without network) runs under the policy its script
+    // is served with: it may fetch our own origin and nothing else.
+    if (r && *rel == "sw.js") r->headers.emplace_back("Content-Security-Policy", kWorkerCsp);
+    return r;
   }
   const auto last = path.substr(path.rfind('/') + 1);
   if (last.find('.') != std::string_view::npos) return std::nullopt;
@@ -445,8 +452,10 @@ BeastResponse ToBeast(http::Response&& r, unsigned version, bool keep_alive, con
   if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
   res.set("X-Request-Id", request_id);
   bool has_cache_control = false;
+  bool has_csp = false;
   for (auto& [k, v] : r.headers) {
     has_cache_control |= k == "Cache-Control";
+    has_csp |= k == "Content-Security-Policy";
     res.set(k, v);
   }
   if (!has_cache_control) res.set(bhttp::field::cache_control, "no-store");
@@ -455,7 +464,9 @@ BeastResponse ToBeast(http::Response&& r, unsigned version, bool keep_alive, con
   // CSV, files) is never rendered as a page, and its short policy keeps the API's responses small.
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
-  if (r.content_type.rfind("text/html", 0) == 0) {
+  if (has_csp) {
+    // set by the handler (the service worker's script)
+  } else if (r.content_type.rfind("text/html", 0) == 0) {
     res.set(bhttp::field::x_frame_options, "DENY");
     res.set("Content-Security-Policy", kPageCsp);
   } else {

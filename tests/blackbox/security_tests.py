@@ -235,6 +235,8 @@ def static_files_never_leave_the_web_root(ctx):
         f.write("<!doctype html><title>app</title>INDEX-PAGE")
     with open(os.path.join(root, "assets", "app.js"), "w") as f:
         f.write("console.log('APP-JS')")
+    with open(os.path.join(root, "sw.js"), "w") as f:
+        f.write("self.addEventListener('fetch', () => {})")
     with open(os.path.join(work, "secret.txt"), "w") as f:
         f.write("TOP-SECRET")
     os.symlink(os.path.join(work, "secret.txt"), os.path.join(root, "link.txt"))
@@ -254,6 +256,14 @@ def static_files_never_leave_the_web_root(ctx):
             check(codes and codes[0] in (b"404", b"400"), f"{target}: expected 404, got {raw[:120]!r}")
         st, headers, body = request(server.base, "GET", "/assets/app.js")
         check(st == 200 and "APP-JS" in body, f"a real asset is not served: {st}")
+        check(headers.get("content-security-policy", "").startswith("default-src 'none'"),
+              f"a script file may fetch: {headers.get('content-security-policy')}")
+        # The service worker runs under its script's policy: our own origin only, and no other file gets it.
+        st, headers, body = request(server.base, "GET", "/sw.js")
+        check(st == 200 and headers.get("content-security-policy") == "default-src 'self'; frame-ancestors 'none'",
+              f"the service worker's policy: {st} {headers.get('content-security-policy')}")
+        st, headers, _ = request(server.base, "GET", "/assets/sw.js")
+        check(st == 404, f"a service-worker policy for a path that is not the root's sw.js: {st}")
         st, headers, body = request(server.base, "GET", "/screen")
         check(st == 200 and "INDEX-PAGE" in body, "an app route does not get index.html")
         csp = headers.get("content-security-policy", "")

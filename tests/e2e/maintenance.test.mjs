@@ -152,6 +152,9 @@ describe('Maintenance', { timeout: 300000 }, () => {
       const slot = due.find((w) => w.route_id === route.id).slot
 
       await page.goto(`${BASE_URL}/maintenance/rounds`)
+      // The app keeps itself on the phone (a service worker) once it has been opened with the network.
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true))
+      await page.reload()
       await page.locator(`[data-testid="round-${route.id}-${slot}"][data-status="due"]`).waitFor()
       // Ready for the field: the phone keeps the due routes (and has the round page) for working offline.
       await page.waitForFunction(
@@ -210,6 +213,10 @@ describe('Maintenance', { timeout: 300000 }, () => {
       await page.locator(`[data-testid="round-${route.id}-${slot}"] [data-testid="round-local-${route.id}"]`).waitFor()
       await page.locator('[data-testid="rounds-pending"]').waitFor()
       await page.locator(`[data-testid="round-open-${route.id}"]`).click()
+      await page.locator('[data-testid="round-queued"]').waitFor()
+      // The phone's browser reloads the page with no network at all: the app comes from the phone, and the round
+      // still waits to be sent.
+      await page.reload()
       await page.locator('[data-testid="round-queued"]').waitFor()
 
       // The network comes back: the phone sends the round by itself.

@@ -194,6 +194,7 @@ export function createRoundBook({
   const drafts = reactive(store.load())
   const status = reactive({ sending: false, lastTry: 0 })
   let running = null
+  let again = false
 
   function persist() {
     return store.save(JSON.parse(JSON.stringify(drafts)))
@@ -318,9 +319,21 @@ export function createRoundBook({
   // Sends every queued round of `user`, one at a time; a second call while one runs waits for it. Returns how
   // many were sent.
   function flush(user) {
-    if (running) return running
+    // Asked again while a pass runs (the network came back while the last try was failing): one more pass after it,
+    // or the round would wait for the next timer.
+    if (running) {
+      again = true
+      return running
+    }
     // Cleared once the promise is stored (an empty queue would otherwise finish before `running` is set).
-    running = sendAll(user).finally(() => {
+    running = (async () => {
+      let sent = 0
+      do {
+        again = false
+        sent += await sendAll(user)
+      } while (again)
+      return sent
+    })().finally(() => {
       running = null
     })
     return running

@@ -280,6 +280,24 @@ describe('the round book', () => {
     expect(await book.flush('tech')).toBe(1)
   })
 
+  it('makes one more pass when asked while a failing pass runs (the network came back meanwhile)', async () => {
+    const server = fakeServer()
+    const book = createRoundBook({ api: server.api, store: localStore(memoryStorage()), photos: photoStore(null) })
+    const route = { ...ROUTE, checkpoints: [ROUTE.checkpoints[0]] }
+    const d = book.start({ user: 'tech', route, slot: 's' })
+    book.setAnswer(d.id, 11, 'surface_temp', { value: '20' })
+    book.setAnswer(d.id, 11, 'no_leaks', { value: true })
+    book.queue(d.id)
+    server.offline = true
+    const first = book.flush('tech')
+    // The 'online' event arrives while the offline try is still failing.
+    server.offline = false
+    const second = book.flush('tech')
+    expect(second).toBe(first)
+    expect(await second).toBe(1)
+    expect(book.drafts[d.id].state).toBe('sent')
+  })
+
   it('sends only the signed-in user\'s rounds', async () => {
     const server = fakeServer()
     const book = createRoundBook({ api: server.api, store: localStore(memoryStorage()), photos: photoStore(null) })
