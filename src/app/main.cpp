@@ -11,6 +11,7 @@
 
 #include "app/config.hpp"
 #include "app/demo.hpp"
+#include "app/demo_dispatch.hpp"
 #include "app/demo_logistics.hpp"
 #include "app/demo_modbus.hpp"
 #include "app/metering.hpp"
@@ -19,6 +20,7 @@
 #include "park/auth/auth.hpp"
 #include "park/carbon/service.hpp"
 #include "park/energy/service.hpp"
+#include "park/dispatch/service.hpp"
 #include "park/home/service.hpp"
 #include "park/isotope/service.hpp"
 #include "park/layout/service.hpp"
@@ -93,6 +95,7 @@ struct App {
   std::unique_ptr<energy::Service> energy;
   std::unique_ptr<maintenance::Service> maintenance;
   std::unique_ptr<modbus::Service> modbus;
+  std::unique_ptr<dispatch::Service> dispatch;
   std::unique_ptr<logistics::Service> logistics;
   telemetry::WebhookSender webhook;  // the outgoing webhooks of alarms and maintenance reminders
   std::unique_ptr<mqtt::Subscriber> mqtt;
@@ -127,6 +130,20 @@ struct App {
     energy = std::make_unique<energy::Service>(energy::Sources{*store, clock, router, config.telemetry.utc_offset_minutes},
                                                config.energy);
     energy->Register(router);
+    {
+      dispatch::ServiceSources d{*store, clock, router, &hub};
+      d.utc_offset_minutes = config.telemetry.utc_offset_minutes;
+      d.webhook = webhook;
+      d.webhook_policy = OutboundPolicy{config.telemetry.webhook_allow_hosts};
+      // The battery PCS's setpoints go to the broker the telemetry ingest uses, when one is configured.
+      d.mqtt_enabled = config.mqtt.enabled;
+      d.mqtt.host = config.mqtt.host;
+      d.mqtt.port = config.mqtt.port;
+      d.mqtt.client_id = config.mqtt.client_id;
+      d.mqtt.username = config.mqtt.username;
+      d.mqtt.password = config.mqtt.password;
+      dispatch = dispatch::Register(router, std::move(d));
+    }
     report::Register(router, {clock, router, *energy, config.telemetry.utc_offset_minutes});
     server::Server::RegisterLiveRoute(router);
   }
@@ -225,6 +242,7 @@ int Serve(App& app, const std::function<Status()>& started = nullptr, const std:
   MeteringJob metering(*app.telemetry, *app.carbon, app.clock, app.config.telemetry.utc_offset_minutes);
   metering.Start();
   app.maintenance->Start();
+  app.dispatch->Start();
   app.logistics->Start();
   if (auto st = StartDeviceTransports(app); !st.ok()) return Fail(st.error());
   if (started) {
@@ -236,6 +254,7 @@ int Serve(App& app, const std::function<Status()>& started = nullptr, const std:
   if (stopping) stopping();
   metering.Stop();
   app.maintenance->Stop();
+  app.dispatch->Stop();
   app.logistics->Stop();
   if (app.mqtt) app.mqtt->Stop();
   if (app.hj212) app.hj212->Stop();
@@ -340,6 +359,7 @@ int Main(int argc, char** argv) {
         if (auto st = SeedLogisticsDemo(*(*app)->store, (*app)->clock, *(*app)->logistics); !st.ok()) {
           return Fail(st.error());
         }
+        if (auto st = SeedDispatchDemo(*(*app)->store, (*app)->clock, *(*app)->dispatch); !st.ok()) return Fail(st.error());
         if (auto st = (*app)->telemetry->ReloadAlarmRules(); !st.ok()) return Fail(st.error());
       }
       std::cout << "\nDemo logins (user / password):\n";

@@ -37,7 +37,10 @@ Status SeedDemo(Service& service, const DemoInputs& in) {
   for (const auto& [at, mw] : in.load_history) samples.push_back({{"at", at}, {"mw", mw}});
   PARK_TRY(Call(s, Method::kPost, "/api/v1/dispatch/load-history", {{"samples", samples}}));
   // Today's forecasts: the load from the metered history, PV and wind by model from the day's weather.
-  PARK_TRY(Call(s, Method::kPost, "/api/v1/dispatch/forecasts/model", {{"kind", "load"}, {"date", in.date}, {"weeks", 4}}));
+  if (!Call(s, Method::kPost, "/api/v1/dispatch/forecasts/model", {{"kind", "load"}, {"date", in.date}, {"weeks", 4}}).ok()) {
+    // The first weeks of a season have no same-season history for the model: the day's profile is uploaded.
+    PARK_TRY(Call(s, Method::kPost, "/api/v1/dispatch/forecasts", {{"kind", "load"}, {"date", in.date}, {"values_mw", in.load_mw}}));
+  }
   PARK_TRY(Call(s, Method::kPost, "/api/v1/dispatch/forecasts/model", {{"kind", "pv"}, {"date", in.date}, {"cloud", in.cloud}}));
   PARK_TRY(Call(s, Method::kPost, "/api/v1/dispatch/forecasts/model", {{"kind", "wind"}, {"date", in.date}, {"speed_ms", in.speed_ms}}));
   for (const auto& t : in.tiers) {

@@ -36,6 +36,7 @@ import modbus_tests  # noqa: E402
 import performance_tests  # noqa: E402
 import rounds_tests  # noqa: E402
 import logistics_tests  # noqa: E402
+import dispatch_tests  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SKIP = 77  # CTest SKIP_RETURN_CODE
@@ -384,6 +385,7 @@ TESTS.extend(modbus_tests.TESTS)
 TESTS.extend(performance_tests.TESTS)
 TESTS.extend(rounds_tests.TESTS)
 TESTS.extend(logistics_tests.TESTS)
+TESTS.extend(dispatch_tests.TESTS)
 
 
 class Context:

@@ -80,7 +80,7 @@ def access_table_in_architecture_matches_the_routes(ctx):
                                                "/api/v1/carbon/park", "/api/v1/carbon/ratings", "/api/v1/live",
                                                "/api/v1/park/layout", "/api/v1/screen/today",
                                                "/api/v1/isotopes/shipments", "/api/v1/maintenance/screen",
-                                               "/api/v1/logistics/screen"),
+                                               "/api/v1/logistics/screen", "/api/v1/dispatch/screen"),
                   f"a screen token reads {method} {path}, which the big screen does not show")
         if path.startswith(("/api/v1/audit", "/api/v1/users", "/api/v1/tokens")):
             check(roles == {"park_admin"}, f"{method} {path} must be for park admins only: {roles}")

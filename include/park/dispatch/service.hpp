@@ -30,11 +30,11 @@ struct ServiceSources {
   http::LiveHub* hub = nullptr;
   int utc_offset_minutes = 8 * 60;
   // An order's share is also posted to the enterprise's webhook_url (DingTalk/WeCom text); none: not sent.
-  std::function<Status(const std::string& url, const std::string& json_body)> webhook;
-  OutboundPolicy webhook_policy;
+  std::function<Status(const std::string& url, const std::string& json_body)> webhook = nullptr;
+  OutboundPolicy webhook_policy{};
   // The battery PCS's setpoints: published when a broker is configured (mqtt_enabled).
   bool mqtt_enabled = false;
-  mqtt::Options mqtt;
+  mqtt::Options mqtt{};
   std::string topic_prefix = "parkbrain/dispatch";
   int64_t ack_timeout_ms = 60'000;
   // The periodic job: sends the current step's setpoint, marks unacknowledged ones missing and re-plans today
@@ -80,6 +80,7 @@ struct DemoInputs {
   std::vector<double> year_load_mw, year_pv_mw, year_wind_mw;  // hourly
   std::string date;                                             // today, local
   std::vector<double> cloud, speed_ms;                          // today's weather, 96 steps
+  std::vector<double> load_mw;  // today's load, uploaded when the history has no day of today's season yet
   std::vector<std::pair<int64_t, double>> load_history;         // (instant ms, MW) per 15 min, weeks before today
   struct Tier {
     int64_t enterprise_id = 0;
