@@ -73,7 +73,7 @@ export const QUANTITY_UNITS = {
 export const CUMULATIVE_QUANTITIES = ['energy', 'gas_volume', 'water_volume', 'steam_mass', 'heat', 'run_hours', 'count']
 export const QUANTITIES = Object.keys(QUANTITY_UNITS)
 export const SENSOR_KINDS = ['sensor', 'meter']
-export const ROLES = ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'driver', 'integrator']
+export const ROLES = ['park_admin', 'park_staff', 'enterprise_user', 'technician', 'driver', 'integrator', 'gate']
 
 // Field types: text, number, date, enum (options + i18n prefix), ref (another entity), contacts, json,
 // unit (a select of the units the chosen quantity allows). `helper` fields are never sent: they only
