@@ -446,6 +446,42 @@ def dispatch_orderly_power_use_is_scoped_to_each_enterprise(ctx):
         st, _, report = request(base, "GET", f"/api/v1/dispatch/orders/{order['id']}/report", token=admin)
         check(st == 200 and {r["enterprise_id"] for r in report["compliance"]} >= {a["id"], b["id"]}, f"report: {report}")
 
+        # Compliance from the meters: A's energy meter ran at 10 MW in the window the day before and at 5 MW in an
+        # order's window that is over, so it shed 5 MW against the 3 MW asked; B has no meter.
+        st, _, fac = request(base, "POST", "/api/v1/facilities", {"enterprise_id": a["id"], "name": "配电房", "kind": "utility"}, admin)
+        check(st == 201, f"facility: {st} {fac}")
+        st, _, eq = request(base, "POST", "/api/v1/equipment",
+                            {"facility_id": fac["id"], "tag": "TR-1", "name": "1 号变压器", "type": "transformer"}, admin)
+        check(st == 201, f"equipment: {st} {eq}")
+        st, _, meter = request(base, "POST", "/api/v1/sensors",
+                               {"equipment_id": eq["id"], "key": f"dsp{stamp}.energy", "name": "总表", "kind": "meter",
+                                "quantity": "energy", "unit": "kWh", "activity_item": "electricity"}, admin)
+        check(st == 201, f"meter: {st} {meter}")
+        w_to = (now // 600_000) * 600_000 - 3_600_000
+        w_from = w_to - 3_600_000
+        lines = []
+        for k in range(7):
+            lines.append(f"{meter['key']} value={1000 + k * 10000 / 6:.3f} {(w_from - DAY_MS) // 1000 + k * 600}\n")
+            lines.append(f"{meter['key']} value={50000 + k * 5000 / 6:.3f} {w_from // 1000 + k * 600}\n")
+        st, _, body = request(base, "POST", "/api/v1/write?precision=s", "".join(lines), admin, content_type="text/plain")
+        check(st == 204, f"meter readings: {st} {body}")
+        st, _, past = request(base, "POST", "/api/v1/dispatch/orders", {"cut_mw": 5, "from": w_from, "to": w_to}, admin)
+        check(st == 201, f"past order: {st} {past}")
+        row = None
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            st, _, seen = request(base, "GET", f"/api/v1/dispatch/orders/{past['id']}", token=a_tok)
+            row = seen["compliance"][0] if st == 200 and seen["compliance"] else None
+            if row and row["actual_mw"] is not None:
+                break
+            time.sleep(0.3)
+        check(row and close(row["baseline_mw"], 10, rel=1e-3) and close(row["actual_mw"], 5, rel=1e-3)
+              and close(row["reduction_mw"], 5, rel=1e-3) and row["compliant"] is True
+              and row["basis"]["code"] == "dispatch.order.compliance_basis", f"A complied: {row}")
+        _, _, rep = request(base, "GET", f"/api/v1/dispatch/orders/{past['id']}/report", token=admin)
+        b_row = next(r for r in rep["compliance"] if r["enterprise_id"] == b["id"])
+        check(b_row["compliant"] is None and b_row["basis"]["code"] == "dispatch.order.no_meters", f"B unmetered: {b_row}")
+
         # An enterprise with no share in an order does not see it.
         c, c_tok = enterprise_with_user(base, admin, "有序用电丙", stamp + 2)
         st, _, _ = request(base, "GET", f"/api/v1/dispatch/orders/{order['id']}", token=c_tok)
