@@ -28,6 +28,7 @@ export const DEMO_LOGINS = {
   technician: { name: 'tech', password: 'tech-demo-2026' },
   driver: { name: 'driver', password: 'driver-demo-2026' },
   integrator: { name: 'integrator', password: 'integrator-demo-2026' },
+  gate: { name: 'gate', password: 'gate-demo-2026' },
 }
 
 export async function launch() {

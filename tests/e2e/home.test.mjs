@@ -144,6 +144,16 @@ describe('home page per role', { timeout: 300000 }, () => {
         const { context, page } = await newPage(chrome.browser, { viewport })
         try {
           await login(page, cred)
+          if (role === 'gate') {
+            // A gate guard's home is the gate: the plate form, ready to type into.
+            await page.locator('[data-testid="gate-form"]').waitFor()
+            assert.equal(new URL(page.url()).pathname, '/logistics/gate')
+            const o = await overflow(page)
+            assert.deepEqual(o.wide, [], `nothing wider than the ${viewport.width} px screen`)
+            assert.equal(o.scrolls, false, 'no sideways scrolling')
+            assert.deepEqual(page.problems, [])
+            return
+          }
           await openHome(page)
           assert.equal(await page.locator('[data-testid="home"]').getAttribute('data-role'), role)
           await CHECK_OF[role](page)
