@@ -92,11 +92,13 @@ void BookingEvents(const store::Row& b, const std::string& what, std::vector<Eve
 }  // namespace
 
 Result<Json> Service::Impl::Book(store::Tx& tx, const Principal* who, const Json& body, int64_t now, bool check_only,
-                                 std::vector<Event>& events) {
+                                 std::vector<Event>& events, bool walk_in) {
   JsonReader r(body);
   auto plate_text = r.String("plate", JsonReader::kRequired, 32);
   auto dock_id = r.Integer("dock_id", JsonReader::kRequired);
-  auto slot = r.Integer("slot_start", JsonReader::kRequired);
+  // A walk-in is checked as if booked for the next minute at a dock open round the clock with room for it.
+  auto slot = walk_in ? std::optional<int64_t>((now / kMsPerMinute + 1) * kMsPerMinute)
+                      : r.Integer("slot_start", JsonReader::kRequired);
   auto op_text = r.String("operation", JsonReader::kRequired, 16);
   const Json* goods_in = r.Array("goods", JsonReader::kRequired);
   auto driver_in = r.Integer("driver_id", JsonReader::kOptional);
@@ -183,6 +185,19 @@ Result<Json> Service::Impl::Book(store::Tx& tx, const Principal* who, const Json
     req.documents.tank_vehicle = tank;
   }
 
+  const std::vector<Dock> real_docks = docks;
+  if (walk_in) {
+    for (auto& d : docks) {
+      d.open_minute = 0;
+      d.close_minute = 24 * 60;
+      d.slot_minutes = 1;
+      d.parallel_capacity = 1 << 20;
+      d.requires_approval = false;
+    }
+    settings.rules.lead_time_min = 0;
+    settings.rules.next_day_cutoff_minute = 24 * 60;
+    settings.rules.class_caps.clear();
+  }
   Scheduler scheduler(*goods, MixingMatrix::Default(), settings.rules, docks);
   std::vector<BlacklistEntry> black;
   PARK_ASSIGN_OR_RETURN(auto brows, tx.Query(
@@ -192,7 +207,8 @@ Result<Json> Service::Impl::Book(store::Tx& tx, const Principal* who, const Json
   // The places already taken around the slot: the dock's slot and every class cap the slot overlaps.
   PARK_ASSIGN_OR_RETURN(auto taken, tx.Query(fmt::format(
       "SELECT dock_id, slot_start, slot_end, labels FROM logistics_bookings WHERE walk_in = 0 AND status IN {} "
-      "AND slot_start < $1 AND slot_end > $2", kHolding), {*slot + kMsPerDay, *slot - kMsPerDay}));
+      "AND slot_start < $1 AND slot_end > $2 AND $3 = 0", kHolding), {*slot + kMsPerDay, *slot - kMsPerDay,
+                                                                   int64_t{walk_in ? 1 : 0}}));
   for (const auto& t : taken) {
     CheckedBooking c;
     c.dock_id = std::to_string(t.Int(0));
@@ -218,6 +234,14 @@ Result<Json> Service::Impl::Book(store::Tx& tx, const Principal* who, const Json
   if (!checked.ok()) return checked.error();
 
   const Dock* dock = scheduler.FindDock(req.dock_id);
+  if (walk_in) {
+    // Stored at its arrival, for the dock's real service time; it holds no slot.
+    const auto real = std::find_if(real_docks.begin(), real_docks.end(), [&](const Dock& d) { return d.id == req.dock_id; });
+    checked->slot_start_ms = now;
+    checked->slot_end_ms = now + real->slot_minutes * kMsPerMinute;
+    checked->service_end_ms = now + real->service_minutes(op) * kMsPerMinute;
+    checked->status = BookingStatus::kScheduled;
+  }
   if (check_only) {
     return Json{{"ok", true}, {"status", StatusName(checked->status)}, {"labels", checked->labels},
                 {"slot_end", checked->slot_end_ms}, {"service_end", checked->service_end_ms}};
@@ -231,12 +255,12 @@ Result<Json> Service::Impl::Book(store::Tx& tx, const Principal* who, const Json
   const std::string status(StatusName(checked->status));
   PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
       "INSERT INTO logistics_bookings (plate, vehicle_id, carrier_id, driver_id, escort_id, dock_id, enterprise_id, "
-      "operation, slot_start, slot_end, service_end, goods, labels, status, created_by, created_at, updated_at) VALUES "
-      "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+      "operation, slot_start, slot_end, service_end, goods, labels, status, created_by, created_at, updated_at, walk_in) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) RETURNING id",
       {checked->plate.text, *vehicle_id, *carrier_id, *driver_id, store::OrNull(escort_in), *dock_id,
        std::stoll(dock->enterprise_id), std::string(OperationName(op)), checked->slot_start_ms, checked->slot_end_ms,
        checked->service_end_ms, goods_json.dump(), Json(checked->labels).dump(), status,
-       who ? who->user_id : int64_t{0}, now}));
+       who ? who->user_id : int64_t{0}, now, int64_t{walk_in ? 1 : 0}}));
   const int64_t id = row->Int(0);
   PARK_TRY(tx.Exec("INSERT INTO logistics_booking_history (booking_id, status, reason, at, by_name) VALUES ($1, $2, '', $3, $4)",
                    {id, status, now, who ? who->name : std::string("system")}));
@@ -550,6 +574,28 @@ void Service::Impl::RegisterBookings(http::Router& router) {
     r.handler = [s](const http::Request& req) {
       return WriteRoute(*s, req, 201, [&](store::Tx& tx, const Json& body, Json& out, std::vector<Event>& events) -> Status {
         PARK_ASSIGN_OR_RETURN(out, s->Book(tx, &req.Who(), body, s->src.clock.NowMs(), false, events));
+        return Status::Ok();
+      });
+    };
+    router.Add(std::move(r));
+  }
+  {
+    http::Route r;
+    r.method = http::Method::kPost;
+    r.pattern = "/api/v1/logistics/bookings/walk-in";
+    r.roles = kGateRoles;
+    r.doc = Doc("Register a vehicle that came without a booking, for now (the gate): every check of a booking but the "
+                "slot's (plate, goods and their mixed load, the dock's classes, documents today, the blacklist); it holds "
+                "no slot and is called after the booked vehicles",
+                Obj({{"plate", str}, {"dock_id", integer}, {"operation", {{"type", "string"}, {"enum", {"loading", "unloading"}}}},
+                     {"goods", {{"type", "array"}, {"items", Obj({{"un_number", str}, {"quantity_kg", number}},
+                                                                 {"un_number", "quantity_kg"})}}},
+                     {"driver_id", integer}, {"escort_id", integer}},
+                    {"plate", "dock_id", "operation", "goods", "driver_id"}),
+                booking, 201);
+    r.handler = [s](const http::Request& req) {
+      return WriteRoute(*s, req, 201, [&](store::Tx& tx, const Json& body, Json& out, std::vector<Event>& events) -> Status {
+        PARK_ASSIGN_OR_RETURN(out, s->Book(tx, &req.Who(), body, s->src.clock.NowMs(), false, events, true));
         return Status::Ok();
       });
     };

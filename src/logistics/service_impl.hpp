@@ -101,8 +101,10 @@ struct Service::Impl {
   Result<std::optional<store::Row>> VisibleBooking(store::Tx& tx, const Principal* who, int64_t id);
 
   // The operations (one transaction each, the caller's).
+  // walk_in: a vehicle that came without a booking, registered at the gate for now: every check but the slot's
+  // (hours, grid, lead time, cutoff, places and class caps); it is called after the booked vehicles.
   Result<Json> Book(store::Tx& tx, const Principal* who, const Json& body, int64_t now, bool check_only,
-                    std::vector<Event>& events);
+                    std::vector<Event>& events, bool walk_in = false);
   Status Transition(store::Tx& tx, const Principal* who, const store::Row& b, BookingStatus to, const Text& reason,
                     int64_t now, const std::string& extra_sql, const store::Params& extra,
                     std::vector<Event>& events);

@@ -362,3 +362,24 @@ def logistics_concurrent_last_place_and_bad_input(ctx):
             409, "plate", "logistics.gate.already_inside", "a gate event for a vehicle already inside")
     check(len(day_bookings(base, admin, slot)) == bookings, "bad bookings stored nothing")
     check(len(gate_events(base, admin, slot)) == events, "bad gate events stored nothing")
+
+    # A walk-in registered at the gate waits while the dock serves the booked vehicle, and is called when it frees.
+    st, _, gate_tok = request(base, "POST", "/api/v1/tokens", {"label": f"gate {stamp}", "role": "gate",
+                                                               "expires_in_days": 1}, admin)
+    check(st == 201, f"gate token: {st}")
+    gate = gate_tok["token"]
+    walker = next(p for p in plates if p != booked["plate"])
+    walk_body = {k: v for k, v in park.body(walker, 0).items() if k != "slot_start"}
+    refused(*request(base, "POST", "/api/v1/logistics/bookings/walk-in",
+                     dict(walk_body, goods=[{"un_number": "UN1547", "quantity_kg": 100}]), gate)[::2],
+            400, "goods[0].un_number", "logistics.dock.class_not_allowed", "a walk-in is checked like a booking")
+    walk = ok(*request(base, "POST", "/api/v1/logistics/bookings/walk-in", walk_body, gate)[::2], 201, "walk-in")
+    check(walk["walk_in"] and walk["status"] == "scheduled", f"walk-in: {walk}")
+    d = ok(*request(base, "POST", "/api/v1/logistics/gate/events",
+                    {"plate": walker, "direction": "in", "gate": "T1"}, gate)[::2], 200, "walk-in at the gate")
+    check(d["decision"] == "checked_in" and d["call"]["booking_id"] is None
+          and d["call"]["reason"]["code"] == "logistics.call.dock_busy", f"the dock serves the booked vehicle: {d}")
+    ok(*request(base, "POST", f"/api/v1/logistics/bookings/{booked['id']}/dock-start", {}, admin)[::2], 200, "start")
+    f = ok(*request(base, "POST", f"/api/v1/logistics/bookings/{booked['id']}/dock-finish", {}, admin)[::2], 200, "done")
+    check(f["call"]["booking_id"] == walk["id"] and f["call"]["reason"]["code"] == "logistics.call.walk_in",
+          f"the walk-in is called when the dock frees: {f['call']}")
