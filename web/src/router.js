@@ -36,6 +36,12 @@ const TelemetryAlarmStats = () => import('./views/telemetry/AlarmStatsView.vue')
 // Energy pages (issue 11; dispatch joins with issue 14) load on demand.
 const EnergyAccount = () => import('./views/energy/EnergyView.vue')
 const MonthlyReport = () => import('./views/report/MonthlyReportView.vue')
+// Dispatch pages (issue 14): the plan, grid instructions, orderly power use, sizing and tariffs.
+const DispatchPlan = () => import('./views/dispatch/PlanView.vue')
+const DispatchInstructions = () => import('./views/dispatch/InstructionsView.vue')
+const DispatchOrderly = () => import('./views/dispatch/OrderlyView.vue')
+const DispatchSizing = () => import('./views/dispatch/SizingView.vue')
+const DispatchTariffs = () => import('./views/dispatch/TariffsView.vue')
 // Isotope pages (issue 15) load on demand.
 const IsoInventory = () => import('./views/isotope/InventoryView.vue')
 const IsoBatch = () => import('./views/isotope/BatchView.vue')
@@ -203,6 +209,11 @@ export const routes = [
       { path: 'logistics/gantt', name: 'log-gantt', component: LogGantt, meta: { roles: LOG_DOCKS, title: 'text.logistics.ui.nav.gantt' } },
       { path: 'logistics/prediction', name: 'log-predict', component: LogPredict, meta: { roles: LOG_DOCKS, title: 'text.logistics.ui.nav.predict' } },
       { path: 'energy', name: 'energy', component: EnergyAccount, meta: { roles: CARBON, title: 'text.energy.ui.nav' } },
+      { path: 'dispatch/plan', name: 'dispatch-plan', component: DispatchPlan, meta: { roles: PARK, title: 'text.dispatch.ui.nav.plan' } },
+      { path: 'dispatch/instructions', name: 'dispatch-instructions', component: DispatchInstructions, meta: { roles: PARK, title: 'text.dispatch.ui.nav.instructions' } },
+      { path: 'dispatch/orderly', name: 'dispatch-orderly', component: DispatchOrderly, meta: { roles: CARBON, title: 'text.dispatch.ui.nav.orderly' } },
+      { path: 'dispatch/sizing', name: 'dispatch-sizing', component: DispatchSizing, meta: { roles: PARK, title: 'text.dispatch.ui.nav.sizing' } },
+      { path: 'dispatch/tariffs', name: 'dispatch-tariffs', component: DispatchTariffs, meta: { roles: PARK, title: 'text.dispatch.ui.nav.tariffs' } },
       { path: 'reports/monthly', name: 'report-monthly', component: MonthlyReport, meta: { roles: CARBON, title: 'text.report.ui.nav' } },
       { path: 'park-layout', name: 'park-layout', component: ParkLayoutView, meta: { roles: ['park_admin'], title: 'nav.layout' } },
       {

@@ -93,18 +93,27 @@ export function bandRuns(bands) {
   return out
 }
 
-// The tariff bands as ECharts markArea data on a category axis of step labels: each run from its first step's
-// label to the label after its last step, translucent in the band's colour, named in the page's language.
+// The tariff bands as ECharts markArea data on a category axis of steps: each run from its first step to the
+// step after its last one (the axis has one category more than the plan has steps, for the end of the day),
+// given as category indices (labels repeat when a plan wraps past midnight), translucent in the band's colour and
+// named in the page's language.
 export function bandAreas(bands, labels, bandName = (b) => b, { dark = false } = {}) {
+  const last = Math.max(0, labels.length - 1)
   return bandRuns(bands).map((r) => [
     {
       name: bandName(r.band),
-      xAxis: labels[r.from],
-      itemStyle: { color: BAND_COLORS[r.band] || '#999', opacity: dark ? 0.18 : 0.13 },
+      xAxis: r.from,
+      itemStyle: { color: rgba(BAND_COLORS[r.band] || '#999999', dark ? 0.2 : 0.14) },
       label: { color: dark ? '#cfe3ff' : '#55606e', fontSize: dark ? 13 : 11, position: 'insideTop' },
     },
-    { xAxis: labels[Math.min(r.to, labels.length - 1)] },
+    { xAxis: Math.min(r.to, last) },
   ])
+}
+
+// '#rrggbb' with an alpha, as ECharts draws it on a transparent canvas.
+export function rgba(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16)
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`
 }
 
 // The plan chart: supply stacked above the axis (PV, wind, discharge, import), use below it (load, charge,
@@ -113,7 +122,8 @@ export function bandAreas(bands, labels, bandName = (b) => b, { dark = false } =
 export function planOption(plan, { names = {}, bandName, axis = {}, dark = false } = {}) {
   const steps = (plan.steps || []).map(normaliseStep)
   const labels = stepLabels(plan, steps.length)
-  const bands = plan.bands || (plan.steps || []).map((s) => s.band)
+  // Each step's band (the plan's `bands` list describes runs for other readers).
+  const bands = (plan.steps || []).map((s) => s.band)
   const energy = num(plan.battery && plan.battery.energy_mwh)
   const socInPct = energy > 0 || steps.some((s) => s.soc !== null)
   const text = dark ? '#cfe3ff' : '#29374a'

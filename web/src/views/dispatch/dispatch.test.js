@@ -38,11 +38,11 @@ describe('plan chart', () => {
     const labels = ['a', 'b', 'c', 'd', 'e', 'f', 'g']
     const areas = bandAreas(bands, labels, (b) => `<${b}>`)
     expect(areas.map(([s, e]) => [s.name, s.xAxis, e.xAxis])).toEqual([
-      ['<valley>', 'a', 'c'],
-      ['<peak>', 'c', 'f'],
-      ['<valley>', 'f', 'g'],
+      ['<valley>', 0, 2],
+      ['<peak>', 2, 5],
+      ['<valley>', 5, 6],
     ])
-    expect(areas[1][0].itemStyle.color).toBe('#e9a23b')
+    expect(areas[1][0].itemStyle.color).toBe('rgba(233,162,59,0.14)')
     expect(bandRuns([])).toEqual([])
   })
 
@@ -76,10 +76,16 @@ describe('plan chart', () => {
     }
     const areas = opt.series[0].markArea.data
     expect(areas.map(([s, e]) => [s.name, s.xAxis, e.xAxis])).toEqual([
-      ['valley', '00:00', '00:15'],
-      ['peak', '00:15', '00:30'],
+      ['valley', 0, 1],
+      ['peak', 1, 2],
     ])
     expect(opt.xAxis.data).toHaveLength(3)
+  })
+
+  it('shades the bands from the steps even when the plan also lists its band runs', () => {
+    const steps = [{ band: 'valley' }, { band: 'peak' }]
+    const opt = planOption({ steps, bands: [{ from_step: 0, to_step: 0, band: 'valley' }, { from_step: 1, to_step: 1, band: 'peak' }] })
+    expect(opt.series[0].markArea.data.map(([s]) => s.name)).toEqual(['valley', 'peak'])
   })
 
   it('leaves out the curtailment line when nothing is curtailed', () => {
