@@ -267,6 +267,7 @@ def logistics_booking_to_exit_with_refusals_and_scope(ctx):
                      {"plate": third, "direction": "in", "gate": "T1", "at": gate_time(s3)}, gate)[::2], 200, "in")
     check(d3["decision"] == "checked_in" and d3["call"]["booking_id"] is None
           and d3["call"]["reason"]["code"] == "logistics.call.park_full", f"in the lot, not called: {d3}")
+    ok(*request(base, "PUT", "/api/v1/logistics/settings", {"park_vehicle_cap": 12}, admin)[::2], 200, "cap back")
     _, _, lot = request(base, "GET", "/api/v1/logistics/lot", token=admin)
     peroxide_zone = next(z for z in lot["zones"] if any("1" in v["labels"] for v in z["vehicles"]))
     check(all(v["booking_id"] != b3["id"] for v in peroxide_zone["vehicles"]), "not parked beside the peroxide")
@@ -302,7 +303,9 @@ def logistics_concurrent_last_place_and_bad_input(ctx):
     base = ctx.server.base
     admin = login(base, "admin", "admin-demo-2026")
     stamp = time.time_ns() % 10**8 + 7
-    ok(*request(base, "PUT", "/api/v1/logistics/settings", {"lead_time_min": 0}, admin)[::2], 200, "settings")
+    # Calls here wait on the dock, not on the park's cap (which an earlier test on the same server may have lowered).
+    ok(*request(base, "PUT", "/api/v1/logistics/settings", {"lead_time_min": 0, "park_vehicle_cap": 100}, admin)[::2],
+       200, "settings")
     park = Park(base, admin, stamp, approval=False)
     plates = [park.vehicle(i) for i in range(20)]
     slot = next_slot() + 30 * MIN

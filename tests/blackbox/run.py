@@ -2,7 +2,7 @@
 """Black-box tests of the parkbrain binary: scenario files plus the tests that need more than requests
 (crashes, WebSocket, limits, the CLI). Prints one line per test and closes with 'N passed, N failed'.
 
-    run.py --binary build/asan/src/app/parkbrain --backend sqlite|postgres [--only NAME]
+    run.py --binary build/asan/src/app/parkbrain --backend sqlite|postgres [--only NAME[,NAME...]]
 """
 import argparse
 import glob
@@ -419,7 +419,7 @@ def main():
         ctx.server.seed_demo()
         ctx.server.start()
         for fn in TESTS:
-            if args.only and args.only != fn.__name__:
+            if args.only and fn.__name__ not in args.only.split(","):
                 continue
             t0 = time.time()
             ctx.notes = []
