@@ -424,6 +424,20 @@ Result<Json> Compliance(Service::Impl& s, const Json& order, const Principal& wh
   return rows;
 }
 
+// The order named by the request's {id} as the caller may see it (404 otherwise), with its compliance rows.
+Result<std::pair<Json, Json>> OrderWithCompliance(Service::Impl& s, const Request& req) {
+  auto id = req.IdParam();
+  if (!id.ok()) return id.error();
+  std::optional<Json> order;
+  PARK_TRY(s.src.store.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(order, OrderJson(tx, *id, req.Who()));
+    return Status::Ok();
+  }));
+  if (!order) return Error::NotFound(T("dispatch.order.not_found", {{"id", std::to_string(*id)}}));
+  PARK_ASSIGN_OR_RETURN(Json c, Compliance(s, *order, req.Who()));
+  return std::pair<Json, Json>{std::move(*order), std::move(c)};
+}
+
 }  // namespace
 
 void RegisterRoutes(Service::Impl& s, http::Router& router) {
@@ -977,41 +991,25 @@ void RegisterRoutes(Service::Impl& s, http::Router& router) {
                    "One order with each enterprise's compliance from its meters (mean load in the window against the "
                    "same window the day before); an enterprise user sees its own share only",
                    [sp](const Request& req) {
-                     auto id = req.IdParam();
-                     if (!id.ok()) return Fail(id.error());
-                     std::optional<Json> order;
-                     auto st = sp->src.store.Read([&](store::Tx& tx) -> Status {
-                       PARK_ASSIGN_OR_RETURN(order, OrderJson(tx, *id, req.Who()));
-                       return Status::Ok();
-                     });
-                     if (!st.ok()) return Fail(st.error());
-                     if (!order) return Fail(Error::NotFound(T("dispatch.order.not_found", {{"id", std::to_string(*id)}})));
-                     auto c = Compliance(*sp, *order, req.Who());
-                     if (!c.ok()) return Fail(c.error());
-                     (*order)["compliance"] = *c;
-                     return Response::FromJson(*order);
+                     auto oc = OrderWithCompliance(*sp, req);
+                     if (!oc.ok()) return Fail(oc.error());
+                     auto& [order, c] = *oc;
+                     order["compliance"] = c;
+                     return Response::FromJson(order);
                    }));
   router.Add(Route(Method::kGet, "/api/v1/dispatch/orders/{id}/report", kManagers,
                    "The compliance report of an order: every enterprise's required cut, baseline, actual and verdict",
                    [sp](const Request& req) {
-                     auto id = req.IdParam();
-                     if (!id.ok()) return Fail(id.error());
-                     std::optional<Json> order;
-                     auto st = sp->src.store.Read([&](store::Tx& tx) -> Status {
-                       PARK_ASSIGN_OR_RETURN(order, OrderJson(tx, *id, req.Who()));
-                       return Status::Ok();
-                     });
-                     if (!st.ok()) return Fail(st.error());
-                     if (!order) return Fail(Error::NotFound(T("dispatch.order.not_found", {{"id", std::to_string(*id)}})));
-                     auto c = Compliance(*sp, *order, req.Who());
-                     if (!c.ok()) return Fail(c.error());
+                     auto oc = OrderWithCompliance(*sp, req);
+                     if (!oc.ok()) return Fail(oc.error());
+                     auto& [order, c] = *oc;
                      int compliant = 0;
                      double reduction = 0;
-                     for (const auto& row : *c) {
+                     for (const auto& row : c) {
                        if (row["compliant"].is_boolean() && row["compliant"].get<bool>()) ++compliant;
                        if (row["reduction_mw"].is_number()) reduction += row["reduction_mw"].get<double>();
                      }
-                     return Response::FromJson({{"order", *order}, {"compliance", *c}, {"compliant_count", compliant},
+                     return Response::FromJson({{"order", order}, {"compliance", c}, {"compliant_count", compliant},
                                                 {"total_reduction_mw", reduction}});
                    }));
   // ----- battery and the big screen
