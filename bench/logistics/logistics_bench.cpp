@@ -35,6 +35,7 @@ struct Fixture {
     for (int d = 0; d < n_docks; ++d) {
       Dock dock;
       dock.id = "D" + std::to_string(d);
+      dock.name = std::to_string(d + 1) + "号装卸台";
       dock.enterprise_id = "E" + std::to_string(d / 3);
       dock.open_minute = 6 * 60;
       dock.close_minute = 22 * 60;

@@ -197,7 +197,7 @@ Result<CheckedBooking> Scheduler::Check(const BookingRequest& req, int64_t now_m
         if (std::find(out.labels.begin(), out.labels.end(), l) == out.labels.end()) out.labels.push_back(l);
         if (dock != nullptr && !dock->Accepts(l)) {
           errors.push_back(
-              {at + ".un_number", T("logistics.dock.class_not_allowed", {{"dock", dock->id},
+              {at + ".un_number", T("logistics.dock.class_not_allowed", {{"dock", dock->DisplayName()},
                                                                          {"un_number", (*g)->un_number},
                                                                          {"label", l},
                                                                          {"allowed", Join(dock->allowed_labels)}})});
@@ -228,11 +228,11 @@ Result<CheckedBooking> Scheduler::Check(const BookingRequest& req, int64_t now_m
     const int minute = MinuteOfDay(req.slot_start_ms, off);
     const bool on_minute = req.slot_start_ms % kMsPerMinute == 0;
     if (minute < dock->open_minute || minute + dock->slot_minutes > dock->close_minute) {
-      errors.push_back({"slot_start", T("logistics.slot.outside_hours", {{"dock", dock->id},
+      errors.push_back({"slot_start", T("logistics.slot.outside_hours", {{"dock", dock->DisplayName()},
                                                                          {"open", HourMinute(dock->open_minute)},
                                                                          {"close", HourMinute(dock->close_minute)}})});
     } else if (!on_minute || dock->slot_minutes <= 0 || (minute - dock->open_minute) % dock->slot_minutes != 0) {
-      errors.push_back({"slot_start", T("logistics.slot.misaligned", {{"dock", dock->id},
+      errors.push_back({"slot_start", T("logistics.slot.misaligned", {{"dock", dock->DisplayName()},
                                                                       {"open", HourMinute(dock->open_minute)},
                                                                       {"slot_minutes", dock->slot_minutes}})});
     }
@@ -284,8 +284,8 @@ Result<CheckedBooking> Scheduler::Check(const BookingRequest& req, int64_t now_m
 
   // Places: the dock's parallel capacity in the slot, then the park-wide caps per class over the slot.
   if (Taken(dock->id, req.slot_start_ms) >= dock->parallel_capacity) {
-    return Error::Conflict(T("logistics.slot.full", {{"dock", dock->id}, {"capacity", dock->parallel_capacity}}),
-                           "slot_start");
+    return Error::Conflict(
+        T("logistics.slot.full", {{"dock", dock->DisplayName()}, {"capacity", dock->parallel_capacity}}), "slot_start");
   }
   for (const auto& cap_entry : rules_.class_caps) {
     const std::string& cap_label = cap_entry.first;  // not a structured binding: clang 15 cannot capture those
@@ -323,22 +323,23 @@ std::vector<Waiting> CallingOrder(const std::vector<Waiting>& lot, std::string_v
 
 Call NextToCall(const std::vector<Waiting>& lot, std::string_view dock_id, const CallState& state) {
   Call call;
+  const std::string dock = state.dock_name.empty() ? std::string(dock_id) : state.dock_name;
   if (state.in_park >= state.park_cap) {
     call.reason = T("logistics.call.park_full", {{"in_park", state.in_park}, {"cap", state.park_cap}});
     return call;
   }
   if (state.dock_busy >= state.dock_capacity) {
-    call.reason = T("logistics.call.dock_busy", {{"dock", std::string(dock_id)}, {"capacity", state.dock_capacity}});
+    call.reason = T("logistics.call.dock_busy", {{"dock", dock}, {"capacity", state.dock_capacity}});
     return call;
   }
   const auto order = CallingOrder(lot, dock_id);
   if (order.empty()) {
-    call.reason = T("logistics.call.nobody_waiting", {{"dock", std::string(dock_id)}});
+    call.reason = T("logistics.call.nobody_waiting", {{"dock", dock}});
     return call;
   }
   call.booking_id = order.front().booking_id;
-  call.reason = order.front().walk_in ? T("logistics.call.walk_in", {{"dock", std::string(dock_id)}})
-                                      : T("logistics.call.booked", {{"dock", std::string(dock_id)}});
+  call.reason = order.front().walk_in ? T("logistics.call.walk_in", {{"dock", dock}})
+                                      : T("logistics.call.booked", {{"dock", dock}});
   return call;
 }
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <variant>
+
 namespace park::logistics {
 namespace {
 
@@ -18,8 +21,10 @@ const GoodsTable& Table() {
   return kTable;
 }
 
+// Docks are named as people call them ("D1" is "1号装卸台"): texts name a dock by its name, never by its id.
 Dock D(std::string id, int capacity, std::vector<std::string> labels, bool approval = false) {
   Dock d;
+  d.name = id.substr(1) + "号装卸台";
   d.id = std::move(id);
   d.enterprise_id = "e1";
   d.open_minute = 8 * 60;
@@ -54,6 +59,12 @@ BookingRequest Req(std::string plate, std::string dock, int64_t slot, std::vecto
   r.goods = std::move(goods);
   r.documents = GoodDocs();
   return r;
+}
+
+// A text's string parameter, or "" when it has none.
+std::string Param(const Text& text, std::string_view name) {
+  const auto* v = text.Find(name);
+  return v && std::holds_alternative<std::string>(*v) ? std::get<std::string>(*v) : std::string();
 }
 
 ParkRules Rules() {
@@ -91,6 +102,7 @@ TEST_F(BookingTest, EachRefusalNamesItsFieldAndReason) {
     BookingRequest req;
     const char* field;
     const char* code;
+    const char* dock = "";  // the dock named in the text, when it names one
   };
   auto with_docs = [&](BookingRequest r, int64_t tank_expiry) {
     r.documents.documents[1].expires_day = tank_expiry;
@@ -98,21 +110,21 @@ TEST_F(BookingTest, EachRefusalNamesItsFieldAndReason) {
   };
   const std::vector<Case> cases = {
       {"not a plate", Req("ABC", "D1", At(1, 10), {{"UN1230", 1}}), "plate", "logistics.plate.province"},
-      {"unknown dock", Req("鲁A12345", "D9", At(1, 10), {{"UN1230", 1}}), "dock_id", "logistics.dock.unknown"},
+      {"unknown dock", Req("鲁A12345", "D9", At(1, 10), {{"UN1230", 1}}), "dock_id", "logistics.dock.unknown", "D9"},
       {"no goods", Req("鲁A12345", "D1", At(1, 10), {}), "goods", "logistics.goods.missing"},
       {"unknown UN", Req("鲁A12345", "D1", At(1, 10), {{"UN9999", 1}}), "goods[0].un_number", "logistics.un.unknown"},
       {"bad quantity", Req("鲁A12345", "D1", At(1, 10), {{"UN1230", 0}}), "goods[0].quantity_kg",
        "logistics.goods.quantity"},
       {"class not allowed", Req("鲁A12345", "D1", At(1, 10), {{"UN1017", 1}}), "goods[0].un_number",
-       "logistics.dock.class_not_allowed"},
+       "logistics.dock.class_not_allowed", "1号装卸台"},
       {"mixed load", Req("鲁A12345", "D1", At(1, 10), {{"UN1230", 1}, {"UN3105", 1}}), "goods[1].un_number",
-       "logistics.dock.class_not_allowed"},
+       "logistics.dock.class_not_allowed", "1号装卸台"},
       {"before opening", Req("鲁A12345", "D1", At(1, 7), {{"UN1230", 1}}), "slot_start",
-       "logistics.slot.outside_hours"},
+       "logistics.slot.outside_hours", "1号装卸台"},
       {"last slot overruns", Req("鲁A12345", "D1", At(1, 17, 30), {{"UN1230", 1}}), "slot_start",
-       "logistics.slot.outside_hours"},
+       "logistics.slot.outside_hours", "1号装卸台"},
       {"off the grid", Req("鲁A12345", "D1", At(1, 10, 30), {{"UN1230", 1}}), "slot_start",
-       "logistics.slot.misaligned"},
+       "logistics.slot.misaligned", "1号装卸台"},
       {"past", Req("鲁A12345", "D1", At(0, 8), {{"UN1230", 1}}), "slot_start", "logistics.slot.past"},
       {"lead time", Req("鲁A12345", "D1", At(0, 10), {{"UN1230", 1}}), "slot_start", "logistics.slot.lead_time"},
       {"too far", Req("鲁A12345", "D1", At(8, 10), {{"UN1230", 1}}), "slot_start", "logistics.slot.too_far"},
@@ -125,6 +137,7 @@ TEST_F(BookingTest, EachRefusalNamesItsFieldAndReason) {
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << c.what;
     EXPECT_EQ(r.error().field, c.field) << c.what;
     EXPECT_EQ(r.error().text.code, c.code) << c.what;
+    EXPECT_EQ(Param(r.error().text, "dock"), c.dock) << c.what;
   }
   // Nothing was taken by the refusals.
   EXPECT_EQ(s.Taken("D1", At(1, 10)), 0);
@@ -165,6 +178,8 @@ TEST_F(BookingTest, TheSlotsParallelCapacityIsNeverExceeded) {
   EXPECT_EQ(third.error().code, ErrorCode::kConflict);
   EXPECT_EQ(third.error().field, "slot_start");
   EXPECT_EQ(third.error().text.code, "logistics.slot.full");
+  EXPECT_EQ(RenderText(third.error().text),
+            "the slot at dock “1号装卸台” is fully booked (2 vehicles at once)");  // named, not "D1"
   EXPECT_EQ(s.Taken("D1", At(1, 10)), 2);
   // The next slot is free; a cancellation gives the place back.
   EXPECT_TRUE(s.Check(Req("鲁A10003", "D1", At(1, 11), {{"UN1230", 1}}), now).ok());
@@ -269,22 +284,25 @@ TEST(Calling, BookedVehiclesFirstInAppointmentOrderThenWalkIns) {
   EXPECT_EQ(order[2].booking_id, "w1");
   EXPECT_EQ(order[3].booking_id, "w2");
 
-  auto call = NextToCall(lot, "D1", {5, 30, 0, 1});
+  auto call = NextToCall(lot, "D1", {5, 30, 0, 1, "1号装卸台"});
   EXPECT_EQ(call.booking_id, "b1");
   EXPECT_EQ(call.reason.code, "logistics.call.booked");
+  EXPECT_EQ(Param(call.reason, "dock"), "1号装卸台");  // named as people know it
   // Only walk-ins left: they are called in arrival order.
   const std::vector<Waiting> walkins = {lot[3], lot[0]};
-  call = NextToCall(walkins, "D1", {5, 30, 0, 1});
+  call = NextToCall(walkins, "D1", {5, 30, 0, 1, "1号装卸台"});
   EXPECT_EQ(call.booking_id, "w1");
   EXPECT_EQ(call.reason.code, "logistics.call.walk_in");
   // At the park's cap, or with the dock busy, nobody is called.
-  call = NextToCall(lot, "D1", {30, 30, 0, 1});
+  call = NextToCall(lot, "D1", {30, 30, 0, 1, "1号装卸台"});
   EXPECT_FALSE(call.booking_id.has_value());
   EXPECT_EQ(call.reason.code, "logistics.call.park_full");
-  call = NextToCall(lot, "D1", {5, 30, 2, 2});
+  call = NextToCall(lot, "D1", {5, 30, 2, 2, "1号装卸台"});
   EXPECT_EQ(call.reason.code, "logistics.call.dock_busy");
-  call = NextToCall(lot, "D3", {5, 30, 0, 1});
+  EXPECT_EQ(Param(call.reason, "dock"), "1号装卸台");
+  call = NextToCall(lot, "D3", {5, 30, 0, 1, ""});
   EXPECT_EQ(call.reason.code, "logistics.call.nobody_waiting");
+  EXPECT_EQ(Param(call.reason, "dock"), "D3");  // a dock with no name given: its id
 }
 
 }  // namespace

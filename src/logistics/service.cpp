@@ -385,7 +385,8 @@ Result<std::vector<Dock>> Service::Impl::LoadDocks(store::Tx& tx, std::map<int64
     d.loading_minutes = static_cast<int>(r.Int(7));
     d.unloading_minutes = static_cast<int>(r.Int(8));
     d.requires_approval = r.Int(9) != 0;
-    if (names) (*names)[r.Int(0)] = r.Text(10);
+    d.name = r.Text(10);
+    if (names) (*names)[r.Int(0)] = d.name;
     docks.push_back(std::move(d));
   }
   return docks;

@@ -25,6 +25,7 @@ std::string_view OperationName(Operation op);  // "loading", "unloading"
 
 struct Dock {
   std::string id;
+  std::string name;  // what people call it (the registry facility's name); texts name the dock by it
   std::string enterprise_id;
   int open_minute = 8 * 60;                 // park-local minutes after midnight, every day
   int close_minute = 18 * 60;               // the last slot ends by then
@@ -37,6 +38,8 @@ struct Dock {
 
   int service_minutes(Operation op) const { return op == Operation::kLoading ? loading_minutes : unloading_minutes; }
   bool Accepts(std::string_view label) const;
+  // The dock as texts for people name it: its name, or its id when it has none.
+  const std::string& DisplayName() const { return name.empty() ? id : name; }
 };
 
 // The park's rules, each with its default.
@@ -176,6 +179,7 @@ struct CallState {
   int park_cap = 30;
   int dock_busy = 0;  // vehicles at the dock or called to it
   int dock_capacity = 1;
+  std::string dock_name;  // how the reason names the dock (Dock::DisplayName()); empty: by its id
 };
 struct Call {
   std::optional<std::string> booking_id;  // nullopt: nobody is called
@@ -184,7 +188,8 @@ struct Call {
 // The waiting vehicles for `dock_id` in calling order: booked vehicles by appointment (then arrival, then id), then
 // walk-ins by arrival (then id).
 std::vector<Waiting> CallingOrder(const std::vector<Waiting>& lot, std::string_view dock_id);
-// Whom to call when `dock_id` frees: nobody while the park is at its cap or the dock has no free place.
+// Whom to call when `dock_id` frees: nobody while the park is at its cap or the dock has no free place. The reason
+// names the dock by state.dock_name (its id when that is empty).
 Call NextToCall(const std::vector<Waiting>& lot, std::string_view dock_id, const CallState& state);
 
 }  // namespace park::logistics
