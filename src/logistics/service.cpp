@@ -838,24 +838,38 @@ void Service::Impl::RegisterRecords(http::Router& router) {
     r.method = http::Method::kGet;
     r.pattern = "/api/v1/logistics/people";
     r.roles = kEveryone;
-    r.doc = Doc("Drivers and escorts with their qualification; a driver sees its own record", nullptr, ListOf(person));
+    r.doc = Doc("Drivers and escorts with their qualification; a driver sees the drivers and escorts of its own carrier "
+                "(to pick its escort when booking): of the others only what a booking needs (id, kind, name, carrier, "
+                "qualification number and expiry), no phone and no user; all of its own record",
+                nullptr, ListOf(person));
     r.doc.query = {{"kind", "string", "driver or escort"}};
     r.handler = [s](const http::Request& req) {
       Json items = Json::array();
       const std::string kind(req.Query("kind").value_or(""));
+      const bool driver = req.Who().role == Role::kDriver;
       auto st = s->src.store.Read([&](store::Tx& tx) -> Status {
         store::Params params;
         std::string where = " WHERE 1 = 1";
-        if (req.Who().role == Role::kDriver) {
-          params.push_back(req.Who().user_id);
-          where += " AND user_id = $1";
+        if (driver) {
+          // The carrier of the driver's own record; a driver user with no record sees nobody.
+          PARK_ASSIGN_OR_RETURN(auto own, tx.QueryOne(
+              "SELECT carrier_id FROM logistics_people WHERE user_id = $1", {req.Who().user_id}));
+          params.push_back(own ? own->Int(0) : int64_t{-1});
+          where += " AND carrier_id = $1";
         }
         if (!kind.empty()) {
           params.push_back(kind);
           where += fmt::format(" AND kind = ${}", params.size());
         }
         PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(fmt::format("SELECT {} FROM logistics_people{} ORDER BY id", kPersonCols, where), params));
-        for (const auto& p : rows) items.push_back(PersonJson(p));
+        for (const auto& p : rows) {
+          Json j = PersonJson(p);
+          if (driver && (p.IsNull(6) || p.Int(6) != req.Who().user_id)) {
+            j.erase("phone");
+            j.erase("user_id");
+          }
+          items.push_back(std::move(j));
+        }
         return Status::Ok();
       });
       return st.ok() ? Response::FromJson({{"items", items}}) : Fail(st.error());

@@ -386,3 +386,35 @@ def logistics_concurrent_last_place_and_bad_input(ctx):
     f = ok(*request(base, "POST", f"/api/v1/logistics/bookings/{booked['id']}/dock-finish", {}, admin)[::2], 200, "done")
     check(f["call"]["booking_id"] == walk["id"] and f["call"]["reason"]["code"] == "logistics.call.walk_in",
           f"the walk-in is called when the dock frees: {f['call']}")
+
+
+@test
+def logistics_driver_sees_its_carriers_people(ctx):
+    """A driver sees the drivers and escorts of its own carrier (to pick its escort when booking), read-only and
+    without the others' phones; never another carrier's."""
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    park = Park(base, admin, time.time_ns() % 10**8 + 11)
+    demo_driver = login(base, "driver", "driver-demo-2026")
+    st, _, people = request(base, "GET", "/api/v1/logistics/people", token=park.driver_token)
+    check(st == 200, f"people: {st} {people}")
+    ids = {p["id"] for p in people["items"]}
+    check(ids == {park.driver, park.escort}, f"the driver sees its carrier's driver and escort only: {people['items']}")
+    for p in people["items"]:
+        check(p["carrier_id"] == park.carrier, f"another carrier's person: {p}")
+        if p["id"] == park.driver:
+            check("phone" in p and p["user_id"], f"its own record whole: {p}")
+        else:
+            check("phone" not in p and "user_id" not in p and p["qualification_expires"] == "2099-12-31",
+                  f"an escort with what a booking needs and no phone: {p}")
+    st, _, escorts = request(base, "GET", "/api/v1/logistics/people?kind=escort", token=park.driver_token)
+    check(st == 200 and [p["id"] for p in escorts["items"]] == [park.escort], f"its carrier's escorts: {escorts}")
+    st, _, theirs = request(base, "GET", "/api/v1/logistics/people?kind=escort", token=demo_driver)
+    check(st == 200 and theirs["items"] and park.escort not in {p["id"] for p in theirs["items"]},
+          f"another carrier's driver does not see that escort: {theirs}")
+    st, _, everyone = request(base, "GET", "/api/v1/logistics/people", token=admin)
+    check(len(everyone["items"]) > len(theirs["items"]) and any("phone" in p for p in everyone["items"]),
+          f"the park sees everybody: {len(everyone['items'])}")
+    check(request(base, "POST", "/api/v1/logistics/people",
+                  {"kind": "escort", "name": "x", "carrier_id": park.carrier, "qualification_no": "q",
+                   "qualification_expires": "2099-12-31"}, park.driver_token)[0] == 403, "a driver adds nobody")

@@ -16,8 +16,9 @@ function json(body, status = 200) {
   return Promise.resolve({ status, ok: status < 300, statusText: '', text: () => Promise.resolve(JSON.stringify(body)) })
 }
 
-// The server as the contract describes it; `post` answers POST /logistics/bookings, `me` GET /logistics/me.
-function server({ post, me }) {
+// The server as the contract describes it; `post` answers POST /logistics/bookings, `me` GET /logistics/me, `people`
+// GET /logistics/people (a driver: its carrier's drivers and escorts).
+function server({ post, me, people = [] }) {
   return (url, init = {}) => {
     const method = init.method || 'GET'
     if (method === 'POST' && url === '/api/v1/logistics/bookings') return post(JSON.parse(init.body))
@@ -27,6 +28,7 @@ function server({ post, me }) {
     if (url.startsWith('/api/v1/logistics/goods')) return json({ items: GOODS, classes: [] })
     if (url.startsWith('/api/v1/logistics/settings')) return json({ max_days_ahead: 7 })
     if (url.startsWith('/api/v1/logistics/vehicles')) return json({ items: [{ id: 1, plate: '鲁A12345' }] })
+    if (url.startsWith('/api/v1/logistics/people')) return json({ items: people })
     return json({ error: { code: 'not_found', message: 'no' } }, 404)
   }
 }
@@ -85,9 +87,49 @@ describe('BookView', () => {
     const { w } = await fillAndSubmit(server({ post: () => json(refusal, 400), me: () => ({ person: {}, bookings: [], call: null }) }))
     const text = w.get('[data-testid="bk-refusal"]').text()
     expect(text).toContain('货物 1：联合国编号')
-    expect(text).toContain('装卸台 一号装卸台 不接收 UN1203 的 3 类标志')
+    expect(text).toContain('装卸台“一号装卸台”不接收 UN1203 的 3 类标志')
     expect(text).toContain('罐体检验合格证')
     expect(w.find('[data-testid="booked"]').exists()).toBe(false)
+  })
+
+  it("offers the carrier's escorts with their qualification, an expired one not to be picked, and sends the one chosen", async () => {
+    const people = [
+      { id: 7, kind: 'escort', name: '王押运', carrier_id: 3, qualification_no: 'YY1', qualification_expires: '2099-12-31' },
+      { id: 8, kind: 'escort', name: '赵押运', carrier_id: 3, qualification_no: 'YY2', qualification_expires: addDays(DAY, -1) },
+    ]
+    let sent = null
+    const handler = server({
+      post: (b) => {
+        sent = b
+        return json(BOOKED, 201)
+      },
+      me: () => ({ person: {}, bookings: [], call: null }),
+      people,
+    })
+    vi.stubGlobal('fetch', vi.fn(handler))
+    vi.stubGlobal('WebSocket', class { close() {} })
+    setSession({ token: 'tok', user: { id: 5, role: 'driver' } })
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/logistics/book', component: BookView }, { path: '/logistics/my', component: { template: '<p />' } }] })
+    router.push('/logistics/book')
+    await router.isReady()
+    const w = mount({ template: '<router-view />' }, { global: { plugins: [router, i18nFor('zh-CN')] }, attachTo: document.body })
+    for (let i = 0; i < 4; i++) await flush()
+    await w.get(`[data-testid="bk-day-${DAY}"]`).trigger('click')
+    for (let i = 0; i < 3; i++) await flush()
+    await w.get('[data-testid="bk-slot-0900"]').trigger('click')
+    const valid = w.get('[data-testid="bk-escort-7"]')
+    const expired = w.get('[data-testid="bk-escort-8"]')
+    expect(valid.text()).toBe('王押运 · 资格证有效至 2099-12-31')
+    expect(valid.attributes('disabled')).toBeUndefined()
+    expect(expired.text()).toContain('已于')
+    expect(expired.attributes('disabled')).toBeDefined()
+    await w.get('[data-testid="bk-escort"]').setValue(7)
+    await w.get('[data-testid="bk-plate"]').setValue('鲁A12345')
+    await w.get('[data-testid="bk-un-0"]').setValue('1203')
+    await w.get('[data-testid="bk-kg-0"]').setValue('2000')
+    await w.get('[data-testid="book-form"]').trigger('submit')
+    for (let i = 0; i < 4; i++) await flush()
+    expect(sent.escort_id).toBe(7)
   })
 
   it('after an answer lost on the way, looks at the bookings before sending again', async () => {
