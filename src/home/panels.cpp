@@ -70,6 +70,18 @@ constexpr std::string_view kOutletSensors =
 
 // ---- driver and integrator ----
 
+// A driver's bookings still ahead or under way (the logistics tables, through the driver record linked to the
+// login): requested or scheduled from today's local midnight on (a late one of today included), and any vehicle
+// arrived, at its dock, or done there but not yet out of the gate. Earliest slot first.
+constexpr std::string_view kDriverBookings =
+    "SELECT b.id, b.plate, b.operation, b.slot_start, b.slot_end, b.status, b.labels, b.called_at, b.gate_in_at, "
+    "b.gate_out_at, b.dock_id, f.name, e.name, z.name FROM logistics_bookings b "
+    "JOIN logistics_people p ON p.id = b.driver_id JOIN facilities f ON f.id = b.dock_id "
+    "JOIN enterprises e ON e.id = b.enterprise_id LEFT JOIN logistics_zones z ON z.id = b.zone_id "
+    "WHERE p.user_id = $1 AND p.kind = 'driver' AND ((b.status IN ('requested', 'scheduled') AND b.slot_start >= $2) "
+    "OR b.status IN ('arrived', 'in_progress') OR (b.status = 'completed' AND b.gate_in_at IS NOT NULL "
+    "AND b.gate_out_at IS NULL)) ORDER BY b.slot_start, b.id LIMIT 100";
+
 constexpr std::string_view kDocks =
     "SELECT f.id, f.name, f.location, e.id, e.name FROM facilities f JOIN enterprises e ON e.id = f.enterprise_id "
     "WHERE f.kind = 'loading_dock' AND ($1 = 0 OR f.enterprise_id = $1) ORDER BY e.id, f.id LIMIT 200";
@@ -296,10 +308,47 @@ Result<Json> EnergyToday(Impl& impl, const PanelRequest& req) {
 
 // ---- driver ----
 
-Result<Json> Appointments(const PanelRequest&) {
-  return Json{{"title", TextJson(T("home.panel.appointments"))},
-              {"items", Json::array()},
-              {"empty", TextJson(T("home.empty.appointments"))}};
+constexpr size_t kAppointmentsShown = 5;
+
+Result<Json> Appointments(Impl& impl, const PanelRequest& req) {
+  Json items = Json::array();
+  size_t count = 0, called = 0;
+  PARK_TRY(impl.sources.store.Read([&](store::Tx& tx) -> Status {
+    PARK_ASSIGN_OR_RETURN(auto rows, tx.Query(kDriverBookings, {req.who.user_id, req.calendar.DayStartMs(req.now_ms)}));
+    count = rows.size();
+    for (const auto& r : rows) {
+      // Called in and not yet at its dock: the driver has to drive now.
+      const bool is_called = !r.IsNull(7) && r.Text(5) == "arrived";
+      if (is_called) ++called;
+      if (items.size() >= kAppointmentsShown) continue;
+      const bool inside = !r.IsNull(8) && r.IsNull(9);
+      const Json labels = Json::parse(r.Text(6), nullptr, false);
+      items.push_back({{"booking_id", r.Int(0)},
+                       {"plate", r.Text(1)},
+                       {"operation", r.Text(2)},
+                       {"slot_start", r.Int(3)},
+                       {"slot_end", r.Int(4)},
+                       {"status", r.Text(5)},
+                       {"labels", labels.is_array() ? labels : Json::array()},
+                       {"called", !r.IsNull(7)},
+                       {"called_at", r.IsNull(7) ? Json(nullptr) : Json(r.Int(7))},  // epoch ms, as the logistics routes
+                       {"inside", inside},
+                       {"dock_id", r.Int(10)},
+                       {"dock_name", r.Text(11)},
+                       {"enterprise_name", r.Text(12)},
+                       {"zone_name", inside && !r.IsNull(13) ? Json(r.Text(13)) : Json(nullptr)}});
+    }
+    return {};
+  }));
+  Json out = {{"title", TextJson(T("home.panel.appointments"))},
+              {"count", count},
+              {"called", called},
+              {"items", std::move(items)}};
+  if (count > kAppointmentsShown) {
+    out["notes"] = Json::array({TextJson(T("home.appointments.more", {{"count", count - kAppointmentsShown}}))});
+  }
+  if (count == 0) out["empty"] = TextJson(T("home.empty.appointments"));
+  return out;
 }
 
 Result<Json> LoadingDocks(Impl& impl, const PanelRequest& req) {
@@ -602,7 +651,7 @@ std::vector<Panel> ParkPanels(Impl& impl) {
 std::vector<Panel> WorkPanels(Impl& impl) {
   Impl* p = &impl;
   return {
-      {"appointments", {Role::kDriver}, [](const PanelRequest& req) { return Appointments(req); }},
+      {"appointments", {Role::kDriver}, [p](const PanelRequest& req) { return Appointments(*p, req); }},
       {"loading_docks", {Role::kDriver}, [p](const PanelRequest& req) { return LoadingDocks(*p, req); }},
       {"dataflow", {Role::kIntegrator}, [p](const PanelRequest& req) { return DataFlow(*p, req); }},
   };

@@ -235,8 +235,14 @@ def home_answers_each_role_about_today(ctx):
     check(panel(tech, "alarms")["open"] == alarms["open"], "the technician sees the park's alarms")
     driver = homes["driver"]
     appointments = panel(driver, "appointments")
-    check(appointments["items"] == [] and appointments["empty"]["code"] == "home.empty.appointments",
-          f"appointments to come: {appointments}")
+    _, _, me = request(base, "GET", "/api/v1/logistics/me", token=tokens["driver"])
+    midnight_ms = ((int(time.time()) + LOCAL) // 86400 * 86400 - LOCAL) * 1000
+    ahead = [b for b in me["bookings"] if b["status"] in ("arrived", "in_progress")
+             or (b["status"] in ("requested", "scheduled") and b["slot_start"] >= midnight_ms)]
+    check(ahead and appointments["count"] == len(ahead) and "empty" not in appointments
+          and [b["booking_id"] for b in appointments["items"]] == [b["id"] for b in sorted(
+              ahead, key=lambda b: (b["slot_start"], b["id"]))][:5],
+          f"the demo driver's appointments to come, as its own page lists them: {appointments} vs {ahead}")
     st, _, docks = request(base, "GET", "/api/v1/facilities?kind=loading_dock&page_size=1", token=tokens["driver"])
     check(st == 200 and panel(driver, "loading_docks")["count"] == docks["total"] > 0,
           f"docks: {panel(driver, 'loading_docks')['count']} vs {docks.get('total')}")

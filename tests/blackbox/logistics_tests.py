@@ -418,3 +418,63 @@ def logistics_driver_sees_its_carriers_people(ctx):
     check(request(base, "POST", "/api/v1/logistics/people",
                   {"kind": "escort", "name": "x", "carrier_id": park.carrier, "qualification_no": "q",
                    "qualification_expires": "2099-12-31"}, park.driver_token)[0] == 403, "a driver adds nobody")
+
+
+def appointments_panel(base, token):
+    st, _, home = request(base, "GET", "/api/v1/home", token=token)
+    check(st == 200, f"home: {st} {home}")
+    found = [p for p in home["panels"] if p["kind"] == "appointments"]
+    check(len(found) == 1 and "error" not in found[0], f"the appointments panel: {found}")
+    return found[0]
+
+
+@test
+def logistics_driver_home_lists_own_appointments(ctx):
+    """A driver's home lists its own appointments to come (never another driver's), with the lot zone and the call
+    once it is inside, until it leaves the park."""
+    base = ctx.server.base
+    admin = login(base, "admin", "admin-demo-2026")
+    stamp = time.time_ns() % 10**8 + 13
+    ok(*request(base, "PUT", "/api/v1/logistics/settings", {"lead_time_min": 0, "park_vehicle_cap": 100}, admin)[::2],
+       200, "settings")
+    park = Park(base, admin, stamp, approval=False)
+    demo_driver = login(base, "driver", "driver-demo-2026")
+    nothing = appointments_panel(base, park.driver_token)
+    check(nothing["items"] == [] and nothing["count"] == 0 and nothing["empty"]["code"] == "home.empty.appointments",
+          f"nothing booked yet: {nothing}")
+    plate = park.vehicle(1)
+    slot = next_slot()
+    b = ok(*request(base, "POST", "/api/v1/logistics/bookings", park.body(plate, slot), park.driver_token)[::2], 201,
+           "the driver books")
+    mine = appointments_panel(base, park.driver_token)
+    check([x["booking_id"] for x in mine["items"]] == [b["id"]] and mine["count"] == 1 and "empty" not in mine,
+          f"its own booking, and only that: {mine}")
+    item = mine["items"][0]
+    check(item["plate"] == plate and item["dock_id"] == park.docks[0] and item["dock_name"] == "装卸站台1"
+          and item["enterprise_name"] == f"危化物流测试{stamp}" and item["status"] == "scheduled"
+          and item["slot_start"] == slot and item["operation"] == "loading" and item["labels"] == ["3"]
+          and item["called"] is False and item["zone_name"] is None, f"what the driver needs to know: {item}")
+    _, _, me = request(base, "GET", "/api/v1/logistics/me", token=demo_driver)
+    theirs = appointments_panel(base, demo_driver)
+    their_ids = {x["booking_id"] for x in theirs["items"]}
+    check(theirs["items"] and b["id"] not in their_ids, f"another driver never sees it: {theirs}")
+    check(their_ids <= {x["id"] for x in me["bookings"]}, f"the demo driver's panel is its own bookings: {their_ids}")
+    check(not their_ids & {x["booking_id"] for x in mine["items"]}, "nor the other way round")
+
+    # At the gate: the zone while inside, and the call to the free dock.
+    d = ok(*request(base, "POST", "/api/v1/logistics/gate/events",
+                    {"plate": plate, "direction": "in", "gate": "T1", "at": gate_time(slot)}, admin)[::2], 200, "in")
+    check(d["decision"] == "checked_in" and d["call"]["booking_id"] == b["id"], f"in and called: {d}")
+    inside = appointments_panel(base, park.driver_token)["items"][0]
+    check(inside["status"] == "arrived" and inside["zone_name"] == d["zone_name"] and inside["called"] is True
+          and inside["inside"] is True, f"inside, in its zone, called: {inside}")
+    check(appointments_panel(base, park.driver_token)["called"] == 1, "one call to answer")
+    ok(*request(base, "POST", f"/api/v1/logistics/bookings/{b['id']}/dock-start", {}, admin)[::2], 200, "start")
+    ok(*request(base, "POST", f"/api/v1/logistics/bookings/{b['id']}/dock-finish", {}, admin)[::2], 200, "finish")
+    done = appointments_panel(base, park.driver_token)["items"]
+    check([x["status"] for x in done] == ["completed"], f"done at the dock, still inside: {done}")
+    d = ok(*request(base, "POST", "/api/v1/logistics/gate/events",
+                    {"plate": plate, "direction": "out", "gate": "T1"}, admin)[::2], 200, "out")
+    check(d["decision"] == "checked_out", f"out: {d}")
+    gone = appointments_panel(base, park.driver_token)
+    check(gone["items"] == [] and gone["empty"]["code"] == "home.empty.appointments", f"out of the park: {gone}")

@@ -73,7 +73,23 @@ const CHECKS = {
     assert.ok((await page.locator('[data-testid="due-items"] li').count()) >= 1, 'checks to do')
   },
   async driver(page) {
-    await page.locator('[data-testid="panel-appointments-empty"]').waitFor()
+    // The demo driver's own appointments to come (its trip today, tomorrow's awaiting approval), as its own page has
+    // them: requested or scheduled from today on, or under way; earliest first, at most five.
+    const me = (await api(page, 'GET', '/logistics/me')).body
+    const midnight = Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000
+    const ahead = me.bookings
+      .filter((b) => ['arrived', 'in_progress'].includes(b.status) || (['requested', 'scheduled'].includes(b.status) && b.slot_start >= midnight))
+      .sort((a, b) => a.slot_start - b.slot_start || a.id - b.id)
+    assert.ok(ahead.length >= 1, 'the demo seeds appointments for the driver login')
+    const rows = page.locator('[data-testid="appointment-items"] li')
+    await rows.first().waitFor()
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => Number(e.dataset.id))), ahead.slice(0, 5).map((b) => b.id))
+    assert.ok((await page.locator('[data-testid="appointment-plate"]').allTextContents()).includes('苏B4N780'), "the driver's truck")
+    const first = rows.first()
+    assert.equal(await first.getAttribute('data-status'), ahead[0].status)
+    assert.ok((await first.locator('[data-testid="appointment-status"]').textContent()).trim().length > 0, 'its status in words')
+    assert.equal(await page.locator('[data-testid="panel-appointments-link"]').getAttribute('href'), '/logistics/my')
+    assert.equal(await page.locator('[data-testid="panel-appointments-empty"]').count(), 0)
     assert.ok((await page.locator('[data-testid="dock-items"] li').count()) >= 1, 'loading docks listed')
     assert.equal(await page.locator('[data-testid="panel-alarms"]').count(), 0, 'no alarms for a driver')
   },
