@@ -454,6 +454,16 @@ def logistics_driver_home_lists_own_appointments(ctx):
           and item["enterprise_name"] == f"危化物流测试{stamp}" and item["status"] == "scheduled"
           and item["slot_start"] == slot and item["operation"] == "loading" and item["labels"] == ["3"]
           and item["called"] is False and item["zone_name"] is None, f"what the driver needs to know: {item}")
+    # Refusals name the dock as the driver knows it, not by its id.
+    st, _, full = request(base, "POST", "/api/v1/logistics/bookings", park.body(park.vehicle(2), slot),
+                          park.driver_token)
+    check(st == 409 and full["error"]["reason"] == "logistics.slot.full"
+          and full["error"]["params"]["dock"] == "装卸站台1", f"the full slot names its dock: {st} {full}")
+    st, _, wrong = request(base, "POST", "/api/v1/logistics/bookings", park.body(plate, slot + 5 * MIN, un="UN1547"),
+                           park.driver_token)
+    check(st == 400 and wrong["error"]["errors"][0]["params"]["dock"] == "装卸站台1",
+          f"a label the dock does not take names the dock: {st} {wrong}")
+    check(appointments_panel(base, park.driver_token)["count"] == 1, "refusals add nothing to the panel")
     _, _, me = request(base, "GET", "/api/v1/logistics/me", token=demo_driver)
     theirs = appointments_panel(base, demo_driver)
     their_ids = {x["booking_id"] for x in theirs["items"]}
