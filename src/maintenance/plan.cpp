@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "park/core/time.hpp"
 #include "park/telemetry/meter.hpp"
@@ -276,11 +277,12 @@ MeterCount CountSorted(MeterBasis basis, const std::vector<Sample>& sorted, cons
   return out;
 }
 
-std::vector<Sample> SortedFrom(std::span<const Sample> samples, int64_t from_ms, std::optional<int64_t> after_ms) {
+// The finite samples at or after from_ms, in time order.
+std::vector<Sample> SortedFrom(std::span<const Sample> samples, int64_t from_ms) {
   std::vector<Sample> sorted;
   sorted.reserve(samples.size());
   for (const Sample& s : samples) {
-    if (s.timestamp_ms >= from_ms && (!after_ms || s.timestamp_ms > *after_ms) && std::isfinite(s.value)) {
+    if (s.timestamp_ms >= from_ms && std::isfinite(s.value)) {
       sorted.push_back(s);
     }
   }
@@ -293,14 +295,20 @@ std::vector<Sample> SortedFrom(std::span<const Sample> samples, int64_t from_ms,
 
 MeterCount CountMeter(MeterBasis basis, std::span<const Sample> samples, int64_t from_ms,
                       const MeterCountOptions& options) {
-  return CountSorted(basis, SortedFrom(samples, from_ms, std::nullopt), options, nullptr);
+  return CountSorted(basis, SortedFrom(samples, from_ms), options, nullptr);
 }
 
 MeterProgress AdvanceMeter(MeterBasis basis, MeterProgress progress, std::span<const Sample> samples, int64_t from_ms,
                            const MeterCountOptions& options) {
-  const std::optional<int64_t> after =
-      progress.tail.empty() ? std::nullopt : std::optional<int64_t>(progress.tail.back().timestamp_ms);
-  std::vector<Sample> fresh = SortedFrom(samples, from_ms, after);
+  // Only samples after the kept tail's last are new. (A plain bound, not an optional: GCC -O2 reports a
+  // maybe-uninitialized optional here, which -Werror turns into a broken release build.)
+  int64_t first_new = from_ms;
+  if (!progress.tail.empty()) {
+    const int64_t last = progress.tail.back().timestamp_ms;
+    if (last == std::numeric_limits<int64_t>::max()) return progress;
+    first_new = std::max(first_new, last + 1);
+  }
+  std::vector<Sample> fresh = SortedFrom(samples, first_new);
   if (fresh.empty()) return progress;
   const int64_t fresh_count = static_cast<int64_t>(fresh.size());
   fresh.insert(fresh.begin(), progress.tail.begin(), progress.tail.end());
