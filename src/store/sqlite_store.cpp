@@ -2,8 +2,11 @@
 // they never spin on SQLITE_BUSY; other processes (the CLI while the server runs) wait up to busy_timeout_ms.
 #include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -157,6 +160,15 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, Options options) : path_(std::move(path)), options_(options) {}
 
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(checkpoint_mutex_);
+      stopping_ = true;
+    }
+    checkpoint_cv_.notify_one();
+    if (checkpointer_.joinable()) checkpointer_.join();
+  }
+
   Status Init() {
     for (int i = 0; i < std::max(1, options_.pool_size); ++i) {
       auto c = std::make_unique<Connection>();
@@ -172,24 +184,57 @@ class SqliteStore final : public Store {
       // then be given back to the file system (ReleaseFreeSpace), which matters after the telemetry log is sealed.
       const char* pragmas =
           "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-          "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;";
+          "PRAGMA temp_store=MEMORY;";
       char* err = nullptr;
       if (sqlite3_exec(c->db, pragmas, nullptr, nullptr, &err) != SQLITE_OK) {
         spdlog::error("sqlite: setting up {} failed: {}", path_, err ? err : "?");
         sqlite3_free(err);
         return Error{ErrorCode::kUnavailable, "cannot use the database file " + path_, "db"};
       }
+      // No checkpoint inside a commit: SQLite's automatic checkpoint would copy the WAL into the database file and
+      // fsync it in whichever request's COMMIT crossed the threshold (a gate event waiting 100 ms behind megabytes
+      // of telemetry). The hook replaces it and hands the work to the checkpointer thread, which runs beside the
+      // writers (a passive checkpoint waits for no one and blocks no one).
+      sqlite3_wal_hook(c->db, &SqliteStore::OnWalCommit, this);
       idle_.push_back(std::move(c));
     }
+    checkpoint_db_ = std::make_unique<Connection>();
+    if (sqlite3_open_v2(path_.c_str(), &checkpoint_db_->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
+      return Error{ErrorCode::kUnavailable, "cannot open the database file " + path_, "db"};
+    }
+    sqlite3_busy_timeout(checkpoint_db_->db, options_.busy_timeout_ms);
+    checkpointer_ = std::thread([this] { CheckpointLoop(); });
     return {};
   }
 
   Backend backend() const override { return Backend::kSqlite; }
   std::string Describe() const override { return "sqlite:" + path_; }
 
+  // Group commit: writers that arrive while a commit is under way wait for it, then the first of them runs all
+  // their functions in one transaction, each inside its own savepoint (one's error rolls back only its own
+  // changes), and one COMMIT (one fsync) makes them all durable before any of them returns. Alone, a writer runs
+  // as before. SQLite has one writer at a time anyway; this only stops the queue behind a slow fsync from paying
+  // one fsync each (the gate's answer at 200 events/s: docs/BENCHMARKS.md).
   Status Write(const std::function<Status(Tx&)>& fn) override {
-    std::lock_guard write_lock(write_mutex_);
-    return Run(fn, "BEGIN IMMEDIATE");
+    PendingWrite me;
+    me.fn = &fn;
+    std::unique_lock lock(group_mutex_);
+    group_queue_.push_back(&me);
+    group_cv_.wait(lock, [&] { return me.done || !group_leader_; });
+    if (!me.done) {
+      group_leader_ = true;
+      std::vector<PendingWrite*> group;
+      group.swap(group_queue_);
+      lock.unlock();
+      RunGroup(group);
+      lock.lock();
+      group_leader_ = false;
+      for (PendingWrite* p : group) p->done = true;
+      group_cv_.notify_all();
+    }
+    if (me.exception) std::rethrow_exception(me.exception);
+    return me.result;
   }
 
   Status Read(const std::function<Status(Tx&)>& fn) override { return Run(fn, "BEGIN"); }
@@ -232,6 +277,96 @@ class SqliteStore final : public Store {
   }
 
  private:
+  struct PendingWrite {
+    const std::function<Status(Tx&)>* fn = nullptr;
+    Status result;
+    std::exception_ptr exception;
+    bool done = false;
+  };
+
+  void RunGroup(const std::vector<PendingWrite*>& group) {
+    std::lock_guard write_lock(write_mutex_);
+    if (group.size() == 1) {
+      try {
+        group.front()->result = Run(*group.front()->fn, "BEGIN IMMEDIATE");
+      } catch (...) {
+        group.front()->exception = std::current_exception();
+      }
+      return;
+    }
+    auto c = Acquire();
+    SqliteTx tx(*c);
+    auto fail_all = [&](const Error& e) {
+      for (PendingWrite* p : group) {
+        if (!p->exception && p->result.ok()) p->result = e;
+      }
+    };
+    if (auto begun = tx.Exec("BEGIN IMMEDIATE", {}); !begun.ok()) {
+      fail_all(begun.error());
+      Release(std::move(c));
+      return;
+    }
+    for (PendingWrite* p : group) {
+      if (auto sp = tx.Exec("SAVEPOINT park_write", {}); !sp.ok()) {
+        p->result = sp.error();
+        continue;
+      }
+      try {
+        p->result = (*p->fn)(tx);
+      } catch (...) {
+        p->exception = std::current_exception();
+      }
+      const bool keep = p->result.ok() && !p->exception;
+      if (!keep) (void)tx.Exec("ROLLBACK TO park_write", {});
+      (void)tx.Exec("RELEASE park_write", {});
+      if (sqlite3_get_autocommit(c->db) != 0) {
+        // SQLite ended the whole transaction (an I/O error, a full disk): the group's earlier work is gone too.
+        fail_all(Error{ErrorCode::kUnavailable, "the database could not complete the write; try again", {}});
+        Release(std::move(c));
+        return;
+      }
+    }
+    if (auto committed = tx.Exec("COMMIT", {}); !committed.ok()) {
+      (void)tx.Exec("ROLLBACK", {});
+      fail_all(committed.error());
+    }
+    Release(std::move(c));
+  }
+
+  // The WAL's length in pages after which a checkpoint is due (4 MB of 4 KiB pages); and how often one runs anyway
+  // when the WAL stays shorter.
+  static constexpr int kCheckpointPages = 1024;
+  static constexpr std::chrono::seconds kCheckpointEvery{30};
+
+  static int OnWalCommit(void* self, sqlite3*, const char*, int pages) {
+    if (pages >= kCheckpointPages) {
+      auto* store = static_cast<SqliteStore*>(self);
+      {
+        std::lock_guard lock(store->checkpoint_mutex_);
+        store->checkpoint_due_ = true;
+      }
+      store->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void CheckpointLoop() {
+    std::unique_lock lock(checkpoint_mutex_);
+    while (!stopping_) {
+      checkpoint_cv_.wait_for(lock, kCheckpointEvery, [&] { return stopping_ || checkpoint_due_; });
+      if (stopping_) break;
+      checkpoint_due_ = false;
+      lock.unlock();
+      int wal_pages = 0, copied = 0;
+      const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages,
+                                               &copied);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+        spdlog::warn("sqlite: checkpoint of {} failed: {}", path_, sqlite3_errmsg(checkpoint_db_->db));
+      }
+      lock.lock();
+    }
+  }
+
   std::unique_ptr<Connection> Acquire() {
     std::unique_lock lock(pool_mutex_);
     pool_cv_.wait(lock, [&] { return !idle_.empty(); });
@@ -250,7 +385,13 @@ class SqliteStore final : public Store {
 
   Status Run(const std::function<Status(Tx&)>& fn, const char* begin) {
     auto c = Acquire();
-    Status result = RunOn(*c, fn, begin);
+    Status result;
+    try {
+      result = RunOn(*c, fn, begin);
+    } catch (...) {
+      Release(std::move(c));  // rolled back by RunOn; the connection goes back to the pool, not away with it
+      throw;
+    }
     Release(std::move(c));
     return result;
   }
@@ -283,6 +424,18 @@ class SqliteStore final : public Store {
   std::mutex pool_mutex_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  // Group commit (see Write).
+  std::mutex group_mutex_;
+  std::condition_variable group_cv_;
+  std::vector<PendingWrite*> group_queue_;
+  bool group_leader_ = false;
+  // The checkpointer: its own connection and thread (see Init).
+  std::unique_ptr<Connection> checkpoint_db_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false;
+  bool stopping_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace
