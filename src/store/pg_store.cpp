@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
@@ -48,9 +49,19 @@ std::string Redact(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+// A pooled connection with the statements prepared on it: the server parses and plans each distinct statement
+// once per connection instead of on every call (a booking join planned anew cost more than running it).
+struct PgConnection : pqxx::connection {
+  using pqxx::connection::connection;
+  std::unordered_map<std::string, std::string> prepared;  // SQL -> statement name
+};
+// Statements kept prepared per connection; past that (SQL built with values in it, which we avoid) they run
+// unprepared instead of growing the server's memory.
+constexpr size_t kMaxPrepared = 1000;
+
 class PgTx final : public Tx {
  public:
-  explicit PgTx(pqxx::transaction_base& tx) : tx_(tx) {}
+  PgTx(pqxx::transaction_base& tx, PgConnection& conn) : tx_(tx), conn_(conn) {}
 
   Result<std::vector<Row>> Query(std::string_view sql, const Params& params) override {
     PARK_ASSIGN_OR_RETURN(pqxx::result r, Run(sql, params));
@@ -121,6 +132,16 @@ class PgTx final : public Tx {
       ptrs.push_back(storage.back().c_str());
     }
     try {
+      std::string text(sql);
+      auto it = conn_.prepared.find(text);
+      if (it == conn_.prepared.end() && conn_.prepared.size() < kMaxPrepared) {
+        std::string name = "park_" + std::to_string(conn_.prepared.size());
+        conn_.prepare(name, text);  // registered now, prepared on the server at its first use
+        it = conn_.prepared.emplace(std::move(text), std::move(name)).first;
+      }
+      if (it != conn_.prepared.end()) {
+        return tx_.exec_prepared(it->second, pqxx::prepare::make_dynamic_params(ptrs));
+      }
       return tx_.exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(ptrs));
     } catch (const pqxx::unique_violation& e) {
       return MapUniqueViolation(UniqueColumn(e.what()));
@@ -136,6 +157,7 @@ class PgTx final : public Tx {
   }
 
   pqxx::transaction_base& tx_;
+  PgConnection& conn_;
 };
 
 using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
@@ -167,9 +189,9 @@ class PgStore final : public Store {
   }
 
  private:
-  std::unique_ptr<pqxx::connection> Connect() {
+  std::unique_ptr<PgConnection> Connect() {
     try {
-      return std::make_unique<pqxx::connection>(url_);
+      return std::make_unique<PgConnection>(url_);
     } catch (const std::exception& e) {
       spdlog::error("postgres: cannot connect to {}: {}", Redact(url_), e.what());
       return nullptr;
@@ -178,7 +200,7 @@ class PgStore final : public Store {
 
   template <typename TxType>
   Status Run(const std::function<Status(Tx&)>& fn) {
-    std::unique_ptr<pqxx::connection> c;
+    std::unique_ptr<PgConnection> c;
     {
       std::unique_lock lock(pool_mutex_);
       pool_cv_.wait(lock, [&] { return !idle_.empty(); });
@@ -192,7 +214,7 @@ class PgStore final : public Store {
         result = Error{ErrorCode::kUnavailable, "the database is unavailable; try again", {}};
       } else {
         TxType t(*c);
-        PgTx tx(t);
+        PgTx tx(t, *c);
         result = fn(tx);
         if (result.ok()) t.commit();  // on error the transaction's destructor rolls back
       }
@@ -219,7 +241,7 @@ class PgStore final : public Store {
   Options options_;
   std::mutex pool_mutex_;
   std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::vector<std::unique_ptr<PgConnection>> idle_;
 };
 
 }  // namespace
