@@ -146,6 +146,8 @@ def main():
         threads = [threading.Thread(target=worker) for _ in range(args.workers)]
         for t in threads:
             t.start()
+        buckets_before = gate_buckets(args.port)
+        cpu_before = server_cpu_ms(server.pid)
         start = time.perf_counter() + 0.5
         for i, e in enumerate(events):
             jobs.put((start + i / args.rate, e))
@@ -154,11 +156,19 @@ def main():
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - start
+        cpu_per_event = (server_cpu_ms(server.pid) - cpu_before) / max(1, len(latencies))
+        # The server's own view (request read to response written, its /metrics histogram): what the client's
+        # figures add on top is the Python client's share of the same two cores.
+        after = gate_buckets(args.port)
+        served = {le: after[le] - buckets_before.get(le, 0) for le in after}
+        total = served.get("+Inf", 0) or 1
+        server_view = " ".join(f"<={float(le) * 1000:g}ms:{100 * served[le] / total:.2f}%"
+                               for le in ("0.0025", "0.005", "0.01") if le in served)
         latencies.sort()
         pct = lambda p: latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]  # noqa: E731
         print(f"RESULT gate_events events={len(latencies)} rate_target={args.rate:.0f}/s "
               f"rate_achieved={len(latencies) / elapsed:.1f}/s p50={pct(50):.2f}ms p99={pct(99):.2f}ms "
-              f"max={latencies[-1]:.2f}ms decisions={json.dumps(decisions, ensure_ascii=False)} "
+              f"max={latencies[-1]:.2f}ms server_cpu={cpu_per_event:.3f}ms/event server_answered[{server_view}] decisions={json.dumps(decisions, ensure_ascii=False)} "
               f"setup={setup:.1f}s backend={'postgres' if args.db else 'sqlite'}")
         if errors:
             print("first error:", errors[0], file=sys.stderr)
@@ -167,6 +177,26 @@ def main():
             server.terminate()
             server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def gate_buckets(port):
+    """The gate route's latency histogram from /metrics: {le: count} (cumulative, as Prometheus keeps it)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("parkbrain_http_request_duration_seconds_bucket{") and \
+                'route="/api/v1/logistics/gate/events"' in line:
+            le = line.split('le="', 1)[1].split('"', 1)[0]
+            out[le] = int(line.rsplit(" ", 1)[1])
+    return out
+
+
+def server_cpu_ms(pid):
+    """The server's CPU time so far (user + system, all threads): what an event costs it, whatever else runs."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"

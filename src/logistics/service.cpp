@@ -215,15 +215,33 @@ Json SettingsJson(const Settings& s, bool with_webhook) {
           {"call_webhook_url", with_webhook ? s.call_webhook_url : std::string()}};
 }
 
+namespace {
+
+Settings SettingsOfRow(const std::optional<store::Row>& row) {
+  const Json body = row ? Json::parse(row->Text(0), nullptr, false) : Json::object();
+  return SettingsFrom(body.is_object() ? body : Json::object());
+}
+
+}  // namespace
+
+// On SQLite a write transaction already holds the database's one write lock (BEGIN IMMEDIATE, also against other
+// processes), so the row lock would only add a page to every commit; PostgreSQL needs it.
 Status Service::Impl::Lock(store::Tx& tx) {
+  if (src.store.backend() == store::Backend::kSqlite) return Status::Ok();
   PARK_TRY(tx.Exec("UPDATE logistics_settings SET lock_seq = lock_seq + 1 WHERE id = 1"));
   return Status::Ok();
 }
 
+Result<Settings> Service::Impl::LockSettings(store::Tx& tx) {
+  if (src.store.backend() == store::Backend::kSqlite) return LoadSettings(tx);
+  PARK_ASSIGN_OR_RETURN(auto row,
+                        tx.QueryOne("UPDATE logistics_settings SET lock_seq = lock_seq + 1 WHERE id = 1 RETURNING body"));
+  return SettingsOfRow(row);
+}
+
 Result<Settings> Service::Impl::LoadSettings(store::Tx& tx) {
   PARK_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT body FROM logistics_settings WHERE id = 1"));
-  const Json body = row ? Json::parse(row->Text(0), nullptr, false) : Json::object();
-  return SettingsFrom(body.is_object() ? body : Json::object());
+  return SettingsOfRow(row);
 }
 
 Status Service::Impl::SaveSettings(store::Tx& tx, const Principal* who, const Json& body) {
@@ -419,30 +437,43 @@ Result<std::optional<store::Row>> Service::Impl::VisibleBooking(store::Tx& tx, c
   return tx.QueryOne(kBookingSelect + " WHERE b.id = $1" + scope, params);
 }
 
+namespace {
+
+int64_t DayOrZero(const std::string& text) {
+  auto d = ParseDay(text, "date");
+  return d.ok() ? *d : 0;
+}
+
+}  // namespace
+
+void AddVehicleDocuments(const store::Row& r, size_t first, std::vector<Document>& docs, bool* tank) {
+  docs.push_back({DocumentKind::kRoadTransportPermit, r.Text(first + 1), std::nullopt, DayOrZero(r.Text(first + 2))});
+  const bool is_tank = r.Int(first) != 0;
+  if (is_tank && !r.IsNull(first + 4)) {
+    docs.push_back({DocumentKind::kTankInspection, r.Text(first + 3), std::nullopt, DayOrZero(r.Text(first + 4))});
+  }
+  if (tank) *tank = is_tank;
+}
+
+void AddPersonDocument(const store::Row& r, size_t first, DocumentKind kind, std::vector<Document>& docs) {
+  docs.push_back({kind, r.Text(first), std::nullopt, DayOrZero(r.Text(first + 1))});
+}
+
 Result<std::vector<Document>> Service::Impl::DocumentsOf(store::Tx& tx, int64_t vehicle_id, int64_t driver_id,
                                                          std::optional<int64_t> escort_id, bool* tank) {
   std::vector<Document> docs;
-  auto day = [](const std::string& s) -> int64_t {
-    auto d = ParseDay(s, "date");
-    return d.ok() ? *d : 0;
-  };
-  PARK_ASSIGN_OR_RETURN(auto v, tx.QueryOne(
-      "SELECT tank, permit_no, permit_expires, tank_cert_no, tank_cert_expires FROM logistics_vehicles WHERE id = $1",
-      {vehicle_id}));
-  if (v) {
-    docs.push_back({DocumentKind::kRoadTransportPermit, v->Text(1), std::nullopt, day(v->Text(2))});
-    if (v->Int(0) != 0 && !v->IsNull(4)) {
-      docs.push_back({DocumentKind::kTankInspection, v->Text(3), std::nullopt, day(v->Text(4))});
-    }
-    if (tank) *tank = v->Int(0) != 0;
-  }
-  for (auto [id, kind] : {std::pair{std::optional<int64_t>(driver_id), DocumentKind::kDriverQualification},
-                          std::pair{escort_id, DocumentKind::kEscortQualification}}) {
-    if (!id) continue;
-    PARK_ASSIGN_OR_RETURN(auto p, tx.QueryOne(
-        "SELECT qualification_no, qualification_expires FROM logistics_people WHERE id = $1", {*id}));
-    if (p) docs.push_back({kind, p->Text(0), std::nullopt, day(p->Text(1))});
-  }
+  // One statement for the vehicle's and the people's documents (the gate reads them on every check-in); each part
+  // may be missing, so everything hangs off a one-row select.
+  PARK_ASSIGN_OR_RETURN(auto r, tx.QueryOne(
+      "SELECT v.id, " + std::string(kVehicleDocumentCols) + ", d.id, d.qualification_no, d.qualification_expires, "
+      "e.id, e.qualification_no, e.qualification_expires FROM (SELECT 1 AS one) o "
+      "LEFT JOIN logistics_vehicles v ON v.id = $1 LEFT JOIN logistics_people d ON d.id = $2 "
+      "LEFT JOIN logistics_people e ON e.id = $3",
+      {vehicle_id, driver_id, store::OrNull(escort_id)}));
+  if (!r) return docs;
+  if (!r->IsNull(0)) AddVehicleDocuments(*r, 1, docs, tank);
+  if (!r->IsNull(6)) AddPersonDocument(*r, 7, DocumentKind::kDriverQualification, docs);
+  if (escort_id && !r->IsNull(9)) AddPersonDocument(*r, 10, DocumentKind::kEscortQualification, docs);
   return docs;
 }
 

@@ -50,6 +50,13 @@ enum : size_t {
 };
 }
 Json BookingJson(const store::Row& r);
+
+// A vehicle's documents from the columns kVehicleDocumentCols (alias v) starting at `first`; a person's
+// qualification from (qualification_no, qualification_expires) starting at `first`.
+inline constexpr std::string_view kVehicleDocumentCols =
+    "v.tank, v.permit_no, v.permit_expires, v.tank_cert_no, v.tank_cert_expires";
+void AddVehicleDocuments(const store::Row& r, size_t first, std::vector<Document>& docs, bool* tank = nullptr);
+void AddPersonDocument(const store::Row& r, size_t first, DocumentKind kind, std::vector<Document>& docs);
 std::vector<std::string> LabelsOf(const store::Row& r);
 
 // An event to publish once the transaction that made it has committed.
@@ -90,6 +97,8 @@ struct Service::Impl {
   // Serialises the writes that count places (bookings, the lot, calls): SQLite has one writer anyway; on
   // PostgreSQL this row lock is held until the transaction ends.
   Status Lock(store::Tx& tx);
+  // Lock, and the park's rules read in the same statement (the gate's path counts statements).
+  Result<Settings> LockSettings(store::Tx& tx);
   Result<Settings> LoadSettings(store::Tx& tx);
   // The configured docks (id = facility id), with each dock's name.
   Result<std::vector<Dock>> LoadDocks(store::Tx& tx, std::map<int64_t, std::string>* names = nullptr);
@@ -105,11 +114,15 @@ struct Service::Impl {
   // (hours, grid, lead time, cutoff, places and class caps); it is called after the booked vehicles.
   Result<Json> Book(store::Tx& tx, const Principal* who, const Json& body, int64_t now, bool check_only,
                     std::vector<Event>& events, bool walk_in = false);
-  Status Transition(store::Tx& tx, const Principal* who, const store::Row& b, BookingStatus to, const Text& reason,
-                    int64_t now, const std::string& extra_sql, const store::Params& extra,
-                    std::vector<Event>& events);
+  // Moves booking `b` to `to` (history, audit and events) and returns its row after the change. extra_set: more
+  // "column = $5, ..." assignments for the same UPDATE, with their values in `extra` ($1-$4 are taken).
+  Result<store::Row> Transition(store::Tx& tx, const Principal* who, const store::Row& b, BookingStatus to,
+                                const Text& reason, int64_t now, const std::string& extra_set,
+                                const store::Params& extra, std::vector<Event>& events);
   Result<Json> Gate(store::Tx& tx, const Principal* who, const Json& body, int64_t now, std::vector<Event>& events);
-  Result<Json> TryCall(store::Tx& tx, int64_t dock_id, int64_t now, std::vector<Event>& events);
+  // Calls the next vehicle of the dock when it and the park have room (the caller holds Lock).
+  Result<Json> TryCall(store::Tx& tx, const Settings& settings, int64_t dock_id, int64_t now,
+                       std::vector<Event>& events);
   Result<Json> DockStep(store::Tx& tx, const Principal* who, int64_t id, bool start, int64_t now,
                         std::vector<Event>& events);
   Result<Json> CreateRecord(store::Tx& tx, const Principal* who, const std::string& what, const Json& body);
